@@ -1,0 +1,55 @@
+// `bun run build`: compiles berth into single binaries, bakes in the version and commit, and smoke-runs them.
+// Autoloading of .env and bunfig.toml is off, so files in a node's working directory cannot change berth.
+import { $ } from "bun";
+import { mkdirSync } from "node:fs";
+import packageJson from "./package.json" with { type: "json" };
+
+const commit = (await $`git rev-parse --short=12 HEAD`.nothrow().quiet().text()).trim() || "unknown";
+const dirty = (await $`git status --porcelain`.nothrow().quiet().text()).trim() ? "-dirty" : "";
+const defines = {
+  BERTH_BUILD_VERSION: JSON.stringify(packageJson.version),
+  BERTH_BUILD_COMMIT: JSON.stringify(commit + dirty),
+};
+
+const hostArch = process.arch === "arm64" ? "arm64" : "x64";
+const targets = [
+  { target: "bun-linux-x64", outfile: "dist/berth-linux-x64", required: hostArch === "x64" },
+  { target: "bun-linux-arm64", outfile: "dist/berth-linux-arm64", required: hostArch === "arm64" },
+  { target: "bun-linux-x64-musl", outfile: "dist/berth-linux-x64-musl", required: false },
+  { target: "bun-linux-arm64-musl", outfile: "dist/berth-linux-arm64-musl", required: false },
+];
+const onlyHost = process.argv.includes("--host-only");
+
+mkdirSync("dist", { recursive: true });
+
+async function compile(target: string, outfile: string): Promise<boolean> {
+  const result = await Bun.build({
+    entrypoints: ["src/main.ts"],
+    compile: { target: target as Bun.Build.CompileTarget, outfile, autoloadDotenv: false, autoloadBunfig: false },
+    define: defines,
+    minify: true,
+    sourcemap: "none",
+  });
+  if (!result.success) {
+    for (const log of result.logs) console.error(String(log));
+  }
+  return result.success;
+}
+
+let failed = false;
+for (const { target, outfile, required } of targets) {
+  if (onlyHost && !required) continue;
+  const built = await compile(target, outfile).catch((error: unknown) => {
+    console.error(`${target}: ${error instanceof Error ? error.message : String(error)}`);
+    return false;
+  });
+  console.log(`${built ? "built  " : "skipped"} ${outfile}${built ? "" : required ? " (FAILED)" : " (cross-compile unavailable here)"}`);
+  if (!built && required) failed = true;
+}
+if (failed) process.exit(1);
+
+await $`cp dist/berth-linux-${hostArch} dist/berth`;
+// Smoke run: the binary must start, know its version, and plan the #652 case.
+const version = (await $`./dist/berth --version`.text()).trim();
+await $`./dist/berth plan vllm:d12p1t1+d4p1t1 --nodes 2 --gpus-per-node 8 --json`.quiet();
+console.log(`smoke-ran dist/berth: ${version}`);

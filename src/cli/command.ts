@@ -1,0 +1,34 @@
+// A berth command is plain data: its options table, its positionals and a run function returning an exit code.
+import type { Io } from "./io.ts";
+import type { COMMON_OPTIONS } from "./common-options.ts";
+import type { OptionTable, ResolvedOptions } from "./options.ts";
+
+export interface PositionalDef {
+  name: string;
+  description: string;
+  required: boolean;
+}
+
+export interface CommandContext<Table extends OptionTable> {
+  options: ResolvedOptions<Table & typeof COMMON_OPTIONS>;
+  /** Positional values by name; a missing required one falls back to its BERTH_* twin, else is refused. */
+  positionals: Record<string, string | undefined>;
+  /** Everything after `--`. */
+  passthrough: string[];
+  io: Io;
+}
+
+export interface BerthCommand<Table extends OptionTable = OptionTable> {
+  name: string;
+  description: string;
+  options: Table;
+  positionals: PositionalDef[];
+  /** Whether `-- ARGS` is meaningful for this command. */
+  acceptsPassthrough: boolean;
+  hidden?: boolean;
+  run(context: CommandContext<Table>): Promise<number>;
+}
+
+export function defineBerthCommand<const Table extends OptionTable>(command: BerthCommand<Table>): BerthCommand<Table> {
+  return command;
+}

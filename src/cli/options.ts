@@ -1,0 +1,89 @@
+// One table of options per command feeds --help, the BERTH_* variables and validation:
+// flags win over BERTH_* variables, which win over the config file, which wins over defaults.
+import * as v from "valibot";
+import type { ArgsDef } from "citty";
+import type { OptionDef } from "./option-kinds.ts";
+import { UsageError } from "./errors.ts";
+import type { ConfigFile } from "../host/config-file.ts";
+
+export type OptionTable = Record<string, OptionDef<any>>; // any: each entry has its own value type
+
+export type ResolvedOptions<Table extends OptionTable> = {
+  [Key in keyof Table]: Table[Key] extends { default: infer T } ? T : Table[Key] extends OptionDef<infer T> ? T | undefined : never;
+};
+
+export const kebabCase = (name: string): string => name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+export const envName = (name: string): string => `BERTH_${kebabCase(name).replaceAll("-", "_").toUpperCase()}`;
+
+function helpText(name: string, def: OptionDef<unknown>): string {
+  const shownDefault = def.defaultHint ?? (def.default === undefined || def.kind === "boolean" ? undefined : String(def.default));
+  return [def.description, shownDefault === undefined ? "" : `(default: ${shownDefault})`, `[env ${envName(name)}]`].filter(Boolean).join(" ");
+}
+
+/** citty's view of the table, used for parsing and --help. */
+export function cittyArgs(table: OptionTable): ArgsDef {
+  const args: ArgsDef = {};
+  for (const [name, def] of Object.entries(table)) {
+    args[kebabCase(name)] = {
+      type: def.kind === "boolean" ? "boolean" : "string",
+      description: helpText(name, def),
+      ...(def.alias ? { alias: def.alias } : {}),
+      ...(def.valueHint ? { valueHint: def.valueHint } : {}),
+    };
+  }
+  return args;
+}
+
+export interface OptionSources {
+  /** Flag values as citty parsed them (kebab-case keys). */
+  flags: Record<string, unknown>;
+  env: Record<string, string | undefined>;
+  config?: ConfigFile;
+}
+
+function configValue(config: ConfigFile | undefined, name: string): { text: string; key: string } | undefined {
+  if (!config) return undefined;
+  for (const key of [name, kebabCase(name), kebabCase(name).replaceAll("-", "_")]) {
+    const value = config.values[key];
+    if (value === undefined || value === null) continue;
+    return { text: typeof value === "object" ? JSON.stringify(value) : String(value), key };
+  }
+  return undefined;
+}
+
+function describeValue(text: string): string {
+  return JSON.stringify(text.length > 60 ? `${text.slice(0, 57)}...` : text);
+}
+
+export function resolveOptions<Table extends OptionTable>(table: Table, sources: OptionSources): ResolvedOptions<Table> {
+  const resolved: Record<string, unknown> = {};
+  for (const [name, def] of Object.entries(table)) {
+    const flag = sources.flags[kebabCase(name)];
+    let text: string | undefined;
+    let origin = "";
+    if (flag !== undefined && flag !== false) {
+      text = flag === true ? "true" : String(flag);
+      origin = `--${kebabCase(name)}`;
+    } else if (flag === false && def.kind === "boolean") {
+      text = "false";
+      origin = `--no-${kebabCase(name)}`;
+    } else if (sources.env[envName(name)] !== undefined) {
+      text = sources.env[envName(name)];
+      origin = envName(name);
+    } else {
+      const fromConfig = configValue(sources.config, name);
+      if (fromConfig) {
+        text = fromConfig.text;
+        origin = `${sources.config!.path} key '${fromConfig.key}'`;
+      }
+    }
+    if (text === undefined) {
+      resolved[name] = def.default;
+      continue;
+    }
+    const parsed = v.safeParse(def.schema, text);
+    if (!parsed.success) throw new UsageError(`bad value ${describeValue(text)} for ${origin}; expected ${def.accepted}`);
+    resolved[name] = parsed.output;
+  }
+  return resolved as ResolvedOptions<Table>;
+}

@@ -1,0 +1,57 @@
+// `berth plan SPEC`: the whole cluster's layout for a spec; pure, needs no GPU.
+import { defineBerthCommand } from "./command.ts";
+import { UsageError, usageErrorFromIssues } from "./errors.ts";
+import { integerOption, portRangeOption } from "./option-kinds.ts";
+import { renderPlanTable } from "./render/plan-table.ts";
+import { EXIT } from "../core/exit.ts";
+import { planCluster } from "../core/plan/plan.ts";
+import { planJson } from "../core/plan/plan-json.ts";
+import { readSpec } from "../core/spec/index.ts";
+import { readHostPortSettings } from "../host/kernel-port-settings.ts";
+
+export const MAX_NODES = 4096;
+export const MAX_GPUS_PER_NODE = 1024;
+
+export const planCommand = defineBerthCommand({
+  name: "plan",
+  description: "Show the whole cluster's layout for an allocation spec: each server's node, local index, GPUs and port block",
+  positionals: [{ name: "spec", description: "Allocation spec, e.g. 'vllm:d12p1t1+d4p1t1' or 'sglang[rollout]:d2+fsdp[actor]:d4'", required: true }],
+  acceptsPassthrough: false,
+  options: {
+    nodes: integerOption({ description: "Number of nodes in the job", min: 1, max: MAX_NODES, default: 1 }),
+    gpusPerNode: integerOption({ description: "GPUs on each node", min: 1, max: MAX_GPUS_PER_NODE, valueHint: "G" }),
+    nodeRank: integerOption({ description: "Show only this node's share", min: 0, max: MAX_NODES - 1, valueHint: "R" }),
+    portPool: portRangeOption({
+      description: "Ports to cut into server blocks",
+      min: 1024,
+      max: 65535,
+      defaultHint: "10000 to one below ip_local_port_range's low end, less ip_local_reserved_ports",
+    }),
+  },
+  async run({ options, positionals, io }) {
+    const specText = positionals.spec!;
+    const spec = readSpec(specText);
+    if (!spec.ok) throw usageErrorFromIssues(`bad spec ${JSON.stringify(specText)}: `, spec.issues);
+    if (options.gpusPerNode === undefined) throw new UsageError("--gpus-per-node is required (a whole number from 1 to 1024), or set BERTH_GPUS_PER_NODE");
+    if (options.nodeRank !== undefined && options.nodeRank >= options.nodes) {
+      throw new UsageError(`bad value ${options.nodeRank} for --node-rank; expected a whole number from 0 to ${options.nodes - 1} (--nodes is ${options.nodes})`);
+    }
+    const host = readHostPortSettings();
+    const planned = planCluster(spec.value, {
+      nodes: options.nodes,
+      gpusPerNode: options.gpusPerNode,
+      portPool: options.portPool ?? host.defaultPool,
+      reservedPorts: host.reservedPorts,
+      ephemeralLow: host.ephemeralLow,
+    });
+    if (!planned.ok) throw usageErrorFromIssues(`${JSON.stringify(specText)} does not fit: `, planned.issues);
+    const warnings = [...spec.warnings, ...planned.warnings];
+    if (options.json) {
+      io.stdout(`${JSON.stringify(planJson(planned.value, { nodeRank: options.nodeRank, warnings }), null, 2)}\n`);
+    } else {
+      for (const warning of warnings) io.stderr(`berth: warning: ${warning}\n`);
+      io.stdout(renderPlanTable(planned.value, options.nodeRank));
+    }
+    return EXIT.ok;
+  },
+});

@@ -1,0 +1,89 @@
+// The one place that turns argv into a command run and any error into one line plus an exit code.
+import { renderUsage, type CommandDef } from "citty";
+import { parseArguments, splitAtSeparator, wantsHelp } from "./argv.ts";
+import type { BerthCommand } from "./command.ts";
+import { COMMON_OPTIONS } from "./common-options.ts";
+import { BerthError, UsageError } from "./errors.ts";
+import type { Io } from "./io.ts";
+import { cittyArgs, envName, resolveOptions, type OptionTable } from "./options.ts";
+import { EXIT } from "../core/exit.ts";
+import { readConfigFile } from "../host/config-file.ts";
+import { COMMIT, VERSION } from "../version.ts";
+
+const DESCRIPTION = "Gives each inference server on a GPU node its own GPUs and port block, reserves them host-wide, and supervises the servers.";
+
+function commandUsage(command: BerthCommand<OptionTable>): CommandDef {
+  const args = cittyArgs({ ...command.options, ...COMMON_OPTIONS });
+  for (const positional of command.positionals) {
+    args[positional.name] = {
+      type: "positional",
+      description: `${positional.description} [env ${envName(positional.name)}]`,
+      required: positional.required,
+    };
+  }
+  return { meta: { name: `berth ${command.name}`, description: command.description }, args };
+}
+
+function rootUsage(commands: readonly BerthCommand<OptionTable>[]): CommandDef {
+  const subCommands: Record<string, CommandDef> = {};
+  for (const command of commands) subCommands[command.name] = { meta: { description: command.description, hidden: command.hidden } };
+  return { meta: { name: "berth", version: VERSION, description: DESCRIPTION }, subCommands };
+}
+
+async function runCommand(command: BerthCommand<OptionTable>, rawArgs: string[], io: Io): Promise<number> {
+  const { own, passthrough, sawSeparator } = splitAtSeparator(rawArgs);
+  if (wantsHelp(own)) {
+    io.stdout(`${await renderUsage(commandUsage(command))}\n`);
+    return EXIT.ok;
+  }
+  if (sawSeparator && !command.acceptsPassthrough) throw new UsageError(`'berth ${command.name}' takes no command after --`);
+  const table = { ...command.options, ...COMMON_OPTIONS };
+  const { flags, positionals } = parseArguments(own, table, command.name);
+  const named: Record<string, string | undefined> = {};
+  for (const positional of command.positionals) {
+    named[positional.name] = positionals.shift() ?? io.env[envName(positional.name)];
+    if (named[positional.name] === undefined && positional.required) {
+      throw new UsageError(`'berth ${command.name}' needs ${positional.name.toUpperCase()} (or ${envName(positional.name)}); see berth ${command.name} --help`);
+    }
+  }
+  if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])} for 'berth ${command.name}'; see berth ${command.name} --help`);
+
+  const common = resolveOptions(COMMON_OPTIONS, { flags, env: io.env });
+  let config;
+  if (common.config !== undefined) {
+    const read = readConfigFile(common.config, command.name);
+    if (!read.ok) throw new UsageError(read.message);
+    config = read.config;
+  }
+  const options = resolveOptions(table, { flags, env: io.env, config });
+  return command.run({ options, positionals: named, passthrough, io });
+}
+
+export async function runCli(rawArgs: string[], commands: readonly BerthCommand<OptionTable>[], io: Io): Promise<number> {
+  try {
+    const [first, ...rest] = rawArgs;
+    if (first === undefined || first === "--help" || first === "-h") {
+      io.stdout(`${await renderUsage(rootUsage(commands))}\n`);
+      return first === undefined ? EXIT.badInput : EXIT.ok;
+    }
+    if (first === "--version" || first === "-v") {
+      io.stdout(`berth ${VERSION} (${COMMIT})\n`);
+      return EXIT.ok;
+    }
+    const command = commands.find((candidate) => candidate.name === first);
+    if (!command) {
+      const names = commands.filter((candidate) => !candidate.hidden).map((candidate) => candidate.name);
+      throw new UsageError(`unknown command ${JSON.stringify(first)}; expected one of ${names.join(", ")} (see berth --help)`);
+    }
+    return await runCommand(command, rest, io);
+  } catch (error) {
+    if (error instanceof BerthError) {
+      io.stderr(`berth: ${error.message}\n`);
+      return error.exitCode;
+    }
+    const detail = error instanceof Error ? error.message : String(error);
+    io.stderr(`berth: internal error: ${detail} (set BERTH_DEBUG=1 for details)\n`);
+    if (io.env.BERTH_DEBUG) io.stderr(`${error instanceof Error ? error.stack : ""}\n`);
+    return EXIT.serverFailed;
+  }
+}

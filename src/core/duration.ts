@@ -1,0 +1,13 @@
+// Durations as people type them: 500ms, 3s, 2m, 1h, or a bare number of seconds.
+
+const UNIT_MILLISECONDS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+export const DURATION_FORMS = "a duration such as 500ms, 3s, 2m or 1h (a bare number means seconds)";
+
+/** Milliseconds, or undefined when the text is not a duration. */
+export function parseDuration(text: string): number | undefined {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(text);
+  if (!match) return undefined;
+  const milliseconds = Number(match[1]) * UNIT_MILLISECONDS[match[2] ?? "s"]!;
+  return Number.isFinite(milliseconds) ? Math.round(milliseconds) : undefined;
+}

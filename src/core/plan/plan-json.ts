@@ -1,0 +1,33 @@
+// The `berth plan --json` shape. Field names here are a contract with users' scripts; add, never rename.
+import type { Plan } from "../types.ts";
+
+export function planJson(plan: Plan, options: { nodeRank?: number; warnings: string[] }) {
+  const onNode = <T extends { node: number }>(items: T[]) => (options.nodeRank === undefined ? items : items.filter((item) => item.node === options.nodeRank));
+  const servers = plan.servers.filter(
+    (server) => options.nodeRank === undefined || server.placements.some((placement) => placement.node === options.nodeRank),
+  );
+  return {
+    spec: plan.spec,
+    nodes: plan.nodes,
+    gpusPerNode: plan.gpusPerNode,
+    portPool: plan.portPool,
+    ...(options.nodeRank === undefined ? {} : { nodeRank: options.nodeRank }),
+    servers: servers.map((server) => ({
+      index: server.index,
+      backend: server.backend,
+      name: server.name ?? null,
+      replica: server.replica,
+      node: server.node,
+      localIndex: server.localIndex,
+      gpus: server.gpus,
+      globalGpus: server.globalGpus,
+      tp: server.tp,
+      pp: server.pp,
+      ports: server.ports,
+      ...(server.nodes ? { nodes: server.nodes, placements: server.placements } : {}),
+    })),
+    training: onNode(plan.training).map((entry) => ({ ...entry, name: entry.name ?? null })),
+    unusedGpus: onNode(plan.unusedGpus),
+    warnings: options.warnings,
+  };
+}

@@ -1,0 +1,51 @@
+// A position-keeping reader over the spec text; whitespace between tokens is insignificant, as in AReaL.
+
+export class Cursor {
+  position = 0;
+  constructor(readonly text: string) {}
+
+  skipWhitespace(): void {
+    while (this.position < this.text.length && /\s/.test(this.text[this.position]!)) this.position++;
+  }
+
+  atEnd(): boolean {
+    this.skipWhitespace();
+    return this.position >= this.text.length;
+  }
+
+  peek(): string {
+    this.skipWhitespace();
+    return this.text[this.position] ?? "";
+  }
+
+  /** The next character without skipping whitespace first. */
+  peekRaw(): string {
+    return this.text[this.position] ?? "";
+  }
+
+  take(expected: string): boolean {
+    if (this.peek() !== expected) return false;
+    this.position++;
+    return true;
+  }
+
+  /** Letters only, so `d4p1` yields "d" and leaves the digits. */
+  readWord(): string {
+    this.skipWhitespace();
+    const start = this.position;
+    while (/[A-Za-z]/.test(this.peekRaw())) this.position++;
+    return this.text.slice(start, this.position);
+  }
+
+  readDigits(): string {
+    const start = this.position;
+    while (/[0-9]/.test(this.peekRaw())) this.position++;
+    return this.text.slice(start, this.position);
+  }
+
+  /** Describes what sits at the current position, for messages. */
+  describeHere(): string {
+    if (this.atEnd()) return "end of spec";
+    return `'${this.peek()}'`;
+  }
+}

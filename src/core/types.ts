@@ -1,0 +1,74 @@
+// Plain data shared by the core, the host and the command layer.
+import type { InferenceBackend, TrainingBackend } from "./spec/ast.ts";
+
+/** Inclusive at both ends, like `--port-pool 10000-32767`. */
+export interface PortRange {
+  first: number;
+  last: number;
+}
+
+export interface Cluster {
+  nodes: number;
+  gpusPerNode: number;
+  portPool: PortRange;
+  /** Ports the admin set aside (ip_local_reserved_ports); no block may contain one. */
+  reservedPorts: PortRange[];
+  /** Low end of ip_local_port_range; a pool reaching it collides with the kernel's ephemeral ports. */
+  ephemeralLow: number;
+}
+
+/** One server's contiguous slice of its node's pool. */
+export interface PortBlock extends PortRange {
+  http: number;
+  /** vLLM's dist-init port, or SGLang's --nccl-port (and --dist-init-addr port when multi-node). */
+  dist: number;
+  /** The engine's own internal ports: vLLM's VLLM_PORT range, SGLang's --port+233..+239. */
+  internal: PortRange;
+}
+
+/** Where a server sits on one node; a multi-node server has one per node. */
+export interface ServerPlacement {
+  node: number;
+  localIndex: number;
+  ports: PortBlock;
+}
+
+export interface PlannedServer {
+  /** Global server index across the whole cluster (seeds are base + index). */
+  index: number;
+  backend: InferenceBackend;
+  name?: string;
+  /** Index of the server within its component (0..d-1). */
+  replica: number;
+  /** Leader node; for single-node servers the only node. */
+  node: number;
+  localIndex: number;
+  /** Node-local GPU indices (the same on every node of a multi-node server). */
+  gpus: number[];
+  globalGpus: number[];
+  tp: number;
+  pp: number;
+  ports: PortBlock;
+  /** Present only for multi-node servers: every node it spans, leader first. */
+  nodes?: number[];
+  placements: ServerPlacement[];
+}
+
+export interface PlannedTraining {
+  name?: string;
+  backend: TrainingBackend;
+  node: number;
+  gpus: number[];
+  globalGpus: number[];
+}
+
+export interface Plan {
+  spec: string;
+  nodes: number;
+  gpusPerNode: number;
+  portPool: PortRange;
+  servers: PlannedServer[];
+  training: PlannedTraining[];
+  /** GPUs no component uses, per node (node-local indices). */
+  unusedGpus: { node: number; gpus: number[] }[];
+}

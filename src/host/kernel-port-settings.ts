@@ -1,0 +1,44 @@
+// Reads this host's port settings from /proc; parsing and defaults live in the core.
+import { readFileSync } from "node:fs";
+import {
+  DEFAULT_EPHEMERAL_LOW,
+  defaultPortPool,
+  parseEphemeralRange,
+  parseReservedPorts,
+} from "../core/ports/kernel-port-settings.ts";
+import type { PortRange } from "../core/types.ts";
+
+const PROC_PORT_RANGE = "/proc/sys/net/ipv4/ip_local_port_range";
+const PROC_RESERVED_PORTS = "/proc/sys/net/ipv4/ip_local_reserved_ports";
+
+export interface HostPortSettings {
+  ephemeralLow: number;
+  reservedPorts: PortRange[];
+  defaultPool: PortRange;
+  /** Which files could not be read, so output can say what was assumed. */
+  assumed: string[];
+}
+
+function readOptional(path: string): string | undefined {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+export function readHostPortSettings(procRoot = ""): HostPortSettings {
+  const assumed: string[] = [];
+  const rangeText = readOptional(procRoot + PROC_PORT_RANGE);
+  const range = rangeText === undefined ? undefined : parseEphemeralRange(rangeText);
+  if (!range) assumed.push(`${PROC_PORT_RANGE} unreadable; assumed the ephemeral range starts at ${DEFAULT_EPHEMERAL_LOW}`);
+  const ephemeralLow = range?.first ?? DEFAULT_EPHEMERAL_LOW;
+  const reservedText = readOptional(procRoot + PROC_RESERVED_PORTS);
+  if (reservedText === undefined) assumed.push(`${PROC_RESERVED_PORTS} unreadable; assumed no reserved ports`);
+  return {
+    ephemeralLow,
+    reservedPorts: parseReservedPorts(reservedText ?? ""),
+    defaultPool: defaultPortPool(ephemeralLow),
+    assumed,
+  };
+}
