@@ -28,6 +28,7 @@ async function compile(target: string, outfile: string): Promise<boolean> {
     compile: { target: target as Bun.Build.CompileTarget, outfile, autoloadDotenv: false, autoloadBunfig: false },
     define: defines,
     minify: true,
+    bytecode: true,
     sourcemap: "none",
   });
   if (!result.success) {

@@ -1,4 +1,5 @@
 // Everything a command touches of its process, so tests can run commands in-process with captured output.
+import { isTerminal, writeAll } from "../host/terminal.ts";
 
 export interface Io {
   stdout(text: string): void;
@@ -9,10 +10,15 @@ export interface Io {
 }
 
 export function processIo(): Io {
+  let isTTY: boolean | undefined;
   return {
-    stdout: (text) => void process.stdout.write(text),
-    stderr: (text) => void process.stderr.write(text),
-    isTTY: Boolean(process.stdout.isTTY),
+    stdout: (text) => writeAll(1, text),
+    stderr: (text) => writeAll(2, text),
+    // Asked lazily: commands that never look (--version) skip the check.
+    get isTTY() {
+      isTTY ??= isTerminal(1);
+      return isTTY;
+    },
     env: process.env,
     cwd: process.cwd(),
   };

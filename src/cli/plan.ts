@@ -2,6 +2,7 @@
 import { defineBerthCommand } from "./command.ts";
 import { UsageError, usageErrorFromIssues } from "./errors.ts";
 import { integerOption, portRangeOption } from "./option-kinds.ts";
+import { printJson } from "./render/json.ts";
 import { renderPlanTable } from "./render/plan-table.ts";
 import { EXIT } from "../core/exit.ts";
 import { planCluster } from "../core/plan/plan.ts";
@@ -36,7 +37,7 @@ export const planCommand = defineBerthCommand({
     if (options.nodeRank !== undefined && options.nodeRank >= options.nodes) {
       throw new UsageError(`bad value ${options.nodeRank} for --node-rank; expected a whole number from 0 to ${options.nodes - 1} (--nodes is ${options.nodes})`);
     }
-    const host = readHostPortSettings();
+    const host = await readHostPortSettings();
     const planned = planCluster(spec.value, {
       nodes: options.nodes,
       gpusPerNode: options.gpusPerNode,
@@ -47,7 +48,7 @@ export const planCommand = defineBerthCommand({
     if (!planned.ok) throw usageErrorFromIssues(`${JSON.stringify(specText)} does not fit: `, planned.issues);
     const warnings = [...spec.warnings, ...planned.warnings];
     if (options.json) {
-      io.stdout(`${JSON.stringify(planJson(planned.value, { nodeRank: options.nodeRank, warnings }), null, 2)}\n`);
+      printJson(io, planJson(planned.value, { nodeRank: options.nodeRank, warnings }));
     } else {
       for (const warning of warnings) io.stderr(`berth: warning: ${warning}\n`);
       io.stdout(renderPlanTable(planned.value, options.nodeRank));

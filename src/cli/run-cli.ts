@@ -1,5 +1,5 @@
 // The one place that turns argv into a command run and any error into one line plus an exit code.
-import { renderUsage, type CommandDef } from "citty";
+import type { CommandDef } from "citty";
 import { parseArguments, splitAtSeparator, wantsHelp } from "./argv.ts";
 import type { BerthCommand } from "./command.ts";
 import { COMMON_OPTIONS } from "./common-options.ts";
@@ -30,6 +30,12 @@ function rootUsage(commands: readonly BerthCommand<OptionTable>[]): CommandDef {
   return { meta: { name: "berth", version: VERSION, description: DESCRIPTION }, subCommands };
 }
 
+/** citty is loaded only for --help, keeping it off every other command's start-up. */
+async function renderUsage(usage: CommandDef): Promise<string> {
+  const citty = await import("citty");
+  return citty.renderUsage(usage);
+}
+
 async function runCommand(command: BerthCommand<OptionTable>, rawArgs: string[], io: Io): Promise<number> {
   const { own, passthrough, sawSeparator } = splitAtSeparator(rawArgs);
   if (wantsHelp(own)) {
@@ -51,7 +57,7 @@ async function runCommand(command: BerthCommand<OptionTable>, rawArgs: string[],
   const common = resolveOptions(COMMON_OPTIONS, { flags, env: io.env });
   let config;
   if (common.config !== undefined) {
-    const read = readConfigFile(common.config, command.name);
+    const read = await readConfigFile(common.config, command.name);
     if (!read.ok) throw new UsageError(read.message);
     config = read.config;
   }

@@ -1,5 +1,4 @@
 // Reads a berth config file (TOML, JSON or YAML, by extension) with Bun's built-in parsers.
-import { existsSync, readFileSync } from "node:fs";
 import { extname } from "node:path";
 
 export interface ConfigFile {
@@ -19,13 +18,14 @@ function isTable(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-export function readConfigFile(path: string, command: string): { ok: true; config: ConfigFile } | { ok: false; message: string } {
+export async function readConfigFile(path: string, command: string): Promise<{ ok: true; config: ConfigFile } | { ok: false; message: string }> {
   const parse = PARSERS[extname(path).toLowerCase()];
   if (!parse) return { ok: false, message: `config file ${path}: unknown extension; expected .toml, .json, .yaml or .yml` };
-  if (!existsSync(path)) return { ok: false, message: `config file ${path} does not exist` };
+  const file = Bun.file(path);
+  if (!(await file.exists())) return { ok: false, message: `config file ${path} does not exist` };
   let data: unknown;
   try {
-    data = parse(readFileSync(path, "utf8"));
+    data = parse(await file.text());
   } catch (error) {
     const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
     return { ok: false, message: `config file ${path} could not be parsed: ${reason}` };

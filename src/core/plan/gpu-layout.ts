@@ -20,7 +20,11 @@ export interface GpuLayout {
   gpusUsed: number;
 }
 
-const range = (first: number, count: number): number[] => Array.from({ length: count }, (_, offset) => first + offset);
+function range(first: number, count: number): number[] {
+  const numbers: number[] = [];
+  for (let offset = 0; offset < count; offset++) numbers.push(first + offset);
+  return numbers;
+}
 
 function hasInference(group: ColocationGroup): boolean {
   return group.members.some((member) => member.kind === "inference");

@@ -10,9 +10,10 @@ export function nextWindow(from: number, width: number, pool: PortRange, reserve
   for (;;) {
     const last = first + width - 1;
     if (last > pool.last) return undefined;
-    const clash = reserved.find((range) => range.first <= last && range.last >= first);
-    if (!clash) return first;
-    first = clash.last + 1;
+    let clashEnd = -1;
+    for (const range of reserved) if (range.first <= last && range.last >= first) clashEnd = Math.max(clashEnd, range.last);
+    if (clashEnd === -1) return first;
+    first = clashEnd + 1;
   }
 }
 

@@ -8,7 +8,7 @@ import {
   type InferenceBackend,
   type Spec,
 } from "./ast.ts";
-import { Cursor } from "./cursor.ts";
+import { Cursor, isDigit, isLetter, isNameCharacter } from "./cursor.ts";
 import { MAX_DIMENSION, MAX_SPEC_LENGTH } from "./limits.ts";
 import { modernSpelling } from "./modern-spelling.ts";
 import { fail, ok, type Issue, type Result } from "../result.ts";
@@ -36,7 +36,7 @@ function listWords(words: readonly string[]): string {
 function parseDimensions(cursor: Cursor, allowed: readonly string[], warnings: string[]): Dimensions {
   const dims: Dimensions = {};
   const afterColon = cursor.position;
-  while (/[A-Za-z]/.test(cursor.peek())) {
+  while (isLetter(cursor.peek())) {
     const column = cursor.position;
     const letter = cursor.text[column]!;
     cursor.position++;
@@ -66,7 +66,7 @@ function parseDimensions(cursor: Cursor, allowed: readonly string[], warnings: s
 function parseName(cursor: Cursor): string | undefined {
   if (!cursor.take("[")) return undefined;
   const start = cursor.position;
-  while (/[A-Za-z0-9_-]/.test(cursor.peekRaw())) cursor.position++;
+  while (isNameCharacter(cursor.peekRaw())) cursor.position++;
   const name = cursor.text.slice(start, cursor.position);
   if (name === "") refuse("spec.empty-name", start, "expected a component name inside [ ] (letters, digits, _ or -)");
   if (!cursor.take("]")) refuse("spec.unclosed-name", cursor.position, `expected ']' to close the name '${name}', found ${cursor.describeHere()}`);
@@ -111,7 +111,7 @@ function parseComponent(cursor: Cursor, warnings: string[]): Component {
   }
   const word = cursor.readWord();
   // A single letter followed by a digit is a bare training dimension list (`d4p1t1`), AReaL 8b54f78's form.
-  if (word.length === 1 && /[0-9]/.test(cursor.peekRaw())) {
+  if (word.length === 1 && isDigit(cursor.peekRaw())) {
     cursor.position = column;
     return { kind: "training", backend: "auto", column, dims: parseDimensions(cursor, TRAINING_DIMENSIONS, warnings) };
   }

@@ -1,0 +1,92 @@
+import { describe, expect, test } from "bun:test";
+import { cluster, mustPlan, refusal } from "./helpers.ts";
+
+describe("AReaL #652: vllm:d12p1t1+d4p1t1 on 2 nodes × 8 GPUs", () => {
+  const plan = mustPlan("vllm:d12p1t1+d4p1t1", cluster(2, 8));
+
+  test("node 0 holds 8 servers with local indices 0-7", () => {
+    const onNode0 = plan.servers.filter((server) => server.node === 0);
+    expect(onNode0.map((server) => server.localIndex)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(onNode0.map((server) => server.gpus)).toEqual([[0], [1], [2], [3], [4], [5], [6], [7]]);
+  });
+
+  test("node 1 holds servers 8-11 with local indices 0-3, not global ones", () => {
+    const onNode1 = plan.servers.filter((server) => server.node === 1);
+    expect(onNode1.map((server) => server.index)).toEqual([8, 9, 10, 11]);
+    expect(onNode1.map((server) => server.localIndex)).toEqual([0, 1, 2, 3]);
+    expect(onNode1.map((server) => server.gpus)).toEqual([[0], [1], [2], [3]]);
+    expect(onNode1.map((server) => server.globalGpus)).toEqual([[8], [9], [10], [11]]);
+  });
+
+  test("the 12th server's block sits inside the pool, where AReaL computed 65000-70000", () => {
+    const twelfth = plan.servers[11]!;
+    expect(twelfth.ports.first).toBeGreaterThanOrEqual(10000);
+    expect(twelfth.ports.last).toBeLessThanOrEqual(32767);
+    // Node-local index 3 gets the same block as server 3 on node 0.
+    expect(twelfth.ports).toEqual(plan.servers[3]!.ports);
+  });
+
+  test("training gets node 1's GPUs 4-7", () => {
+    expect(plan.training).toEqual([{ name: undefined, backend: "auto", node: 1, gpus: [4, 5, 6, 7], globalGpus: [12, 13, 14, 15] }]);
+  });
+});
+
+describe("placement", () => {
+  test("inference components take GPUs before training even when written after it", () => {
+    const plan = mustPlan("fsdp[actor]:d4+vllm[gen]:d4", cluster(1, 8));
+    expect(plan.servers.map((server) => server.gpus)).toEqual([[0], [1], [2], [3]]);
+    expect(plan.training[0]!.gpus).toEqual([4, 5, 6, 7]);
+  });
+
+  test("a server the size of whole nodes becomes a multi-node server with a leader", () => {
+    const plan = mustPlan("sglang:d2t16", cluster(4, 8));
+    expect(plan.servers.map((server) => ({ node: server.node, nodes: server.nodes, gpus: server.gpus, local: server.localIndex }))).toEqual([
+      { node: 0, nodes: [0, 1], gpus: [0, 1, 2, 3, 4, 5, 6, 7], local: 0 },
+      { node: 2, nodes: [2, 3], gpus: [0, 1, 2, 3, 4, 5, 6, 7], local: 0 },
+    ]);
+    expect(plan.servers[0]!.placements.map((placement) => placement.node)).toEqual([0, 1]);
+  });
+
+  test("colocated components share GPUs", () => {
+    const plan = mustPlan("vllm:d2t2|fsdp:d4", cluster(1, 8));
+    expect(plan.servers.flatMap((server) => server.gpus)).toEqual([0, 1, 2, 3]);
+    expect(plan.training[0]!.gpus).toEqual([0, 1, 2, 3]);
+    expect(plan.unusedGpus).toEqual([{ node: 0, gpus: [4, 5, 6, 7] }]);
+  });
+
+  test("vLLM blocks hold HTTP, dist and a 16-port VLLM_PORT range; SGLang blocks reach --port+239", () => {
+    const plan = mustPlan("vllm[a]:d1+sglang[b]:d1", cluster(1, 8));
+    const [vllm, sglang] = plan.servers;
+    expect(vllm!.ports).toEqual({ first: 10000, last: 10017, http: 10000, dist: 10001, internal: { first: 10002, last: 10017 } });
+    expect(sglang!.ports).toEqual({ first: 10018, last: 10257, http: 10018, dist: 10019, internal: { first: 10251, last: 10257 } });
+  });
+
+  test("blocks skip ip_local_reserved_ports", () => {
+    const plan = mustPlan("vllm:d2", cluster(1, 8, { reservedPorts: [{ first: 10010, last: 10010 }] }));
+    expect(plan.servers.map((server) => server.ports.first)).toEqual([10011, 10029]);
+  });
+
+  test("a pool reaching the ephemeral range plans with a warning", () => {
+    const result = mustPlan("vllm:d1", cluster(1, 8, { portPool: { first: 30000, last: 40000 } }));
+    expect(result.servers[0]!.ports.first).toBe(30000);
+  });
+});
+
+describe("refusals say what would fit", () => {
+  test.each([
+    ["vllm:d20", 2, 8, "the spec needs 20 GPUs but the cluster has 16 (2 nodes × 8); use --nodes 3 or more, or --gpus-per-node 10 or more"],
+    ["vllm:d3t3", 2, 8, "vllm server 2 (3 GPUs) would straddle nodes (global GPUs 6-8, nodes 0-1): servers must not straddle nodes; with 8 GPUs per node, use t*p dividing 8"],
+    ["vllm:d1t12", 2, 8, "a server larger than one node (8 GPUs) must use a whole multiple of it"],
+    ["vllm[a]:d2+sglang[b]:d1t8", 2, 8, "a multi-node server must start on a node boundary"],
+    // Too many GPUs is said alone: straddling onto nodes that do not exist would only distract.
+    ["sglang:d1t16", 2, 4, "the spec needs 16 GPUs but the cluster has 8 (2 nodes × 4); use --nodes 4 or more"],
+  ])("%s on %d×%d", (text, nodes, gpusPerNode, expected) => {
+    expect(refusal(text, cluster(nodes, gpusPerNode))).toContain(expected);
+  });
+
+  test("a pool too small for a node's servers", () => {
+    expect(refusal("vllm:d8", cluster(1, 8, { portPool: { first: 20000, last: 20099 } }))).toContain(
+      "node 0 needs 8 port blocks (144 ports in all) but the pool 20000-20099, less reserved ports, holds only 5; use a --port-pool of at least 144 free ports, e.g. 20000-20143",
+    );
+  });
+});

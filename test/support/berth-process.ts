@@ -1,0 +1,26 @@
+// Runs berth as a real process: from source by default, or the compiled binary named by BERTH_TEST_BINARY.
+import { resolve } from "node:path";
+
+export const REPO_ROOT = resolve(import.meta.dir, "../..");
+
+export function berthArgv(): string[] {
+  const binary = process.env.BERTH_TEST_BINARY;
+  return binary ? [resolve(REPO_ROOT, binary)] : [process.execPath, resolve(REPO_ROOT, "src/main.ts")];
+}
+
+export interface BerthRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export async function runBerth(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<BerthRun> {
+  const child = Bun.spawn([...berthArgv(), ...args], {
+    cwd: options.cwd ?? REPO_ROOT,
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/tmp", NO_COLOR: "1", ...options.env },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
+  return { code, stdout, stderr };
+}
