@@ -37,7 +37,7 @@ export const planCommand = defineBerthCommand({
     if (options.nodeRank !== undefined && options.nodeRank >= options.nodes) {
       throw new UsageError(`bad value ${options.nodeRank} for --node-rank; expected a whole number from 0 to ${options.nodes - 1} (--nodes is ${options.nodes})`);
     }
-    const host = await readHostPortSettings();
+    const host = readHostPortSettings();
     const planned = planCluster(spec.value, {
       nodes: options.nodes,
       gpusPerNode: options.gpusPerNode,

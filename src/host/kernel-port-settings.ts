@@ -1,5 +1,6 @@
 // Reads this host's port settings from /proc; parsing and defaults live in the core.
-// Bun.file rather than node:fs, whose module costs ~2 ms of a compiled binary's start-up.
+// libc reads rather than node:fs (whose module costs ~2 ms of a compiled binary's start-up) or async Bun.file.
+import { readSmallFile } from "../ffi/libc.ts";
 import {
   DEFAULT_EPHEMERAL_LOW,
   defaultPortPool,
@@ -19,17 +20,10 @@ export interface HostPortSettings {
   assumed: string[];
 }
 
-async function readOptional(path: string): Promise<string | undefined> {
-  try {
-    return await Bun.file(path).text();
-  } catch {
-    return undefined;
-  }
-}
-
-export async function readHostPortSettings(procRoot = ""): Promise<HostPortSettings> {
+export function readHostPortSettings(procRoot = ""): HostPortSettings {
   const assumed: string[] = [];
-  const [rangeText, reservedText] = await Promise.all([readOptional(procRoot + PROC_PORT_RANGE), readOptional(procRoot + PROC_RESERVED_PORTS)]);
+  const rangeText = readSmallFile(procRoot + PROC_PORT_RANGE);
+  const reservedText = readSmallFile(procRoot + PROC_RESERVED_PORTS);
   const range = rangeText === undefined ? undefined : parseEphemeralRange(rangeText);
   if (!range) assumed.push(`${PROC_PORT_RANGE} unreadable; assumed the ephemeral range starts at ${DEFAULT_EPHEMERAL_LOW}`);
   const ephemeralLow = range?.first ?? DEFAULT_EPHEMERAL_LOW;
