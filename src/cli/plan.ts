@@ -1,6 +1,6 @@
 // `berth plan SPEC`: the whole cluster's layout for a spec; pure, needs no GPU.
 import { defineBerthCommand } from "./command.ts";
-import { UsageError, usageErrorFromIssues } from "./errors.ts";
+import { EnvironmentError, UsageError, usageErrorFromIssues } from "./errors.ts";
 import { integerOption, portRangeOption } from "./option-kinds.ts";
 import { printJson } from "./render/json.ts";
 import { renderPlanTable } from "./render/plan-table.ts";
@@ -9,9 +9,19 @@ import { planCluster } from "../core/plan/plan.ts";
 import { planJson } from "../core/plan/plan-json.ts";
 import { readSpec } from "../core/spec/index.ts";
 import { readHostPortSettings } from "../host/kernel-port-settings.ts";
+import { probeVisibleGpus } from "../host/visible-gpus.ts";
 
 export const MAX_NODES = 4096;
 export const MAX_GPUS_PER_NODE = 1024;
+
+/** Without --gpus-per-node, plan for this node's visible GPUs. */
+function thisNodesGpuCount(env: Record<string, string | undefined>): number {
+  const probe = probeVisibleGpus(env);
+  const hint = "pass --gpus-per-node (or BERTH_GPUS_PER_NODE) to plan without reading this node";
+  if (!probe.ok) throw probe.badInput ? new UsageError(probe.message) : new EnvironmentError(`cannot count this node's GPUs: ${probe.message}; ${hint}`);
+  if (probe.visible.gpus.length === 0) throw new EnvironmentError(`this node shows no visible GPUs (${probe.visible.source}); ${hint}`);
+  return probe.visible.gpus.length;
+}
 
 export const planCommand = defineBerthCommand({
   name: "plan",
@@ -20,7 +30,7 @@ export const planCommand = defineBerthCommand({
   acceptsPassthrough: false,
   options: {
     nodes: integerOption({ description: "Number of nodes in the job", min: 1, max: MAX_NODES, default: 1 }),
-    gpusPerNode: integerOption({ description: "GPUs on each node", min: 1, max: MAX_GPUS_PER_NODE, valueHint: "G" }),
+    gpusPerNode: integerOption({ description: "GPUs on each node", min: 1, max: MAX_GPUS_PER_NODE, valueHint: "G", defaultHint: "this node's visible GPU count, read from NVML" }),
     nodeRank: integerOption({ description: "Show only this node's share", min: 0, max: MAX_NODES - 1, valueHint: "R" }),
     portPool: portRangeOption({
       description: "Ports to cut into server blocks",
@@ -33,14 +43,14 @@ export const planCommand = defineBerthCommand({
     const specText = positionals.spec!;
     const spec = readSpec(specText);
     if (!spec.ok) throw usageErrorFromIssues(`bad spec ${JSON.stringify(specText)}: `, spec.issues);
-    if (options.gpusPerNode === undefined) throw new UsageError("--gpus-per-node is required (a whole number from 1 to 1024), or set BERTH_GPUS_PER_NODE");
+    const gpusPerNode = options.gpusPerNode ?? thisNodesGpuCount(io.env);
     if (options.nodeRank !== undefined && options.nodeRank >= options.nodes) {
       throw new UsageError(`bad value ${options.nodeRank} for --node-rank; expected a whole number from 0 to ${options.nodes - 1} (--nodes is ${options.nodes})`);
     }
     const host = readHostPortSettings();
     const planned = planCluster(spec.value, {
       nodes: options.nodes,
-      gpusPerNode: options.gpusPerNode,
+      gpusPerNode,
       portPool: options.portPool ?? host.defaultPool,
       reservedPorts: host.reservedPorts,
       ephemeralLow: host.ephemeralLow,

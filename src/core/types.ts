@@ -72,3 +72,24 @@ export interface Plan {
   /** GPUs no component uses, per node (node-local indices). */
   unusedGpus: { node: number; gpus: number[] }[];
 }
+
+export interface GpuProcess {
+  pid: number;
+  /** Bytes, or null where the driver will not say (NVML_VALUE_NOT_AVAILABLE). */
+  usedMemory: number | null;
+}
+
+/** One GPU as NVML reports it. Fields NVML refused are null, and `error` says why. */
+export interface Gpu {
+  /** NVML's index: PCI bus order on this node. */
+  index: number;
+  uuid: string | null;
+  name: string | null;
+  memory: { total: number; used: number; free: number } | null;
+  pciBusId: string | null;
+  numaNode: number | null;
+  migEnabled: boolean | null;
+  processes: GpuProcess[];
+  /** e.g. "NVML_ERROR_NO_PERMISSION" when this GPU could not be read. */
+  error?: string;
+}

@@ -10,6 +10,7 @@ const SYMBOLS = {
   read: { args: [FFIType.i32, FFIType.ptr, FFIType.u64], returns: FFIType.i64 },
   open: { args: [FFIType.ptr, FFIType.i32, FFIType.u32], returns: FFIType.i32 },
   close: { args: [FFIType.i32], returns: FFIType.i32 },
+  access: { args: [FFIType.ptr, FFIType.i32], returns: FFIType.i32 },
   __errno_location: { args: [], returns: FFIType.ptr },
 } as const;
 
@@ -33,6 +34,13 @@ export function cString(text: string): Uint8Array {
 export function errno(): number {
   const location = libc().__errno_location();
   return location === null ? 0 : read.i32(location, 0);
+}
+
+const R_OK = 4;
+
+/** Whether this process may read the file at path. */
+export function isReadable(path: string): boolean {
+  return libc().access(ptr(cString(path)), R_OK) === 0;
 }
 
 export function isatty(fd: number): boolean {

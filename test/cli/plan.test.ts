@@ -76,7 +76,6 @@ describe("bad input exits 2 with one line naming the value, its source and what 
     [["plan", "vllm:d4", "--gpus-per-node"], {}, "option --gpus-per-node needs a value"],
     [["plan", "vllm:d4", "extra", "--gpus-per-node", "8"], {}, 'unexpected argument "extra"'],
     [["plan"], {}, "'berth plan' needs SPEC (or BERTH_SPEC)"],
-    [["plan", "vllm:d4"], {}, "--gpus-per-node is required"],
     [["plan", "vllm:d20", "--nodes", "2", "--gpus-per-node", "8"], {}, "use --nodes 3 or more"],
     [["plan", "vllm:d4", "--gpus-per-node", "8", "--config", "/nonexistent/berth.toml"], {}, "config file /nonexistent/berth.toml does not exist"],
     [["plan", "vllm:d4", "--gpus-per-node", "8", "--config", "berth.ini"], {}, "unknown extension; expected .toml, .json, .yaml or .yml"],

@@ -1,0 +1,34 @@
+// `berth probe`: the GPUs this process may use, read straight from NVML.
+import { defineBerthCommand } from "./command.ts";
+import { EnvironmentError, UsageError } from "./errors.ts";
+import { printJson } from "./render/json.ts";
+import { renderProbeTable } from "./render/probe-table.ts";
+import { EXIT } from "../core/exit.ts";
+import { probeVisibleGpus } from "../host/visible-gpus.ts";
+
+export const probeCommand = defineBerthCommand({
+  name: "probe",
+  description: "List the GPUs this process may use (index, UUID, name, memory, PCI bus, NUMA node, MIG, processes), read from NVML",
+  positionals: [],
+  acceptsPassthrough: false,
+  options: {},
+  async run({ options, io }) {
+    const probe = probeVisibleGpus(io.env);
+    if (!probe.ok) throw probe.badInput ? new UsageError(probe.message) : new EnvironmentError(probe.message);
+    const { inventory, visible } = probe;
+    if (options.json) {
+      printJson(io, {
+        driverVersion: inventory.driverVersion,
+        cudaDriverVersion: inventory.cudaDriverVersion,
+        gpus: visible.gpus,
+        visibility: { source: visible.source, totalGpus: inventory.gpus.length },
+        missingFeatures: inventory.missingFeatures,
+        warnings: visible.warnings,
+      });
+    } else {
+      for (const warning of visible.warnings) io.stderr(`berth: warning: ${warning}\n`);
+      io.stdout(renderProbeTable(inventory, visible.gpus));
+    }
+    return EXIT.ok;
+  },
+});
