@@ -137,7 +137,7 @@ export function openNvml(path: string): NvmlOpen {
     opened = openSymbols(path);
   } catch (error) {
     const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
-    return { ok: false, code: NVML_RETURN.ERROR_LIBRARY_NOT_FOUND, detail: `${path}: ${reason}` };
+    return { ok: false, code: NVML_RETURN.ERROR_LIBRARY_NOT_FOUND, detail: `cannot load the NVML library ${path}: ${reason}` };
   }
   const { symbols: nvml, present } = opened;
   const initCode = nvml.nvmlInit_v2!() as number;
