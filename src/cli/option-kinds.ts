@@ -31,6 +31,8 @@ export function integerOption(options: Common & { min: number; max: number; defa
   return define({ ...options, kind: "value", schema, accepted: `a whole number from ${options.min} to ${options.max}` }, options.default);
 }
 
+export function stringOption(options: Common & { default: string }): WithDefault<string>;
+export function stringOption(options: Common): OptionDef<string>;
 export function stringOption(options: Common & { default?: string }): OptionDef<string> {
   return define({ ...options, kind: "value", schema: v.pipe(v.string(), v.minLength(1)), accepted: "a non-empty value" }, options.default);
 }

@@ -9,18 +9,25 @@ import { planCluster } from "../core/plan/plan.ts";
 import { planJson } from "../core/plan/plan-json.ts";
 import { readSpec } from "../core/spec/index.ts";
 import { readHostPortSettings } from "../host/kernel-port-settings.ts";
+import { gpuHolders } from "../host/gpu-holders.ts";
 import { probeVisibleGpus } from "../host/visible-gpus.ts";
 
 export const MAX_NODES = 4096;
 export const MAX_GPUS_PER_NODE = 1024;
 
-/** Without --gpus-per-node, plan for this node's visible GPUs. */
-function thisNodesGpuCount(env: Record<string, string | undefined>): number {
+/** Without --gpus-per-node, plan for this node's visible GPUs, and say which another berth holds. */
+function thisNodesGpus(env: Record<string, string | undefined>): { count: number; warnings: string[] } {
   const probe = probeVisibleGpus(env);
   const hint = "pass --gpus-per-node (or BERTH_GPUS_PER_NODE) to plan without reading this node";
   if (!probe.ok) throw probe.badInput ? new UsageError(probe.message) : new EnvironmentError(`cannot count this node's GPUs: ${probe.message}; ${hint}`);
   if (probe.visible.gpus.length === 0) throw new EnvironmentError(`this node shows no visible GPUs (${probe.visible.source}); ${hint}`);
-  return probe.visible.gpus.length;
+  const holders = gpuHolders(env);
+  const warnings = [...probe.visible.warnings];
+  probe.visible.gpus.forEach((gpu, local) => {
+    const holder = gpu.uuid === null ? undefined : holders.get(gpu.uuid);
+    if (holder) warnings.push(`local GPU ${local} (${gpu.uuid}) is held by berth pid ${holder.pid} (${holder.role}) on this node`);
+  });
+  return { count: probe.visible.gpus.length, warnings };
 }
 
 export const planCommand = defineBerthCommand({
@@ -43,7 +50,8 @@ export const planCommand = defineBerthCommand({
     const specText = positionals.spec!;
     const spec = readSpec(specText);
     if (!spec.ok) throw usageErrorFromIssues(`bad spec ${JSON.stringify(specText)}: `, spec.issues);
-    const gpusPerNode = options.gpusPerNode ?? thisNodesGpuCount(io.env);
+    const probed = options.gpusPerNode === undefined ? thisNodesGpus(io.env) : undefined;
+    const gpusPerNode = options.gpusPerNode ?? probed!.count;
     if (options.nodeRank !== undefined && options.nodeRank >= options.nodes) {
       throw new UsageError(`bad value ${options.nodeRank} for --node-rank; expected a whole number from 0 to ${options.nodes - 1} (--nodes is ${options.nodes})`);
     }
@@ -56,7 +64,7 @@ export const planCommand = defineBerthCommand({
       ephemeralLow: host.ephemeralLow,
     });
     if (!planned.ok) throw usageErrorFromIssues(`${JSON.stringify(specText)} does not fit: `, planned.issues);
-    const warnings = [...spec.warnings, ...planned.warnings];
+    const warnings = [...spec.warnings, ...(probed?.warnings ?? []), ...planned.warnings];
     if (options.json) {
       printJson(io, planJson(planned.value, { nodeRank: options.nodeRank, warnings }));
     } else {

@@ -4,6 +4,7 @@ import { EnvironmentError, UsageError } from "./errors.ts";
 import { printJson } from "./render/json.ts";
 import { renderProbeTable } from "./render/probe-table.ts";
 import { EXIT } from "../core/exit.ts";
+import { gpuHolders } from "../host/gpu-holders.ts";
 import { probeVisibleGpus } from "../host/visible-gpus.ts";
 
 export const probeCommand = defineBerthCommand({
@@ -16,18 +17,23 @@ export const probeCommand = defineBerthCommand({
     const probe = probeVisibleGpus(io.env);
     if (!probe.ok) throw probe.badInput ? new UsageError(probe.message) : new EnvironmentError(probe.message);
     const { inventory, visible } = probe;
+    const holders = gpuHolders(io.env);
+    const heldBy = (uuid: string | null) => {
+      const holder = uuid === null ? undefined : holders.get(uuid);
+      return holder ? { pid: holder.pid, role: holder.role, startedAt: holder.startedAt } : null;
+    };
     if (options.json) {
       printJson(io, {
         driverVersion: inventory.driverVersion,
         cudaDriverVersion: inventory.cudaDriverVersion,
-        gpus: visible.gpus,
+        gpus: visible.gpus.map((gpu) => ({ ...gpu, heldBy: heldBy(gpu.uuid) })),
         visibility: { source: visible.source, totalGpus: inventory.gpus.length },
         missingFeatures: inventory.missingFeatures,
         warnings: visible.warnings,
       });
     } else {
       for (const warning of visible.warnings) io.stderr(`berth: warning: ${warning}\n`);
-      io.stdout(renderProbeTable(inventory, visible.gpus));
+      io.stdout(renderProbeTable(inventory, visible.gpus, heldBy));
     }
     return EXIT.ok;
   },

@@ -1,34 +1,43 @@
-// libc through bun:ffi. Opened by soname: glibc is already mapped into this process, so the loader returns
-// that copy and never searches the working directory (Bun's bare-name fallback only runs when loading fails).
-import { dlopen, FFIType, ptr, read } from "bun:ffi";
+// libc through bun:ffi, with typed wrappers that return a value or the errno (and its name).
+// Opened by soname: glibc is already mapped into this process, so the loader returns that copy and never
+// searches the working directory (Bun's bare-name fallback only runs when loading fails).
+import { dlopen, FFIType, ptr, read, type Pointer } from "bun:ffi";
+import { ERRNO, errnoName, FD_CLOEXEC, F_GETFD, F_SETFD, IPPROTO_IPV6, IPV6_V6ONLY, O_CLOEXEC, O_RDONLY, SOL_SOCKET, SO_REUSEADDR, SOCK_CLOEXEC, SOCK_STREAM } from "./linux-constants.ts";
 
-const LIBC_SONAME = "libc.so.6";
+const { i32, u32, u64, i64, ptr: pointer } = FFIType;
 
 const SYMBOLS = {
-  isatty: { args: [FFIType.i32], returns: FFIType.i32 },
-  write: { args: [FFIType.i32, FFIType.ptr, FFIType.u64], returns: FFIType.i64 },
-  read: { args: [FFIType.i32, FFIType.ptr, FFIType.u64], returns: FFIType.i64 },
-  open: { args: [FFIType.ptr, FFIType.i32, FFIType.u32], returns: FFIType.i32 },
-  close: { args: [FFIType.i32], returns: FFIType.i32 },
-  access: { args: [FFIType.ptr, FFIType.i32], returns: FFIType.i32 },
-  __errno_location: { args: [], returns: FFIType.ptr },
+  __errno_location: { args: [], returns: pointer },
+  isatty: { args: [i32], returns: i32 },
+  write: { args: [i32, pointer, u64], returns: i64 },
+  read: { args: [i32, pointer, u64], returns: i64 },
+  pwrite: { args: [i32, pointer, u64, i64], returns: i64 },
+  open: { args: [pointer, i32, u32], returns: i32 },
+  close: { args: [i32], returns: i32 },
+  access: { args: [pointer, i32], returns: i32 },
+  ftruncate: { args: [i32, i64], returns: i32 },
+  flock: { args: [i32, i32], returns: i32 },
+  fcntl: { args: [i32, i32, i32], returns: i32 },
+  socket: { args: [i32, i32, i32], returns: i32 },
+  setsockopt: { args: [i32, i32, i32, pointer, u32], returns: i32 },
+  bind: { args: [i32, pointer, u32], returns: i32 },
+  getpid: { args: [], returns: i32 },
+  geteuid: { args: [], returns: u32 },
+  prctl: { args: [i32, u64, u64, u64, u64], returns: i32 },
+  execve: { args: [pointer, pointer, pointer], returns: i32 },
+  waitpid: { args: [i32, pointer, i32], returns: i32 },
+  signal: { args: [i32, pointer], returns: pointer },
+  sigprocmask: { args: [i32, pointer, pointer], returns: i32 },
 } as const;
 
 let library: ReturnType<typeof dlopen<typeof SYMBOLS>> | undefined;
 
 function libc() {
-  library ??= dlopen(LIBC_SONAME, SYMBOLS);
+  library ??= dlopen("libc.so.6", SYMBOLS);
   return library.symbols;
 }
 
-export const ERRNO = { EINTR: 4, EAGAIN: 11 } as const;
-export const O_RDONLY = 0;
-export const O_CLOEXEC = 0o2000000;
-
-/** A NUL-terminated copy of a path for calls that take `const char *`. */
-export function cString(text: string): Uint8Array {
-  return new TextEncoder().encode(`${text}\0`);
-}
+export type Sys<T> = { ok: true; value: T } | { ok: false; errno: number; name: string };
 
 /** The calling thread's errno, read right after a failed call. */
 export function errno(): number {
@@ -36,42 +45,160 @@ export function errno(): number {
   return location === null ? 0 : read.i32(location, 0);
 }
 
-const R_OK = 4;
+function check(result: number | bigint): Sys<number> {
+  const value = Number(result);
+  if (value >= 0) return { ok: true, value };
+  const code = errno();
+  return { ok: false, errno: code, name: errnoName(code) };
+}
 
-/** Whether this process may read the file at path. */
-export function isReadable(path: string): boolean {
-  return libc().access(ptr(cString(path)), R_OK) === 0;
+/** A NUL-terminated copy of a string for calls that take `const char *`. */
+export function cString(text: string): Uint8Array {
+  return new TextEncoder().encode(`${text}\0`);
 }
 
 export function isatty(fd: number): boolean {
   return libc().isatty(fd) === 1;
 }
 
-/** One write(2); returns the bytes written, or -errno. */
-export function write(fd: number, bytes: Uint8Array): number {
-  if (bytes.length === 0) return 0;
-  const written = Number(libc().write(fd, ptr(bytes), bytes.length));
-  return written >= 0 ? written : -errno();
+/** Whether this process may read the file at path. */
+export function isReadable(path: string): boolean {
+  return libc().access(ptr(cString(path)), 4 /* R_OK */) === 0;
+}
+
+/** Whether this process may write (create entries in) the path. */
+export function isWritable(path: string): boolean {
+  return libc().access(ptr(cString(path)), 2 /* W_OK */) === 0;
+}
+
+/** One write(2); returns the bytes written, or the errno. */
+export function write(fd: number, bytes: Uint8Array): Sys<number> {
+  if (bytes.length === 0) return { ok: true, value: 0 };
+  return check(libc().write(fd, ptr(bytes), bytes.length));
+}
+
+export function open(path: string, flags: number, mode = 0o600): Sys<number> {
+  return check(libc().open(ptr(cString(path)), flags, mode));
+}
+
+export function close(fd: number): void {
+  libc().close(fd);
+}
+
+/** Replaces a file's whole content through an open descriptor. */
+export function rewrite(fd: number, text: string): Sys<number> {
+  const truncated = check(libc().ftruncate(fd, 0));
+  if (!truncated.ok) return truncated;
+  const bytes = new TextEncoder().encode(text);
+  return check(libc().pwrite(fd, ptr(bytes), bytes.length, 0));
+}
+
+export function readAll(fd: number, limit = 1 << 20): Sys<string> {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  while (total < limit) {
+    const chunk = new Uint8Array(4096);
+    const count = check(libc().read(fd, ptr(chunk), chunk.length));
+    if (!count.ok) {
+      if (count.errno === ERRNO.EINTR) continue;
+      return count;
+    }
+    if (count.value === 0) break;
+    chunks.push(chunk.subarray(0, count.value));
+    total += count.value;
+  }
+  return { ok: true, value: Buffer.concat(chunks).toString("utf8") };
 }
 
 /** Reads a small file (a /proc or /sys entry) synchronously; undefined when it cannot be opened or read. */
 export function readSmallFile(path: string, limit = 1 << 20): string | undefined {
-  const fd = libc().open(ptr(cString(path)), O_RDONLY | O_CLOEXEC, 0);
-  if (fd < 0) return undefined;
-  const chunks: Uint8Array[] = [];
-  let total = 0;
+  const fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (!fd.ok) return undefined;
   try {
-    for (;;) {
-      const chunk = new Uint8Array(4096);
-      const count = Number(libc().read(fd, ptr(chunk), chunk.length));
-      if (count < 0 && errno() === ERRNO.EINTR) continue;
-      if (count < 0) return undefined;
-      if (count === 0 || total >= limit) break;
-      chunks.push(chunk.subarray(0, count));
-      total += count;
-    }
+    const text = readAll(fd.value, limit);
+    return text.ok ? text.value : undefined;
   } finally {
-    libc().close(fd);
+    close(fd.value);
   }
-  return Buffer.concat(chunks).toString("utf8");
 }
+
+export function flock(fd: number, operation: number): Sys<number> {
+  return check(libc().flock(fd, operation));
+}
+
+/** Whether the descriptor survives execve: registry locks must, hold sockets must not. */
+export function setCloseOnExec(fd: number, closeOnExec: boolean): Sys<number> {
+  const flags = check(libc().fcntl(fd, F_GETFD, 0));
+  if (!flags.ok) return flags;
+  return check(libc().fcntl(fd, F_SETFD, closeOnExec ? flags.value | FD_CLOEXEC : flags.value & ~FD_CLOEXEC));
+}
+
+export function tcpSocket(family: number): Sys<number> {
+  return check(libc().socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0));
+}
+
+function setIntOption(fd: number, level: number, name: number, value: number): Sys<number> {
+  const option = new Int32Array([value]);
+  return check(libc().setsockopt(fd, level, name, ptr(option), 4));
+}
+
+export function setReuseAddress(fd: number): Sys<number> {
+  return setIntOption(fd, SOL_SOCKET, SO_REUSEADDR, 1);
+}
+
+export function setIpv6Only(fd: number): Sys<number> {
+  return setIntOption(fd, IPPROTO_IPV6, IPV6_V6ONLY, 1);
+}
+
+export function bind(fd: number, address: Uint8Array): Sys<number> {
+  return check(libc().bind(fd, ptr(address), address.length));
+}
+
+export function getpid(): number {
+  return libc().getpid();
+}
+
+export function geteuid(): number {
+  return libc().geteuid();
+}
+
+export function prctl(option: number, argument: number): Sys<number> {
+  return check(libc().prctl(option, argument, 0, 0, 0));
+}
+
+/** Puts back the default SIGPIPE/SIGXFSZ handling and an empty mask, which Bun changes and execve keeps. */
+export function resetSignalsForExec(signals: readonly number[]): void {
+  for (const signal of signals) libc().signal(signal, null);
+  const emptySet = new Uint8Array(128);
+  libc().sigprocmask(2 /* SIG_SETMASK */, ptr(emptySet), null);
+}
+
+/** execve(2): returns only on failure, with the errno. */
+export function execve(path: string, argv: readonly string[], environment: readonly string[]): Sys<never> {
+  const keep: Uint8Array[] = []; // keeps every string alive until the call
+  const pointerArray = (strings: readonly string[]) => {
+    const array = new BigUint64Array(strings.length + 1);
+    strings.forEach((text, index) => {
+      const bytes = cString(text);
+      keep.push(bytes);
+      array[index] = BigInt(ptr(bytes));
+    });
+    return array;
+  };
+  const argvArray = pointerArray(argv);
+  const environmentArray = pointerArray(environment);
+  const pathBytes = cString(path);
+  libc().execve(ptr(pathBytes), ptr(argvArray), ptr(environmentArray));
+  const code = errno();
+  void keep;
+  return { ok: false, errno: code, name: errnoName(code) };
+}
+
+/** waitpid(pid, WNOHANG): the pid and raw status when it has exited, or 0 while it runs. */
+export function waitpidNoHang(pid: number): Sys<{ pid: number; status: number }> {
+  const status = new Int32Array(1);
+  const result = check(libc().waitpid(pid, ptr(status), 1 /* WNOHANG */));
+  return result.ok ? { ok: true, value: { pid: result.value, status: status[0]! } } : result;
+}
+
+export type { Pointer };

@@ -30,6 +30,7 @@ describe("presets of the fake library", () => {
       numaNode: 0,
       migEnabled: false,
       processes: [],
+      heldBy: null,
     });
     expect(report.gpus[3].processes).toEqual([{ pid: 4242, usedMemory: 42 * GIB }]);
     expect(report.gpus[3].memory.used).toBe(42 * GIB); // v2: reserved memory is not "used"

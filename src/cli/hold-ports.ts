@@ -1,0 +1,55 @@
+// Hidden `berth __hold-ports`: the detached process that keeps `berth ports` reservations for their TTL.
+import * as v from "valibot";
+import { defineBerthCommand } from "./command.ts";
+import { BerthError, UsageError } from "./errors.ts";
+import { reserveRequestedPorts } from "./ports-request.ts";
+import { EXIT, exitCodeForSignal } from "../core/exit.ts";
+import { HOLD_COMMAND, HOLD_REQUEST_VARIABLE, type HolderReport } from "../host/port-holder-process.ts";
+import { closeStandardOutput, writeAll } from "../host/terminal.ts";
+
+const RangeSchema = v.object({ first: v.number(), last: v.number() });
+const HoldRequestSchema = v.object({
+  request: v.object({ count: v.number(), pool: v.optional(RangeSchema), holder: v.object({ role: v.string(), command: v.string() }) }),
+  ttlMilliseconds: v.pipe(v.number(), v.minValue(0)),
+});
+
+function report(result: HolderReport): void {
+  writeAll(1, `${JSON.stringify(result)}\n`);
+  closeStandardOutput(); // EOF for the parent, which is waiting to print the ports and exit.
+}
+
+export const holdPortsCommand = defineBerthCommand({
+  name: HOLD_COMMAND,
+  description: "Internal: hold ports for berth ports --ttl",
+  hidden: true,
+  positionals: [],
+  acceptsPassthrough: false,
+  options: {},
+  async run({ io }) {
+    const parsed = v.safeParse(HoldRequestSchema, JSON.parse(io.env[HOLD_REQUEST_VARIABLE] ?? "null"));
+    if (!parsed.success) throw new UsageError(`${HOLD_COMMAND} is internal to berth ports`);
+    const { request, ttlMilliseconds } = parsed.output;
+    let ports;
+    try {
+      ports = reserveRequestedPorts(request, io.env);
+    } catch (error) {
+      if (error instanceof BerthError) {
+        report({ ok: false, exitCode: error.exitCode, message: error.message });
+        return error.exitCode;
+      }
+      throw error;
+    }
+    const expiresAt = new Date(Date.now() + ttlMilliseconds).toISOString();
+    report({ ok: true, ports: ports.map((held) => held.port), holder: process.pid, expiresAt });
+    // Exiting releases everything: the kernel drops the locks and closes the sockets.
+    return await new Promise<number>((resolve) => {
+      const timer = setTimeout(() => resolve(EXIT.ok), ttlMilliseconds);
+      for (const [signal, number] of [["SIGTERM", 15], ["SIGINT", 2], ["SIGHUP", 1]] as const) {
+        process.on(signal, () => {
+          clearTimeout(timer);
+          resolve(exitCodeForSignal(number));
+        });
+      }
+    });
+  },
+});

@@ -1,0 +1,48 @@
+// `berth ports`: reserve N free ports host-wide, then either exec a command that keeps them for its life,
+// or print them and leave a detached holder keeping them for --ttl.
+import { defineBerthCommand } from "./command.ts";
+import { BerthError } from "./errors.ts";
+import { durationOption, enumOption, integerOption, portRangeOption, stringOption } from "./option-kinds.ts";
+import { reserveRequestedPorts, type PortsRequest } from "./ports-request.ts";
+import { printJson } from "./render/json.ts";
+import { EXIT } from "../core/exit.ts";
+import { portsAsEnvironment } from "../core/ports/port-request.ts";
+import { execCommand } from "../host/exec.ts";
+import { handOverToExec } from "../host/reservations.ts";
+import { startPortHolder } from "../host/port-holder-process.ts";
+
+export const portsCommand = defineBerthCommand({
+  name: "ports",
+  description: "Reserve N free ports host-wide; run -- CMD holding them for its life, or print them and hold them for --ttl",
+  positionals: [],
+  acceptsPassthrough: true,
+  options: {
+    count: integerOption({ description: "How many ports to reserve", alias: "n", min: 1, max: 4096, default: 1, valueHint: "N" }),
+    portPool: portRangeOption({ description: "Ports to choose from", min: 1, max: 65535, defaultHint: "10000 to one below ip_local_port_range's low end, less ip_local_reserved_ports" }),
+    format: enumOption({ description: "How to print the ports without a command: plain (space-separated), json, or env (for eval)", choices: ["plain", "json", "env"], default: "plain" }),
+    ttl: durationOption({ description: "Without a command: how long the detached holder keeps the ports", default: 60_000 }),
+    role: stringOption({ description: "A label for `berth status`", default: "ports" }),
+  },
+  async run({ options, passthrough, io }) {
+    const commandLine = ["berth", "ports", ...process.argv.slice(3)].join(" ");
+    const request: PortsRequest = { count: options.count, pool: options.portPool, holder: { role: options.role, command: commandLine } };
+    if (passthrough.length > 0) {
+      const ports = reserveRequestedPorts(request, io.env);
+      handOverToExec({ ports, gpus: [] });
+      const numbers = ports.map((held) => held.port);
+      const failure = execCommand(passthrough, { ...io.env, ...portsAsEnvironment(numbers) });
+      throw new BerthError(failure.exitCode, failure.message);
+    }
+    const held = await startPortHolder(request, options.ttl, io.env);
+    if (!held.ok) throw new BerthError(held.exitCode, held.message);
+    const { ports, holder, expiresAt } = held;
+    const format = options.json ? "json" : options.format;
+    if (format === "json") printJson(io, { ports, holder, expiresAt });
+    else if (format === "env") {
+      const environment = { ...portsAsEnvironment(ports), BERTH_PORTS_HOLDER: String(holder), BERTH_PORTS_EXPIRE: expiresAt };
+      io.stdout(Object.entries(environment).map(([key, value]) => `export ${key}=${value}\n`).join(""));
+    } else io.stdout(`${ports.join(" ")}\n`);
+    return EXIT.ok;
+  },
+});
+

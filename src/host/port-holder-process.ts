@@ -1,0 +1,28 @@
+// The detached helper behind `berth ports --ttl`: berth starts itself in a new session, the helper reserves
+// the ports (so the locks and sockets are its own), reports them on its stdout, and lives out the TTL.
+import { selfArgv } from "./self-process.ts";
+
+export const HOLD_REQUEST_VARIABLE = "BERTH_HOLD_REQUEST";
+export const HOLD_COMMAND = "__hold-ports";
+
+export type HolderReport = { ok: true; ports: number[]; holder: number; expiresAt: string } | { ok: false; exitCode: number; message: string };
+
+export async function startPortHolder(request: unknown, ttlMilliseconds: number, env: Record<string, string | undefined>): Promise<HolderReport> {
+  const child = Bun.spawn([...selfArgv(), HOLD_COMMAND], {
+    env: { ...env, [HOLD_REQUEST_VARIABLE]: JSON.stringify({ request, ttlMilliseconds }) },
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "ignore",
+    detached: true,
+  });
+  // The helper closes its stdout once it has reported, so reading to the end returns as soon as it has.
+  const text = await new Response(child.stdout).text();
+  child.unref();
+  const line = text.split("\n")[0] ?? "";
+  try {
+    return JSON.parse(line) as HolderReport;
+  } catch {
+    const exitCode = await Promise.race([child.exited, Bun.sleep(2000).then(() => undefined)]);
+    return { ok: false, exitCode: 1, message: `the port holder process stopped without reporting (exit ${exitCode ?? "unknown"})` };
+  }
+}

@@ -1,0 +1,44 @@
+// Free checks and holds for one port, in one step. The hold socket is bound *without* SO_REUSEADDR, which
+// succeeds only if no socket of any kind has the port (the free check), and then gets SO_REUSEADDR, so
+// the server berth starts can still bind it. Bun's own listen always sets SO_REUSEADDR and cannot tell.
+import { bind, close, setIpv6Only, setReuseAddress, tcpSocket } from "../ffi/libc.ts";
+import { AF_INET, AF_INET6, ERRNO } from "../ffi/linux-constants.ts";
+import { anyIpv4, anyIpv6 } from "../ffi/sockaddr.ts";
+
+export type PortHold = { ok: true; sockets: number[]; checked: "ipv4+ipv6" | "ipv4" } | { ok: false; reason: string };
+
+function bindPlainThenShare(family: number, address: Uint8Array): { ok: true; fd: number } | { ok: false; errno: number; name: string } {
+  const socket = tcpSocket(family);
+  if (!socket.ok) return socket;
+  const fd = socket.value;
+  if (family === AF_INET6) {
+    const v6only = setIpv6Only(fd);
+    if (!v6only.ok) {
+      close(fd);
+      return v6only;
+    }
+  }
+  const bound = bind(fd, address);
+  if (!bound.ok) {
+    close(fd);
+    return bound;
+  }
+  setReuseAddress(fd);
+  return { ok: true, fd };
+}
+
+/** Checks that TCP 0.0.0.0:port and [::]:port are free and holds both with bound, non-listening sockets. */
+export function holdPort(port: number): PortHold {
+  const ipv4 = bindPlainThenShare(AF_INET, anyIpv4(port));
+  if (!ipv4.ok) return { ok: false, reason: `0.0.0.0:${port} ${ipv4.name}` };
+  const ipv6 = bindPlainThenShare(AF_INET6, anyIpv6(port));
+  if (ipv6.ok) return { ok: true, sockets: [ipv4.fd, ipv6.fd], checked: "ipv4+ipv6" };
+  // No IPv6 on this host (or in this container): IPv4 alone decides, and the hold says so.
+  if (ipv6.errno === ERRNO.EAFNOSUPPORT || ipv6.errno === 99 /* EADDRNOTAVAIL */) return { ok: true, sockets: [ipv4.fd], checked: "ipv4" };
+  close(ipv4.fd);
+  return { ok: false, reason: `[::]:${port} ${ipv6.name}` };
+}
+
+export function releaseHold(sockets: readonly number[]): void {
+  for (const fd of sockets) close(fd);
+}
