@@ -23,6 +23,8 @@ export function wantsHelp(own: readonly string[]): boolean {
 export interface ParsedArguments {
   /** Flag values by kebab-case name: text for value flags, true/false for booleans. */
   flags: Record<string, string | boolean>;
+  /** How each flag was spelled (`-n` for --count), so errors name what the user typed. */
+  spelling: Record<string, string>;
   positionals: string[];
 }
 
@@ -37,6 +39,7 @@ export function parseArguments(own: readonly string[], table: OptionTable, comma
   }
   const positionals: string[] = [];
   const flags: Record<string, string | boolean> = {};
+  const spelling: Record<string, string> = {};
   for (let index = 0; index < own.length; index++) {
     const argument = own[index]!;
     if (!argument.startsWith("-") || argument === "-" || /^-\d/.test(argument)) {
@@ -51,6 +54,7 @@ export function parseArguments(own: readonly string[], table: OptionTable, comma
       throw new UsageError(`unknown option ${argument} for 'berth ${commandName}'; accepted: ${known} (see berth ${commandName} --help)`);
     }
     const inlineValue = argument.includes("=") ? argument.slice(argument.indexOf("=") + 1) : undefined;
+    spelling[name.startsWith("no-") && !booleanFlags.has(name) ? name.slice(3) : name] = argument.split("=")[0]!;
     if (isBoolean) {
       const negated = !booleanFlags.has(name);
       flags[negated ? name.slice(3) : name] = inlineValue === undefined ? !negated : inlineValue;
@@ -63,5 +67,5 @@ export function parseArguments(own: readonly string[], table: OptionTable, comma
     if (index + 1 >= own.length) throw new UsageError(`option ${argument} needs a value (see berth ${commandName} --help)`);
     flags[name] = own[++index]!;
   }
-  return { flags, positionals };
+  return { flags, spelling, positionals };
 }

@@ -37,6 +37,8 @@ export function cittyArgs(table: OptionTable): ArgsDef {
 export interface OptionSources {
   /** Flag values as citty parsed them (kebab-case keys). */
   flags: Record<string, unknown>;
+  /** How each flag was typed, for messages; defaults to its long form. */
+  spelling?: Record<string, string>;
   env: Record<string, string | undefined>;
   config?: ConfigFile;
 }
@@ -63,7 +65,7 @@ export function resolveOptions<Table extends OptionTable>(table: Table, sources:
     let origin = "";
     if (flag !== undefined && flag !== false) {
       text = flag === true ? "true" : String(flag);
-      origin = `--${kebabCase(name)}`;
+      origin = sources.spelling?.[kebabCase(name)] ?? `--${kebabCase(name)}`;
     } else if (flag === false && def.kind === "boolean") {
       text = "false";
       origin = `--no-${kebabCase(name)}`;

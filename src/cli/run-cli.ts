@@ -44,7 +44,7 @@ async function runCommand(command: BerthCommand<OptionTable>, rawArgs: string[],
   }
   if (sawSeparator && !command.acceptsPassthrough) throw new UsageError(`'berth ${command.name}' takes no command after --`);
   const table = { ...command.options, ...COMMON_OPTIONS };
-  const { flags, positionals } = parseArguments(own, table, command.name);
+  const { flags, spelling, positionals } = parseArguments(own, table, command.name);
   const named: Record<string, string | undefined> = {};
   for (const positional of command.positionals) {
     named[positional.name] = positionals.shift() ?? io.env[envName(positional.name)];
@@ -61,7 +61,7 @@ async function runCommand(command: BerthCommand<OptionTable>, rawArgs: string[],
     if (!read.ok) throw new UsageError(read.message);
     config = read.config;
   }
-  const options = resolveOptions(table, { flags, env: io.env, config });
+  const options = resolveOptions(table, { flags, spelling, env: io.env, config });
   return command.run({ options, positionals: named, passthrough, io });
 }
 

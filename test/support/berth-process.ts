@@ -1,7 +1,12 @@
 // Runs berth as a real process: from source by default, or the compiled binary named by BERTH_TEST_BINARY.
-import { resolve } from "node:path";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 
 export const REPO_ROOT = resolve(import.meta.dir, "../..");
+
+/** One registry per test process, so tests never touch /run/berth and never see another run's holders. */
+export const TEST_REGISTRY = mkdtempSync(join(tmpdir(), "berth-registry-"));
 
 export function berthArgv(): string[] {
   const binary = process.env.BERTH_TEST_BINARY;
@@ -17,7 +22,7 @@ export interface BerthRun {
 export async function runBerth(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<BerthRun> {
   const child = Bun.spawn([...berthArgv(), ...args], {
     cwd: options.cwd ?? REPO_ROOT,
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/tmp", NO_COLOR: "1", ...options.env },
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/tmp", NO_COLOR: "1", BERTH_REGISTRY_DIR: TEST_REGISTRY, ...options.env },
     stdout: "pipe",
     stderr: "pipe",
   });

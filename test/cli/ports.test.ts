@@ -1,0 +1,136 @@
+// `berth ports` and `berth status` as real processes, with real sockets and signals.
+import { describe, expect, test } from "bun:test";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { berthArgv, runBerth, TEST_REGISTRY } from "../support/berth-process.ts";
+import { plainBindSucceeds } from "../support/port-fixtures.ts";
+
+const POOL = "25000-25999";
+
+async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await Bun.sleep(10);
+  }
+}
+
+async function statusJson(): Promise<{ reservations: { kind: string; id: number; pid: number; role: string; command: string; startedAt: string }[] }> {
+  const run = await runBerth(["status", "--json"]);
+  expect(run.code).toBe(0);
+  return JSON.parse(run.stdout);
+}
+
+describe("berth ports -- CMD", () => {
+  test("32 concurrent launches × 8 ports all succeed with 256 distinct ports", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "berth-race-"));
+    // Each command records its ports, then waits for the go file, so all 32 hold their ports at once.
+    const script = `echo "$BERTH_PORTS" > "${directory}/$$.ports"; while [ ! -e "${directory}/go" ]; do sleep 0.02; done`;
+    const runs = Array.from({ length: 32 }, () => runBerth(["ports", "-n", "8", "--port-pool", POOL, "--", "sh", "-c", script]));
+    await waitFor(() => readdirSync(directory).filter((name) => name.endsWith(".ports")).length === 32, "32 commands to hold their ports");
+    const ports = readdirSync(directory)
+      .filter((name) => name.endsWith(".ports"))
+      .flatMap((name) => readFileSync(join(directory, name), "utf8").trim().split(",").map(Number));
+    expect(ports).toHaveLength(256);
+    expect(new Set(ports).size).toBe(256);
+    expect(ports.every((port) => port >= 25000 && port <= 25999)).toBe(true);
+    const held = (await statusJson()).reservations.filter((entry) => entry.id >= 25000 && entry.id <= 25999);
+    expect(held).toHaveLength(256);
+    writeFileSync(join(directory, "go"), "");
+    const results = await Promise.all(runs);
+    expect(results.map((run) => run.code)).toEqual(Array(32).fill(0));
+    // Each command exited, so the kernel dropped every lock.
+    expect((await statusJson()).reservations.filter((entry) => entry.id >= 25000 && entry.id <= 25999)).toEqual([]);
+  });
+
+  test("the command gets BERTH_PORTS and BERTH_PORT_i, keeps berth's pid and locks, and can bind its ports plainly", async () => {
+    const run = await runBerth([
+      "ports", "-n", "2", "--port-pool", "26000-26099", "--",
+      process.execPath, "-e",
+      `const { bind, tcpSocket } = await import("${join(import.meta.dir, "../../src/ffi/libc.ts")}");
+       const { anyIpv4 } = await import("${join(import.meta.dir, "../../src/ffi/sockaddr.ts")}");
+       const socket = tcpSocket(2); const bound = socket.ok && bind(socket.value, anyIpv4(Number(process.env.BERTH_PORT_0)));
+       const status = Bun.spawnSync([...${JSON.stringify(berthArgv())}, "status", "--json"], { env: process.env }).stdout.toString();
+       console.log(JSON.stringify({ pid: process.pid, ports: process.env.BERTH_PORTS, port1: process.env.BERTH_PORT_1, plainBind: bound && bound.ok, status: JSON.parse(status) }));`,
+    ]);
+    expect(run.code).toBe(0);
+    const seen = JSON.parse(run.stdout);
+    const [first, second] = seen.ports.split(",").map(Number);
+    expect(String(second)).toBe(seen.port1);
+    expect(seen.plainBind).toBe(true); // the hold sockets were closed before exec
+    const mine = seen.status.reservations.filter((entry: { id: number }) => entry.id === first || entry.id === second);
+    expect(mine.map((entry: { pid: number }) => entry.pid)).toEqual([seen.pid, seen.pid]); // same pid: berth became the command
+  });
+
+  test.each([
+    [["sh", "-c", "exit 7"], 7],
+    [["sh", "-c", "exit 0"], 0],
+    [["sh", "-c", "kill -TERM $$"], 143],
+    [["/nonexistent/program"], 127],
+    [["no-such-command-berth"], 127],
+    [["/etc/hostname"], 126],
+  ])("%p exits %d", async (command, expected) => {
+    const run = await runBerth(["ports", "-n", "1", "--port-pool", "26100-26199", "--", ...command]);
+    expect(run.code).toBe(expected);
+    if (expected >= 126 && expected <= 127) expect(run.stderr).toMatch(/^berth: .*(command not found|cannot execute)/);
+  });
+});
+
+describe("berth ports --ttl (a detached holder)", () => {
+  test("held ports are busy to a plain bind and listed by status; SIGKILL of the holder frees them at once", async () => {
+    const run = await runBerth(["ports", "-n", "2", "--ttl", "2m", "--format", "json", "--port-pool", "26200-26299"]);
+    expect(run.code).toBe(0);
+    const { ports, holder, expiresAt } = JSON.parse(run.stdout);
+    expect(ports).toHaveLength(2);
+    expect(Date.parse(expiresAt) - Date.now()).toBeGreaterThan(100_000);
+    for (const port of ports) expect(await plainBindSucceeds(port)).toBe(false);
+    const listed = (await statusJson()).reservations.filter((entry) => ports.includes(entry.id));
+    expect(listed.map((entry) => [entry.kind, entry.pid, entry.role])).toEqual([["port", holder, "ports"], ["port", holder, "ports"]]);
+    expect(listed[0]!.command).toContain("berth ports -n 2 --ttl 2m");
+
+    process.kill(holder, "SIGKILL");
+    await waitFor(async () => !existsSync(`/proc/${holder}`) || readFileSync(`/proc/${holder}/stat`, "utf8").includes(") Z "), "the holder to die");
+    for (const port of ports) expect(await plainBindSucceeds(port)).toBe(true);
+    expect((await statusJson()).reservations.filter((entry) => ports.includes(entry.id))).toEqual([]);
+  });
+
+  test("the holder lets go when the TTL ends", async () => {
+    const run = await runBerth(["ports", "-n", "1", "--ttl", "300ms", "--port-pool", "26300-26399"]);
+    const port = Number(run.stdout.trim());
+    await waitFor(() => plainBindSucceeds(port), "the TTL to end", 10_000);
+  });
+
+  test("--format env can be eval'd by a shell", async () => {
+    const run = await runBerth(["ports", "-n", "3", "--ttl", "5s", "--format", "env", "--port-pool", "26400-26499"]);
+    const shell = Bun.spawnSync(["sh", "-c", `${run.stdout}\necho "$BERTH_PORTS|$BERTH_PORT_2|$BERTH_PORTS_HOLDER"`]);
+    const [list, third, holder] = shell.stdout.toString().trim().split("|");
+    expect(list!.split(",")).toHaveLength(3);
+    expect(list!.split(",")[2]).toBe(third);
+    process.kill(Number(holder), "SIGTERM");
+  });
+
+  test("plain format prints the ports on one line", async () => {
+    const run = await runBerth(["ports", "-n", "2", "--ttl", "1s", "--port-pool", "26500-26599"]);
+    expect(run.stdout).toMatch(/^\d+ \d+\n$/);
+  });
+});
+
+describe("bad input exits 2 with one line", () => {
+  test.each([
+    [["ports", "-n", "0"], 'bad value "0" for -n'],
+    [["ports", "-n", "two"], 'bad value "two" for -n'],
+    [["ports", "--port-pool", "0-100"], 'bad value "0-100" for --port-pool; expected LO-HI with 1 ≤ LO ≤ HI ≤ 65535'],
+    [["ports", "--port-pool", "30000-20000"], 'bad value "30000-20000" for --port-pool'],
+    [["ports", "--port-pool", "60000-70000"], 'bad value "60000-70000" for --port-pool'],
+    [["ports", "-n", "8", "--port-pool", "27000-27003"], "the pool 27000-27003 holds 4 usable ports (less ip_local_reserved_ports), fewer than -n 8"],
+    [["ports", "--ttl", "soon"], 'bad value "soon" for --ttl; expected a duration such as 500ms, 3s, 2m or 1h'],
+    [["ports", "--format", "xml"], 'bad value "xml" for --format; expected one of plain, json, env'],
+    [["status", "extra"], 'unexpected argument "extra"'],
+  ])("%p", async (args, expected) => {
+    const run = await runBerth(args);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split("\n")).toHaveLength(1);
+    expect(run.stderr).toContain(expected);
+  });
+});
