@@ -31,7 +31,7 @@ export const holdPortsCommand = defineBerthCommand({
     const { request, ttlMilliseconds } = parsed.output;
     let ports;
     try {
-      ports = reserveRequestedPorts(request, io.env);
+      ports = await reserveRequestedPorts(request, io.env);
     } catch (error) {
       if (error instanceof BerthError) {
         report({ ok: false, exitCode: error.exitCode, message: error.message });

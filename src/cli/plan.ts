@@ -16,12 +16,12 @@ export const MAX_NODES = 4096;
 export const MAX_GPUS_PER_NODE = 1024;
 
 /** Without --gpus-per-node, plan for this node's visible GPUs, and say which another berth holds. */
-function thisNodesGpus(env: Record<string, string | undefined>): { count: number; warnings: string[] } {
+async function thisNodesGpus(env: Record<string, string | undefined>): Promise<{ count: number; warnings: string[] }> {
   const probe = probeVisibleGpus(env);
   const hint = "pass --gpus-per-node (or BERTH_GPUS_PER_NODE) to plan without reading this node";
   if (!probe.ok) throw probe.badInput ? new UsageError(probe.message) : new EnvironmentError(`cannot count this node's GPUs: ${probe.message}; ${hint}`);
   if (probe.visible.gpus.length === 0) throw new EnvironmentError(`this node shows no visible GPUs (${probe.visible.source}); ${hint}`);
-  const holders = gpuHolders(env);
+  const holders = await gpuHolders(env);
   const warnings = [...probe.visible.warnings];
   probe.visible.gpus.forEach((gpu, local) => {
     const holder = gpu.uuid === null ? undefined : holders.get(gpu.uuid);
@@ -50,7 +50,7 @@ export const planCommand = defineBerthCommand({
     const specText = positionals.spec!;
     const spec = readSpec(specText);
     if (!spec.ok) throw usageErrorFromIssues(`bad spec ${JSON.stringify(specText)}: `, spec.issues);
-    const probed = options.gpusPerNode === undefined ? thisNodesGpus(io.env) : undefined;
+    const probed = options.gpusPerNode === undefined ? await thisNodesGpus(io.env) : undefined;
     const gpusPerNode = options.gpusPerNode ?? probed!.count;
     if (options.nodeRank !== undefined && options.nodeRank >= options.nodes) {
       throw new UsageError(`bad value ${options.nodeRank} for --node-rank; expected a whole number from 0 to ${options.nodes - 1} (--nodes is ${options.nodes})`);

@@ -12,12 +12,12 @@ export interface PortsRequest {
   holder: Holder;
 }
 
-export function reserveRequestedPorts(request: PortsRequest, env: Record<string, string | undefined>): HeldPort[] {
+export async function reserveRequestedPorts(request: PortsRequest, env: Record<string, string | undefined>): Promise<HeldPort[]> {
   const host = readHostPortSettings();
   const pool = request.pool ?? host.defaultPool;
   const shortfall = poolShortfall(pool, host.reservedPorts, request.count);
   if (shortfall) throw new UsageError(shortfall);
-  const registry = openRegistry(env);
+  const registry = await openRegistry(env);
   if (!registry.ok) throw new EnvironmentError(registry.message);
   const reserved = reserveFreePorts(registry.registry, request.count, pool, host.reservedPorts, request.holder);
   if (!reserved.ok) {

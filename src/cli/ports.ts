@@ -27,7 +27,7 @@ export const portsCommand = defineBerthCommand({
     const commandLine = ["berth", "ports", ...process.argv.slice(3)].join(" ");
     const request: PortsRequest = { count: options.count, pool: options.portPool, holder: { role: options.role, command: commandLine } };
     if (passthrough.length > 0) {
-      const ports = reserveRequestedPorts(request, io.env);
+      const ports = await reserveRequestedPorts(request, io.env);
       handOverToExec({ ports, gpus: [] });
       const numbers = ports.map((held) => held.port);
       const failure = execCommand(passthrough, { ...io.env, ...portsAsEnvironment(numbers) });

@@ -17,7 +17,7 @@ export const probeCommand = defineBerthCommand({
     const probe = probeVisibleGpus(io.env);
     if (!probe.ok) throw probe.badInput ? new UsageError(probe.message) : new EnvironmentError(probe.message);
     const { inventory, visible } = probe;
-    const holders = gpuHolders(io.env);
+    const holders = await gpuHolders(io.env);
     const heldBy = (uuid: string | null) => {
       const holder = uuid === null ? undefined : holders.get(uuid);
       return holder ? { pid: holder.pid, role: holder.role, startedAt: holder.startedAt } : null;

@@ -29,9 +29,9 @@ export const statusCommand = defineBerthCommand({
   acceptsPassthrough: false,
   options: {},
   async run({ options, io }) {
-    const registry = openRegistry(io.env);
+    const registry = await openRegistry(io.env);
     if (!registry.ok) throw new EnvironmentError(registry.message);
-    const reservations = listReservations(registry.registry);
+    const reservations = await listReservations(registry.registry);
     if (options.json) {
       printJson(io, {
         registry: registry.registry.directory,

@@ -15,6 +15,7 @@ const SYMBOLS = {
   open: { args: [pointer, i32, u32], returns: i32 },
   close: { args: [i32], returns: i32 },
   access: { args: [pointer, i32], returns: i32 },
+  mkdir: { args: [pointer, u32], returns: i32 },
   ftruncate: { args: [i32, i64], returns: i32 },
   flock: { args: [i32, i32], returns: i32 },
   fcntl: { args: [i32, i32, i32], returns: i32 },
@@ -79,6 +80,10 @@ export function write(fd: number, bytes: Uint8Array): Sys<number> {
 
 export function open(path: string, flags: number, mode = 0o600): Sys<number> {
   return check(libc().open(ptr(cString(path)), flags, mode));
+}
+
+export function mkdir(path: string, mode: number): Sys<number> {
+  return check(libc().mkdir(ptr(cString(path)), mode));
 }
 
 export function close(fd: number): void {

@@ -2,11 +2,11 @@
 import type { LockRecord } from "../core/registry/registry-layout.ts";
 import { listReservations, openRegistry } from "./registry.ts";
 
-export function gpuHolders(env: Record<string, string | undefined>): Map<string, LockRecord> {
-  const registry = openRegistry(env);
+export async function gpuHolders(env: Record<string, string | undefined>): Promise<Map<string, LockRecord>> {
+  const registry = await openRegistry(env);
   const holders = new Map<string, LockRecord>();
   if (!registry.ok) return holders; // Nothing can be held where there is no registry.
-  for (const reservation of listReservations(registry.registry)) {
+  for (const reservation of await listReservations(registry.registry, ["gpu"])) {
     if (reservation.kind === "gpu") holders.set(reservation.id, reservation);
   }
   return holders;

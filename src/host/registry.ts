@@ -3,12 +3,9 @@
 import { isSafeGpuId, lockFileName, LockRecordSchema, parseLockFileName, registryDirectoryCandidates, type LockRecord, type ReservationKind } from "../core/registry/registry-layout.ts";
 import { fileKey, parseProcLocks, splitDevice } from "../core/registry/proc-locks.ts";
 import * as v from "valibot";
-import { close, flock, geteuid, isWritable, open, readAll, readSmallFile, rewrite, setCloseOnExec } from "../ffi/libc.ts";
-import { ERRNO, LOCK_EX, LOCK_NB, O_CLOEXEC, O_CREAT, O_NOFOLLOW, O_RDONLY, O_RDWR } from "../ffi/linux-constants.ts";
-import { processIdentity } from "./self-process.ts";
-
-// Loaded on first use: node:fs costs start-up time that `plan` and `probe` should not pay.
-const fs = (): typeof import("node:fs") => require("node:fs");
+import { close, flock, geteuid, isWritable, mkdir, open, readAll, readSmallFile, rewrite, setCloseOnExec } from "../ffi/libc.ts";
+import { ERRNO, LOCK_EX, LOCK_NB, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_NOFOLLOW, O_RDONLY, O_RDWR } from "../ffi/linux-constants.ts";
+import { ownIdentity } from "./self-process.ts";
 
 export type RegistryOpen = { ok: true; registry: Registry } | { ok: false; message: string };
 
@@ -25,35 +22,60 @@ export interface Lease {
 
 export type LockAttempt = { ok: true; lease: Lease } | { ok: false; reason: "held"; holder?: LockRecord } | { ok: false; reason: "unsafe"; message: string };
 
-function validateDirectory(path: string): string | undefined {
-  const stat = fs().lstatSync(path, { throwIfNoEntry: false });
-  if (!stat) return `registry directory ${path} could not be created`;
-  if (stat.isSymbolicLink()) return `registry directory ${path} is a symlink; refusing it (remove it, or set BERTH_REGISTRY_DIR)`;
-  if (!stat.isDirectory()) return `registry path ${path} is not a directory`;
+// No node:fs here: its module costs ~2 ms of start-up, more than reserving 64 ports. Directories are opened
+// with O_NOFOLLOW (a symlink fails with ELOOP) and checked through /proc/self/fd, so the check and the use
+// are the same directory.
+type DirectoryOpen = { ok: true; fd: number } | { ok: false; errno: number; name: string };
+
+function openDirectory(path: string): DirectoryOpen {
+  const opened = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  return opened.ok ? { ok: true, fd: opened.value } : opened;
+}
+
+async function ownershipProblem(path: string, fd: number): Promise<string | undefined> {
+  const stat = await Bun.file(`/proc/self/fd/${fd}`).stat();
   if (stat.uid !== geteuid()) return `registry directory ${path} is owned by uid ${stat.uid}, not this user (${geteuid()}); refusing it (set BERTH_REGISTRY_DIR)`;
   if ((stat.mode & 0o022) !== 0) return `registry directory ${path} is writable by others (mode ${(stat.mode & 0o777).toString(8)}); refusing it (chmod 700 it, or set BERTH_REGISTRY_DIR)`;
   return undefined;
 }
 
+function describeOpenFailure(path: string, failure: { errno: number; name: string }): string {
+  // With O_DIRECTORY a symlink fails as ENOTDIR; opening it again without O_DIRECTORY tells the two apart.
+  const again = failure.errno === 20 /* ENOTDIR */ ? open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) : undefined;
+  if (again?.ok) close(again.value);
+  if (failure.errno === ERRNO.ELOOP || (again && !again.ok && again.errno === ERRNO.ELOOP)) {
+    return `registry directory ${path} is a symlink; refusing it (remove it, or set BERTH_REGISTRY_DIR)`;
+  }
+  if (failure.errno === 20 /* ENOTDIR */) return `registry path ${path} is not a directory`;
+  return `cannot open the registry directory ${path}: ${failure.name}`;
+}
+
 /** Finds, creates (0700) and checks the registry directory. */
-export function openRegistry(env: Record<string, string | undefined>): RegistryOpen {
+export async function openRegistry(env: Record<string, string | undefined>): Promise<RegistryOpen> {
   for (const candidate of registryDirectoryCandidates(env, geteuid())) {
-    const parent = candidate.path.replace(/\/[^/]+\/?$/, "") || "/";
-    const exists = fs().lstatSync(candidate.path, { throwIfNoEntry: false }) !== undefined;
-    if (!candidate.explicit && !isWritable(exists ? candidate.path : parent)) continue;
-    if (!exists) {
-      try {
-        fs().mkdirSync(candidate.path, { mode: 0o700 });
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== "EEXIST") {
-          if (candidate.explicit) return { ok: false, message: `cannot create the registry directory ${candidate.path} (BERTH_REGISTRY_DIR): ${(error as Error).message}` };
-          continue;
-        }
+    const { path, explicit } = candidate;
+    let opened = openDirectory(path);
+    if (!opened.ok && opened.errno === ERRNO.ENOENT) {
+      const made = mkdir(path, 0o700);
+      if (!made.ok && made.errno !== 17 /* EEXIST */) {
+        if (explicit) return { ok: false, message: `cannot create the registry directory ${path} (BERTH_REGISTRY_DIR): ${made.name}` };
+        continue;
       }
+      opened = openDirectory(path);
     }
-    const problem = validateDirectory(candidate.path);
-    if (problem) return { ok: false, message: problem };
-    return { ok: true, registry: { directory: candidate.path } };
+    if (!opened.ok) {
+      if (!explicit && opened.errno === ERRNO.EACCES) continue;
+      return { ok: false, message: describeOpenFailure(path, opened) };
+    }
+    try {
+      // A system-wide default that belongs to another user (root's /run/berth) is theirs, not tampering.
+      if (!explicit && !isWritable(path)) continue;
+      const problem = await ownershipProblem(path, opened.fd);
+      if (problem) return { ok: false, message: problem };
+      return { ok: true, registry: { directory: path } };
+    } finally {
+      close(opened.fd);
+    }
   }
   return { ok: false, message: "no usable registry directory: /run/berth, $XDG_RUNTIME_DIR/berth and /tmp/berth-<uid> are not writable; set BERTH_REGISTRY_DIR" };
 }
@@ -87,7 +109,7 @@ export function tryLock(registry: Registry, kind: ReservationKind, id: string | 
     if (locked.errno === ERRNO.EWOULDBLOCK) return { ok: false, reason: "held", holder };
     return { ok: false, reason: "unsafe", message: `cannot lock ${path}: ${locked.name}` };
   }
-  const identity = processIdentity();
+  const identity = ownIdentity();
   const record: LockRecord = { pid: identity?.pid ?? process.pid, startTicks: identity?.startTicks ?? 0, startedAt: identity?.startedAt ?? new Date().toISOString(), role, command };
   rewrite(fd, `${JSON.stringify(record)}\n`);
   return { ok: true, lease: { kind, id: String(id), fd, path } };
@@ -114,22 +136,31 @@ export interface HeldReservation extends LockRecord {
 }
 
 /** Every live reservation, found through /proc/locks so that looking never takes a lock itself. */
-export function listReservations(registry: Registry): HeldReservation[] {
+export async function listReservations(registry: Registry, kinds: readonly ReservationKind[] = ["port", "gpu"]): Promise<HeldReservation[]> {
   const held = parseProcLocks(readSmallFile("/proc/locks", 16 << 20) ?? "");
-  const reservations: HeldReservation[] = [];
-  for (const name of fs().readdirSync(registry.directory)) {
+  if (held.size === 0) return [];
+  const names = [...new Bun.Glob("{port,gpu}-*").scanSync({ cwd: registry.directory, onlyFiles: true })];
+  const candidates = names.flatMap((name) => {
     const parsed = parseLockFileName(name);
-    if (!parsed) continue;
-    const path = `${registry.directory}/${name}`;
-    const stat = fs().lstatSync(path, { throwIfNoEntry: false, bigint: true });
-    if (!stat || !stat.isFile()) continue;
-    const { major, minor } = splitDevice(stat.dev);
-    if (!held.has(fileKey(major, minor, stat.ino))) continue;
-    const opened = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    if (!opened.ok) continue;
-    const record = readRecord(opened.value);
-    close(opened.value);
-    if (record) reservations.push({ kind: parsed.kind, id: parsed.id, ...record });
-  }
+    return parsed && kinds.includes(parsed.kind) ? [{ name, ...parsed }] : [];
+  });
+  const found = await Promise.all(
+    candidates.map(async ({ name, kind, id }): Promise<HeldReservation | undefined> => {
+      const path = `${registry.directory}/${name}`;
+      // O_NOFOLLOW first, then stat the descriptor: a symlink planted in the registry is never read.
+      const opened = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+      if (!opened.ok) return undefined;
+      try {
+        const stat = await Bun.file(`/proc/self/fd/${opened.value}`).stat();
+        const { major, minor } = splitDevice(stat.dev);
+        if (!held.has(fileKey(major, minor, stat.ino))) return undefined;
+        const record = readRecord(opened.value);
+        return record ? { kind, id, ...record } : undefined;
+      } finally {
+        close(opened.value);
+      }
+    }),
+  );
+  const reservations = found.filter((entry): entry is HeldReservation => entry !== undefined);
   return reservations.sort((a, b) => a.kind.localeCompare(b.kind) || a.id.localeCompare(b.id, undefined, { numeric: true }));
 }

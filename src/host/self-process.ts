@@ -8,6 +8,14 @@ export interface ProcessIdentity {
   startedAt: string;
 }
 
+let own: ProcessIdentity | undefined;
+
+/** This process's identity, read once: every lock record it writes carries the same one. */
+export function ownIdentity(): ProcessIdentity | undefined {
+  own ??= processIdentity();
+  return own;
+}
+
 export function processIdentity(pid = getpid()): ProcessIdentity | undefined {
   const stat = parseProcStat(readSmallFile(`/proc/${pid}/stat`) ?? "");
   if (!stat) return undefined;

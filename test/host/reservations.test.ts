@@ -10,8 +10,8 @@ import { plainBindSucceeds, squat, type PortSquatter } from "../support/port-fix
 
 const HOLDER = { role: "test", command: "bun test" };
 
-function freshRegistry(): Registry {
-  const opened = openRegistry({ BERTH_REGISTRY_DIR: join(mkdtempSync(join(tmpdir(), "berth-reg-")), "registry") });
+async function freshRegistry(): Promise<Registry> {
+  const opened = await openRegistry({ BERTH_REGISTRY_DIR: join(mkdtempSync(join(tmpdir(), "berth-reg-")), "registry") });
   if (!opened.ok) throw new Error(opened.message);
   return opened.registry;
 }
@@ -26,8 +26,8 @@ afterEach(async () => {
 });
 
 describe("in-process races", () => {
-  test("many reservers over many rounds never share a port", () => {
-    const registry = freshRegistry();
+  test("many reservers over many rounds never share a port", async () => {
+    const registry = await freshRegistry();
     const pool = { first: BASE, last: BASE + 199 };
     for (let round = 0; round < 25; round++) {
       const sets = Array.from({ length: 10 }, () => {
@@ -41,8 +41,8 @@ describe("in-process races", () => {
     }
   });
 
-  test("a second reserver of the same port is told who holds it", () => {
-    const registry = freshRegistry();
+  test("a second reserver of the same port is told who holds it", async () => {
+    const registry = await freshRegistry();
     const first = reservePort(registry, BASE + 300, { role: "first", command: "one" });
     expect(first.ok).toBe(true);
     const second = reservePort(registry, BASE + 300, HOLDER);
@@ -55,7 +55,7 @@ describe("the free check", () => {
   test.each(["plain", "reuse", "listen"] as const)("a port another process bound (%s) is never handed out", async (mode) => {
     const port = BASE + 400 + ["plain", "reuse", "listen"].indexOf(mode);
     squatters.push(await squat(mode, port));
-    const registry = freshRegistry();
+    const registry = await freshRegistry();
     const attempt = reservePort(registry, port, HOLDER);
     expect(attempt.ok).toBe(false);
     if (!attempt.ok) expect(attempt.why).toContain("EADDRINUSE");
@@ -64,7 +64,7 @@ describe("the free check", () => {
   });
 
   test("a held port is busy to a plain bind, yet a server's SO_REUSEADDR listen still gets it", async () => {
-    const registry = freshRegistry();
+    const registry = await freshRegistry();
     const attempt = reservePort(registry, BASE + 410, HOLDER);
     if (!attempt.ok) throw new Error(attempt.why);
     heldInTest.push([attempt.held]);
@@ -74,8 +74,8 @@ describe("the free check", () => {
     squatters.push(server);
   });
 
-  test("ports in ip_local_reserved_ports are skipped", () => {
-    const registry = freshRegistry();
+  test("ports in ip_local_reserved_ports are skipped", async () => {
+    const registry = await freshRegistry();
     const result = reserveFreePorts(registry, 4, { first: BASE + 500, last: BASE + 509 }, [{ first: BASE + 506, last: BASE + 509 }], HOLDER);
     if (!result.ok) throw new Error("expected ports");
     heldInTest.push(result.ports);
@@ -83,7 +83,7 @@ describe("the free check", () => {
   });
 
   test("a block is all or nothing", async () => {
-    const registry = freshRegistry();
+    const registry = await freshRegistry();
     squatters.push(await squat("plain", BASE + 605));
     const block = reserveBlock(registry, { first: BASE + 600, last: BASE + 617 }, HOLDER);
     expect(block).toMatchObject({ ok: false, port: BASE + 605 });
@@ -95,61 +95,61 @@ describe("the free check", () => {
 });
 
 describe("GPUs", () => {
-  test("a held GPU is refused naming its holder, and release frees it", () => {
-    const registry = freshRegistry();
+  test("a held GPU is refused naming its holder, and release frees it", async () => {
+    const registry = await freshRegistry();
     const uuid = "GPU-5eed0000-1000-2000-3000-000000abc000";
     const first = reserveGpus(registry, [uuid], { role: "run vllm:d1", command: "berth run" });
     if (!first.ok) throw new Error(first.why);
     const second = reserveGpus(registry, ["GPU-11111111-0000-0000-0000-000000000000", uuid], HOLDER);
     expect(second).toMatchObject({ ok: false, uuid });
     if (!second.ok) expect(second.why).toContain(`held by pid ${process.pid} (run vllm:d1`);
-    expect(listReservations(registry).map((entry) => entry.id)).toEqual([uuid]);
+    expect((await listReservations(registry)).map((entry) => entry.id)).toEqual([uuid]);
     releaseReservation({ ports: [], gpus: first.gpus });
     expect(reserveGpus(registry, [uuid], HOLDER).ok).toBe(true);
   });
 
-  test("a GPU id that is not a UUID never becomes a file name", () => {
-    expect(reserveGpus(freshRegistry(), ["../../etc/passwd"], HOLDER)).toMatchObject({ ok: false, why: 'refusing GPU id "../../etc/passwd" as a file name' });
+  test("a GPU id that is not a UUID never becomes a file name", async () => {
+    expect(reserveGpus(await freshRegistry(), ["../../etc/passwd"], HOLDER)).toMatchObject({ ok: false, why: 'refusing GPU id "../../etc/passwd" as a file name' });
   });
 });
 
 describe("the registry directory", () => {
-  test("is created 0700", () => {
-    const registry = freshRegistry();
+  test("is created 0700", async () => {
+    const registry = await freshRegistry();
     const { mode } = require("node:fs").statSync(registry.directory);
     expect(mode & 0o777).toBe(0o700);
   });
 
-  test("a symlinked directory is refused", () => {
+  test("a symlinked directory is refused", async () => {
     const base = mkdtempSync(join(tmpdir(), "berth-reg-"));
     mkdirSync(join(base, "real"), { mode: 0o700 });
     symlinkSync(join(base, "real"), join(base, "link"));
-    const opened = openRegistry({ BERTH_REGISTRY_DIR: join(base, "link") });
+    const opened = await openRegistry({ BERTH_REGISTRY_DIR: join(base, "link") });
     expect(opened).toEqual({ ok: false, message: `registry directory ${join(base, "link")} is a symlink; refusing it (remove it, or set BERTH_REGISTRY_DIR)` });
   });
 
-  test("a directory writable by others is refused", () => {
+  test("a directory writable by others is refused", async () => {
     const base = mkdtempSync(join(tmpdir(), "berth-reg-"));
     chmodSync(base, 0o777);
-    const opened = openRegistry({ BERTH_REGISTRY_DIR: base });
+    const opened = await openRegistry({ BERTH_REGISTRY_DIR: base });
     expect(opened.ok).toBe(false);
     if (!opened.ok) expect(opened.message).toContain("is writable by others (mode 777)");
   });
 
-  test("a directory owned by someone else is refused", () => {
+  test("a directory owned by someone else is refused", async () => {
     let foreign = "/usr";
     if (geteuid() === 0) {
       foreign = mkdtempSync(join(tmpdir(), "berth-reg-"));
       chmodSync(foreign, 0o700);
       chownSync(foreign, 65534, 65534);
     }
-    const opened = openRegistry({ BERTH_REGISTRY_DIR: foreign });
+    const opened = await openRegistry({ BERTH_REGISTRY_DIR: foreign });
     expect(opened.ok).toBe(false);
     if (!opened.ok) expect(opened.message).toContain(`registry directory ${foreign} is owned by uid`);
   });
 
-  test("a lock file replaced by a symlink is not followed", () => {
-    const registry = freshRegistry();
+  test("a lock file replaced by a symlink is not followed", async () => {
+    const registry = await freshRegistry();
     const target = join(mkdtempSync(join(tmpdir(), "berth-target-")), "victim");
     writeFileSync(target, "untouched\n");
     symlinkSync(target, join(registry.directory, `port-${BASE + 700}`));

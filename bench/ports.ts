@@ -1,0 +1,32 @@
+// `berth ports -n 64 -- true` against a compiled hello-world (goal ≤ 2×) and against the Python
+// bind-and-close picker AReaL and vLLM use; then 32 concurrent `berth ports -n 8 -- true`, median of 5.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { alternate, berthBinary, helloBinary, median, REPO_ROOT } from "./lib.ts";
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 21);
+const berth = await berthBinary();
+const hello = await helloBinary();
+const env = { BERTH_REGISTRY_DIR: join(mkdtempSync(join(tmpdir(), "berth-bench-")), "registry") };
+const python = Bun.which("python3");
+const commands: Record<string, { argv: string[]; env?: Record<string, string> }> = {
+  hello: { argv: [hello] },
+  berth: { argv: [berth, "ports", "-n", "64", "--", "true"], env },
+};
+if (python) commands.python = { argv: [python, resolve(REPO_ROOT, "bench/fixtures/python_picker.py"), "64"] };
+const medians = alternate(commands, ROUNDS);
+const versus = medians.python ? `, python picker ${medians.python.toFixed(1)} ms (berth/python ${(medians.berth! / medians.python).toFixed(2)}×)` : ", python3 not found";
+console.log(`ports-64   median of ${ROUNDS}: hello ${medians.hello!.toFixed(1)} ms, berth ports -n 64 -- true ${medians.berth!.toFixed(1)} ms, ratio ${(medians.berth! / medians.hello!).toFixed(2)}× (goal ≤ 2×)${versus}`);
+
+async function concurrentLaunches(): Promise<number> {
+  const started = performance.now();
+  const codes = await Promise.all(
+    Array.from({ length: 32 }, () => Bun.spawn([berth, "ports", "-n", "8", "--", "true"], { env: { ...process.env, ...env }, stdout: "ignore", stderr: "inherit" }).exited),
+  );
+  if (codes.some((code) => code !== 0)) throw new Error(`a launch failed: ${codes.join(",")}`);
+  return performance.now() - started;
+}
+const walls: number[] = [];
+for (let round = 0; round < 5; round++) walls.push(await concurrentLaunches());
+console.log(`ports-32x8 median of 5: 32 concurrent berth ports -n 8 -- true took ${median(walls).toFixed(1)} ms wall (all distinct; see test/cli/ports.test.ts)`);
