@@ -13,6 +13,8 @@ export interface CommandContext<Table extends OptionTable> {
   options: ResolvedOptions<Table & typeof COMMON_OPTIONS>;
   /** Positional values by name; a missing required one falls back to its BERTH_* twin, else is refused. */
   positionals: Record<string, string | undefined>;
+  /** Where each option that was set came from ("--nodes", "BERTH_NODES", a config key); unset ones are absent. */
+  origins: Record<string, string>;
   /** Everything after `--`. */
   passthrough: string[];
   io: Io;

@@ -57,7 +57,8 @@ function describeValue(text: string): string {
   return JSON.stringify(text.length > 60 ? `${text.slice(0, 57)}...` : text);
 }
 
-export function resolveOptions<Table extends OptionTable>(table: Table, sources: OptionSources): ResolvedOptions<Table> {
+/** `origins` (when given) learns where each set value came from: "--nodes", "BERTH_NODES", a config key. */
+export function resolveOptions<Table extends OptionTable>(table: Table, sources: OptionSources, origins?: Record<string, string>): ResolvedOptions<Table> {
   const resolved: Record<string, unknown> = {};
   for (const [name, def] of Object.entries(table)) {
     const flag = sources.flags[kebabCase(name)];
@@ -86,6 +87,7 @@ export function resolveOptions<Table extends OptionTable>(table: Table, sources:
     const parsed = v.safeParse(def.schema, text);
     if (!parsed.success) throw new UsageError(`bad value ${describeValue(text)} for ${origin}; expected ${def.accepted}`);
     resolved[name] = parsed.output;
+    if (origins) origins[name] = origin;
   }
   return resolved as ResolvedOptions<Table>;
 }

@@ -61,8 +61,9 @@ async function runCommand(command: BerthCommand<OptionTable>, rawArgs: string[],
     if (!read.ok) throw new UsageError(read.message);
     config = read.config;
   }
-  const options = resolveOptions(table, { flags, spelling, env: io.env, config });
-  return command.run({ options, positionals: named, passthrough, io });
+  const origins: Record<string, string> = {};
+  const options = resolveOptions(table, { flags, spelling, env: io.env, config }, origins);
+  return command.run({ options, origins, positionals: named, passthrough, io });
 }
 
 export async function runCli(rawArgs: string[], commands: readonly BerthCommand<OptionTable>[], io: Io): Promise<number> {

@@ -16,6 +16,7 @@ const SYMBOLS = {
   close: { args: [i32], returns: i32 },
   access: { args: [pointer, i32], returns: i32 },
   mkdir: { args: [pointer, u32], returns: i32 },
+  rename: { args: [pointer, pointer], returns: i32 },
   ftruncate: { args: [i32, i64], returns: i32 },
   flock: { args: [i32, i32], returns: i32 },
   fcntl: { args: [i32, i32, i32], returns: i32 },
@@ -23,6 +24,7 @@ const SYMBOLS = {
   setsockopt: { args: [i32, i32, i32, pointer, u32], returns: i32 },
   bind: { args: [i32, pointer, u32], returns: i32 },
   getpid: { args: [], returns: i32 },
+  getppid: { args: [], returns: i32 },
   geteuid: { args: [], returns: u32 },
   prctl: { args: [i32, u64, u64, u64, u64], returns: i32 },
   execve: { args: [pointer, pointer, pointer], returns: i32 },
@@ -84,6 +86,10 @@ export function open(path: string, flags: number, mode = 0o600): Sys<number> {
 
 export function mkdir(path: string, mode: number): Sys<number> {
   return check(libc().mkdir(ptr(cString(path)), mode));
+}
+
+export function rename(from: string, to: string): Sys<number> {
+  return check(libc().rename(ptr(cString(from)), ptr(cString(to))));
 }
 
 export function close(fd: number): void {
@@ -161,6 +167,10 @@ export function bind(fd: number, address: Uint8Array): Sys<number> {
 
 export function getpid(): number {
   return libc().getpid();
+}
+
+export function getppid(): number {
+  return libc().getppid();
 }
 
 export function geteuid(): number {

@@ -4,13 +4,16 @@
 import { bind, close, setIpv6Only, setReuseAddress, tcpSocket } from "../ffi/libc.ts";
 import { AF_INET, AF_INET6, ERRNO } from "../ffi/linux-constants.ts";
 import { anyIpv4, anyIpv6 } from "../ffi/sockaddr.ts";
+import { onlyTimeWait, tcpStatesByPort } from "../core/ports/proc-net-tcp.ts";
+import { readSmallFile } from "../ffi/libc.ts";
 
 export type PortHold = { ok: true; sockets: number[]; checked: "ipv4+ipv6" | "ipv4" } | { ok: false; reason: string };
 
-function bindPlainThenShare(family: number, address: Uint8Array): { ok: true; fd: number } | { ok: false; errno: number; name: string } {
+function bindPlainThenShare(family: number, address: Uint8Array, shareFirst = false): { ok: true; fd: number } | { ok: false; errno: number; name: string } {
   const socket = tcpSocket(family);
   if (!socket.ok) return socket;
   const fd = socket.value;
+  if (shareFirst) setReuseAddress(fd);
   if (family === AF_INET6) {
     const v6only = setIpv6Only(fd);
     if (!v6only.ok) {
@@ -27,11 +30,24 @@ function bindPlainThenShare(family: number, address: Uint8Array): { ok: true; fd
   return { ok: true, fd };
 }
 
-/** Checks that TCP 0.0.0.0:port and [::]:port are free and holds both with bound, non-listening sockets. */
-export function holdPort(port: number): PortHold {
-  const ipv4 = bindPlainThenShare(AF_INET, anyIpv4(port));
+/** Whether the port's only sockets are TIME_WAIT leftovers of connections to a server that has stopped. */
+function timeWaitOnly(port: number): boolean {
+  const states = [...(tcpStatesByPort(readSmallFile("/proc/net/tcp", 64 << 20) ?? "").get(port) ?? []), ...(tcpStatesByPort(readSmallFile("/proc/net/tcp6", 64 << 20) ?? "").get(port) ?? [])];
+  return onlyTimeWait(states);
+}
+
+/**
+ * Checks that TCP 0.0.0.0:port and [::]:port are free and holds both with bound, non-listening sockets.
+ * With allowTimeWait, a port whose only sockets are TIME_WAIT counts as free: a planned block must be
+ * usable right after the previous run stopped, and servers bind with SO_REUSEADDR. (A plain bind refuses
+ * such a port for about 60 s.)
+ */
+export function holdPort(port: number, allowTimeWait = false): PortHold {
+  let ipv4 = bindPlainThenShare(AF_INET, anyIpv4(port));
+  if (!ipv4.ok && ipv4.errno === ERRNO.EADDRINUSE && allowTimeWait && timeWaitOnly(port)) ipv4 = bindPlainThenShare(AF_INET, anyIpv4(port), true);
   if (!ipv4.ok) return { ok: false, reason: `0.0.0.0:${port} ${ipv4.name}` };
-  const ipv6 = bindPlainThenShare(AF_INET6, anyIpv6(port));
+  let ipv6 = bindPlainThenShare(AF_INET6, anyIpv6(port));
+  if (!ipv6.ok && ipv6.errno === ERRNO.EADDRINUSE && allowTimeWait && timeWaitOnly(port)) ipv6 = bindPlainThenShare(AF_INET6, anyIpv6(port), true);
   if (ipv6.ok) return { ok: true, sockets: [ipv4.fd, ipv6.fd], checked: "ipv4+ipv6" };
   // No IPv6 on this host (or in this container): IPv4 alone decides, and the hold says so.
   if (ipv6.errno === ERRNO.EAFNOSUPPORT || ipv6.errno === 99 /* EADDRNOTAVAIL */) return { ok: true, sockets: [ipv4.fd], checked: "ipv4" };

@@ -26,14 +26,14 @@ export interface Holder {
 export type PortAttempt = { ok: true; held: HeldPort } | { ok: false; port: number; why: string; unsafe?: boolean };
 
 /** Registry lock first, so two berths never bind-check the same port at once; then the bind check. */
-export function reservePort(registry: Registry, port: number, holder: Holder): PortAttempt {
+export function reservePort(registry: Registry, port: number, holder: Holder, allowTimeWait = false): PortAttempt {
   const lock = tryLock(registry, "port", port, holder.role, holder.command);
   if (!lock.ok) {
     if (lock.reason === "unsafe") return { ok: false, port, why: lock.message, unsafe: true };
     const by = lock.holder ? `held by pid ${lock.holder.pid} (${lock.holder.role})` : "held by another berth";
     return { ok: false, port, why: by };
   }
-  const hold = holdPort(port);
+  const hold = holdPort(port, allowTimeWait);
   if (!hold.ok) {
     releaseLease(lock.lease);
     return { ok: false, port, why: `in use by another process (${hold.reason})` };
@@ -45,7 +45,8 @@ export function reservePort(registry: Registry, port: number, holder: Holder): P
 export function reserveBlock(registry: Registry, block: PortRange, holder: Holder): { ok: true; ports: HeldPort[] } | { ok: false; port: number; why: string } {
   const ports: HeldPort[] = [];
   for (let port = block.first; port <= block.last; port++) {
-    const attempt = reservePort(registry, port, holder);
+    // TIME_WAIT leftovers of the previous run do not block a planned block (see holdPort).
+    const attempt = reservePort(registry, port, holder, true);
     if (!attempt.ok) {
       releasePorts(ports);
       return { ok: false, port, why: attempt.why };

@@ -1,0 +1,48 @@
+// Hidden `berth __demo-server`: the tiny OpenAI-style server `berth demo` starts on simulated GPUs. It
+// answers /health and /v1/models after a short warm-up, so the demo shows servers going starting → healthy.
+import { defineBerthCommand } from "./command.ts";
+import { durationOption, integerOption, stringOption } from "./option-kinds.ts";
+import { EXIT, exitCodeForSignal } from "../core/exit.ts";
+
+export const DEMO_SERVER_COMMAND = "__demo-server";
+
+export const demoServerCommand = defineBerthCommand({
+  name: DEMO_SERVER_COMMAND,
+  description: "Internal: the demo's HTTP server",
+  hidden: true,
+  positionals: [],
+  acceptsPassthrough: false,
+  options: {
+    port: integerOption({ description: "Port to listen on", min: 1, max: 65535 }),
+    host: stringOption({ description: "Address to listen on", default: "127.0.0.1" }),
+    server: stringOption({ description: "Server id for messages", default: "0" }),
+    warmup: durationOption({ description: "How long /health answers 503 first", default: 600 }),
+  },
+  async run({ options, io }) {
+    const readyAt = Date.now() + options.warmup;
+    const model = `berth-demo-${options.server}`;
+    const http = Bun.serve({
+      hostname: options.host,
+      port: options.port,
+      fetch(request) {
+        const { pathname } = new URL(request.url);
+        const warm = Date.now() >= readyAt;
+        if (pathname === "/health") return new Response(warm ? "ok" : "warming up", { status: warm ? 200 : 503 });
+        if (pathname === "/v1/models") {
+          return warm ? Response.json({ object: "list", data: [{ id: model, object: "model", owned_by: "berth" }] }) : new Response("warming up", { status: 503 });
+        }
+        return new Response(`berth demo server ${options.server}: try /health or /v1/models\n`);
+      },
+    });
+    io.stdout(`demo server ${options.server} listening on ${options.host}:${http.port} (CUDA_VISIBLE_DEVICES=${io.env.CUDA_VISIBLE_DEVICES ?? ""}), warming up for ${options.warmup} ms\n`);
+    return new Promise<number>((resolve) => {
+      for (const [signal, number] of [["SIGTERM", 15], ["SIGINT", 2]] as const) {
+        process.on(signal, () => {
+          io.stdout(`demo server ${options.server} stopping on ${signal}\n`);
+          void http.stop(true);
+          resolve(number === 15 ? EXIT.ok : exitCodeForSignal(number));
+        });
+      }
+    });
+  },
+});

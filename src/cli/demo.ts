@@ -1,0 +1,41 @@
+// `berth demo`: the main job on a machine without GPUs: `berth run` on simulated GPUs with a tiny built-in
+// HTTP server per slot, showing the live table, the manifest and a clean stop.
+import { defineBerthCommand } from "./command.ts";
+import { DEMO_SERVER_COMMAND } from "./demo-server.ts";
+import { booleanOption, durationOption, integerOption, portRangeOption, stringOption } from "./option-kinds.ts";
+import { selfArgv } from "../host/self-process.ts";
+
+export const demoCommand = defineBerthCommand({
+  name: "demo",
+  description: "Run berth's main job on simulated GPUs with a built-in server; stops after --duration or on Ctrl-C",
+  positionals: [],
+  acceptsPassthrough: false,
+  options: {
+    servers: integerOption({ description: "How many demo servers (one simulated GPU each)", min: 1, max: 64, default: 4 }),
+    duration: durationOption({ description: "Stop cleanly this long after all servers are healthy (0: until Ctrl-C)", default: 10_000 }),
+    manifest: stringOption({ description: "Write the manifest here", valueHint: "FILE" }),
+    portPool: portRangeOption({ description: "Ports to cut into server blocks", min: 1024, max: 65535, defaultHint: "10000 to one below ip_local_port_range's low end" }),
+    addrsEnv: booleanOption({ description: "When ready, print AREAL_LLM_SERVER_ADDRS=host:port,…" }),
+  },
+  async run({ options, io }) {
+    const { runNode } = await import("./run-node.ts");
+    const spec = `vllm[demo]:d${options.servers}t1`;
+    const manifestPath = options.manifest ?? `${io.env.TMPDIR ?? "/tmp"}/berth-demo-${process.pid}.json`;
+    io.stderr(`berth demo: ${spec} on ${options.servers} simulated GPUs, built-in HTTP servers; manifest ${manifestPath}\n`);
+    const code = await runNode({
+      specText: spec,
+      options: { backend: "cmd", gpusPerNode: options.servers, nodes: 1, nodeRank: 0, host: "127.0.0.1", portPool: options.portPool, seed: 1, visibleDevices: "index" },
+      origins: { nodeRank: "berth demo", nodes: "berth demo" },
+      passthrough: [...selfArgv(), DEMO_SERVER_COMMAND, "--port", "{port}", "--host", "{host}", "--server", "{server}", "--warmup", `${300 + 150 * options.servers}ms`],
+      io: { ...io, env: { ...io.env, BERTH_NODE_RANK: undefined, BERTH_NNODES: undefined, SLURM_NODEID: undefined, NODE_RANK: undefined } },
+      simulate: true,
+      role: "demo",
+      command: ["berth", ...process.argv.slice(2)].join(" "),
+      supervision: { healthPath: "/health,/v1/models", startupTimeoutMs: 30_000, graceMs: 5_000, restart: "no", maxRestarts: 0, manifestPath, durationMs: options.duration === 0 ? undefined : options.duration },
+      addrsEnv: options.addrsEnv,
+      json: options.json,
+    });
+    if (!options.json) io.stderr(`berth demo: done (exit ${code}); the manifest is in ${manifestPath}\n`);
+    return code;
+  },
+});

@@ -1,0 +1,23 @@
+// Hidden `berth __exec -- ARGS`: the step between berth and each server. It arms PR_SET_PDEATHSIG so the
+// server dies with berth, then becomes the server through execve (126/127 when that fails, as in tini).
+import { defineBerthCommand } from "./command.ts";
+import { BerthError } from "./errors.ts";
+import { EXIT } from "../core/exit.ts";
+import { execCommand } from "../host/exec.ts";
+import { armParentDeathSignal } from "../host/parent-death.ts";
+import { EXEC_PARENT_VARIABLE, EXEC_STEP } from "../host/server-process.ts";
+
+export const execStepCommand = defineBerthCommand({
+  name: EXEC_STEP,
+  description: "Internal: arm the parent-death signal and exec a server",
+  hidden: true,
+  positionals: [],
+  acceptsPassthrough: true,
+  options: {},
+  async run({ passthrough, io }) {
+    const { [EXEC_PARENT_VARIABLE]: parent, ...environment } = io.env;
+    if (parent !== undefined && !armParentDeathSignal(Number(parent))) return EXIT.serverFailed; // berth is gone
+    const failure = execCommand(passthrough, environment);
+    throw new BerthError(failure.exitCode, failure.message);
+  },
+});

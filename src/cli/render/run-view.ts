@@ -1,0 +1,83 @@
+// What the user sees while berth runs servers: a live table on a terminal, plain lines off one, or JSON
+// events with --json. Server output is always prefixed with its id.
+import type { Io } from "../io.ts";
+import type { RunView, SupervisedServer } from "../../host/supervise.ts";
+import { compactList, renderTable } from "./table.ts";
+
+export type ViewMode = "tty" | "plain" | "json";
+
+function elapsed(server: SupervisedServer): string {
+  return server.pid === null ? "-" : `${(((server.endedAt ?? Date.now()) - server.startedAt) / 1000).toFixed(1)}s`;
+}
+
+function tableText(servers: readonly SupervisedServer[]): string {
+  return renderTable(
+    ["SERVER", "GPUS", "PORTS", "STATE", "ELAPSED", "PID", "URL"],
+    servers.map((server) => [
+      server.label,
+      compactList(server.gpus.map((gpu) => gpu.index)),
+      `${server.placement.ports.first}-${server.placement.ports.last}`,
+      server.state + (server.restarts > 0 ? ` (restarts ${server.restarts})` : ""),
+      elapsed(server),
+      String(server.pid ?? "-"),
+      server.launch.url || "(member)",
+    ]),
+  );
+}
+
+export function createRunView(io: Io, mode: ViewMode, servers: readonly SupervisedServer[], addrsEnv: boolean): RunView & { close(): void } {
+  const event = (name: string, fields: Record<string, unknown>) => io.stdout(`${JSON.stringify({ event: name, time: new Date().toISOString(), ...fields })}\n`);
+  let drawnLines = 0;
+  const clearTable = () => {
+    if (drawnLines > 0) io.stderr(`\x1b[${drawnLines}F\x1b[J`);
+    drawnLines = 0;
+  };
+  const drawTable = () => {
+    const text = tableText(servers);
+    io.stderr(text);
+    drawnLines = text.split("\n").length - 1;
+  };
+  const above = (write: () => void) => {
+    if (mode !== "tty") return write();
+    clearTable();
+    write();
+    drawTable();
+  };
+  const ticker = mode === "tty" ? setInterval(() => above(() => {}), 1000) : undefined;
+  const readyLines = (ready: readonly SupervisedServer[]) => {
+    const urls = ready.map((server) => server.launch.url).filter(Boolean);
+    const addresses = urls.map((url) => url.replace(/^http:\/\//, ""));
+    return { urls, addresses };
+  };
+
+  return {
+    state(server, detail) {
+      if (mode === "json") return event("state", { server: server.server.index, localIndex: server.placement.localIndex, state: server.state, pid: server.pid, detail: detail ?? null });
+      if (mode === "plain") return io.stderr(`berth: ${server.label} ${server.state}${detail ? ` ${detail}` : ""}${server.pid ? ` (pid ${server.pid})` : ""}\n`);
+      above(() => {
+        if (server.state === "failed" || server.state === "restarting") io.stderr(`berth: ${server.label} ${server.state}: ${detail ?? ""}\n`);
+      });
+    },
+    line(server, stream, line) {
+      const text = `[${server.label}] ${line}\n`;
+      if (mode === "json") return io.stderr(text);
+      above(() => (stream === "stderr" ? io.stderr(text) : io.stdout(text)));
+    },
+    ready(ready) {
+      const { urls, addresses } = readyLines(ready);
+      if (mode === "json") return event("ready", { urls, addresses });
+      above(() => {
+        io.stdout(`berth: all ${ready.length} server(s) healthy\n${urls.map((url) => `  ${url}\n`).join("")}`);
+        if (addrsEnv) io.stdout(`AREAL_LLM_SERVER_ADDRS=${addresses.join(",")}\n`);
+      });
+    },
+    message(text) {
+      if (mode === "json") return event("message", { text });
+      above(() => io.stderr(`berth: ${text}\n`));
+    },
+    close() {
+      clearInterval(ticker);
+      if (mode === "tty") above(() => {});
+    },
+  };
+}

@@ -1,0 +1,35 @@
+// Options shared by `berth run`, `berth exec` and `berth demo`.
+import { booleanOption, durationOption, enumOption, integerOption, portRangeOption, stringOption } from "./option-kinds.ts";
+import type { OptionDef } from "./option-kinds.ts";
+import { MAX_GPUS_PER_NODE, MAX_NODES } from "./plan.ts";
+
+const backendOption: OptionDef<"vllm" | "sglang" | "cmd"> = {
+  ...enumOption({ description: "How to start servers: vllm, sglang, or cmd (the command after --, with {port} {dist_port} {host} {gpus} {server} {local} {node} {seed} {tp} {pp})", choices: ["vllm", "sglang", "cmd"], default: "vllm" }),
+  default: undefined,
+  defaultHint: "each component's own backend from the spec",
+};
+
+export const LAUNCH_OPTIONS = {
+  backend: backendOption,
+  nodes: integerOption({ description: "Number of nodes in the job", min: 1, max: MAX_NODES, valueHint: "N", defaultHint: "from BERTH_NNODES, SLURM_NNODES, NNODES or LWS_GROUP_SIZE, else 1" }),
+  nodeRank: integerOption({ description: "This node's rank", min: 0, max: MAX_NODES - 1, valueHint: "R", defaultHint: "from SLURM_NODEID, NODE_RANK, LWS_WORKER_INDEX or JOB_COMPLETION_INDEX, else 0" }),
+  gpusPerNode: integerOption({ description: "GPUs per node; with no NVML, run on this many simulated GPUs", min: 1, max: MAX_GPUS_PER_NODE, valueHint: "G", defaultHint: "this node's visible GPU count" }),
+  portPool: portRangeOption({ description: "Ports to cut into server blocks", min: 1024, max: 65535, defaultHint: "10000 to one below ip_local_port_range's low end" }),
+  host: stringOption({ description: "Address servers bind and advertise", defaultHint: "this node's first non-loopback address" }),
+  leaderAddr: stringOption({ description: "Multi-node leader's address for SGLang's --dist-init-addr", valueHint: "ADDR", defaultHint: "LWS_LEADER_ADDRESS or the first host of SLURM_JOB_NODELIST" }),
+  healthPath: stringOption({ description: "Comma-separated health paths polled in turn, or none", default: "/health,/v1/models" }),
+  startupTimeout: durationOption({ description: "How long a server may take to become healthy", default: 20 * 60_000 }),
+  seed: integerOption({ description: "Base seed; each server gets base + its global index", min: 0, max: 2 ** 31 - 1, default: 1 }),
+  engineCmd: stringOption({ description: "Replace the engine's executable, e.g. \"python3 -m areal.thirdparty.vllm.server\"", valueHint: "CMD" }),
+  visibleDevices: enumOption({ description: "CUDA_VISIBLE_DEVICES as NVML indices (with CUDA_DEVICE_ORDER=PCI_BUS_ID) or full UUIDs", choices: ["index", "uuid"], default: "index" }),
+  runDir: stringOption({ description: "Where per-server cache directories go", valueHint: "DIR", defaultHint: "$TMPDIR/berth-run-<pid>" }),
+};
+
+export const SUPERVISE_OPTIONS = {
+  manifest: stringOption({ description: "Write the manifest here (atomically, at every state change)", valueHint: "FILE" }),
+  logDir: stringOption({ description: "Keep one log file per server here", valueHint: "DIR" }),
+  grace: durationOption({ description: "After TERM, how long servers get before SIGKILL", default: 10_000 }),
+  restart: enumOption({ description: "Restart a failed server on its same GPUs and ports", choices: ["no", "on-failure"], default: "no" }),
+  maxRestarts: integerOption({ description: "Restarts per server with --restart on-failure", min: 0, max: 1000, default: 3 }),
+  addrsEnv: booleanOption({ description: "When ready, print AREAL_LLM_SERVER_ADDRS=host:port,… for AReaL" }),
+};

@@ -1,0 +1,36 @@
+// `berth run SPEC -- ARGS`: launch this node's share of the plan, supervise it, stop it cleanly.
+import { defineBerthCommand } from "./command.ts";
+import { LAUNCH_OPTIONS, SUPERVISE_OPTIONS } from "./run-options.ts";
+import { UsageError } from "./errors.ts";
+
+export const runCommand = defineBerthCommand({
+  name: "run",
+  description: "Launch this node's servers (vLLM, SGLang or any command) on their GPUs and ports, gate on health, supervise, stop cleanly",
+  positionals: [{ name: "spec", description: "Allocation spec, e.g. 'vllm:d8t1' or 'sglang[rollout]:d4t2+fsdp[actor]:d8'", required: true }],
+  acceptsPassthrough: true,
+  options: { ...LAUNCH_OPTIONS, ...SUPERVISE_OPTIONS },
+  async run({ options, origins, positionals, passthrough, io }) {
+    if (options.restart === "no" && origins.maxRestarts) throw new UsageError("--max-restarts needs --restart on-failure");
+    const { runNode } = await import("./run-node.ts");
+    return runNode({
+      specText: positionals.spec!,
+      options,
+      origins,
+      passthrough,
+      io,
+      role: `run ${positionals.spec}`,
+      command: ["berth", ...process.argv.slice(2)].join(" "),
+      supervision: {
+        healthPath: options.healthPath,
+        startupTimeoutMs: options.startupTimeout,
+        graceMs: options.grace,
+        restart: options.restart,
+        maxRestarts: options.maxRestarts,
+        manifestPath: options.manifest,
+        logDirectory: options.logDir,
+      },
+      addrsEnv: options.addrsEnv,
+      json: options.json,
+    });
+  },
+});

@@ -1,0 +1,35 @@
+// What it takes to start one server on this node, as plain data.
+
+export type Backend = "vllm" | "sglang" | "cmd";
+export const BACKENDS: readonly Backend[] = ["vllm", "sglang", "cmd"];
+
+export interface ServerGpu {
+  /** NVML index on this node (PCI order), what CUDA_VISIBLE_DEVICES gets with CUDA_DEVICE_ORDER=PCI_BUS_ID. */
+  index: number;
+  uuid: string;
+}
+
+export interface LaunchContext {
+  backend: Backend;
+  /** The address servers bind and advertise. */
+  host: string;
+  seedBase: number;
+  /** Replaces the engine's executable, e.g. AReaL's own server module. */
+  engineCommand?: string[];
+  visibleDevices: "index" | "uuid";
+  /** Per-server cache directories go under here. */
+  runDirectory: string;
+  nodeRank: number;
+  leaderAddress?: string;
+  /** Everything after `--`: engine arguments, or the whole command for the cmd backend. */
+  userArgs: string[];
+  /** Passed through to every server (the caller's environment). */
+  baseEnvironment: Record<string, string | undefined>;
+}
+
+export interface Launch {
+  argv: string[];
+  env: Record<string, string>;
+  /** Empty for servers that serve no HTTP on this node (a multi-node member). */
+  url: string;
+}

@@ -1,0 +1,44 @@
+// The manifest's shape. Field names are a contract with users' scripts: add, never rename.
+import type { PlannedServer, ServerPlacement } from "../types.ts";
+import type { ServerGpu } from "./launch-types.ts";
+
+export type ServerState = "starting" | "healthy" | "restarting" | "failed" | "stopped";
+
+export interface ManifestServerInput {
+  server: PlannedServer;
+  backend: string;
+  placement: ServerPlacement;
+  gpus: readonly ServerGpu[];
+  host: string;
+  url: string;
+  pid: number | null;
+  state: ServerState;
+  restarts: number;
+  exitCode: number | null;
+}
+
+export function manifestJson(node: number, host: string, servers: readonly ManifestServerInput[]) {
+  return {
+    node,
+    host,
+    updatedAt: new Date().toISOString(),
+    servers: servers.map((entry) => ({
+      index: entry.server.index,
+      localIndex: entry.placement.localIndex,
+      node: entry.placement.node,
+      backend: entry.backend,
+      name: entry.server.name ?? null,
+      gpus: entry.gpus.map((gpu) => ({ index: gpu.index, uuid: gpu.uuid })),
+      host: entry.host,
+      ports: { http: entry.placement.ports.http, dist: entry.placement.ports.dist, first: entry.placement.ports.first, last: entry.placement.ports.last },
+      url: entry.url,
+      pid: entry.pid,
+      pgid: entry.pid, // each server leads its own session and process group
+      state: entry.state,
+      restarts: entry.restarts,
+      exitCode: entry.exitCode,
+    })),
+  };
+}
+
+export type Manifest = ReturnType<typeof manifestJson>;

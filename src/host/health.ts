@@ -1,0 +1,40 @@
+// Health gating: GET each path in turn until it answers 2xx, polling from 25 ms and backing off to 1 s,
+// while watching the process, so a server that dies during start-up is reported at once.
+import { nextHealthDelay } from "../core/supervise/backoff.ts";
+
+export type HealthOutcome = { kind: "healthy"; afterMs: number } | { kind: "exited" } | { kind: "timeout"; lastError: string } | { kind: "cancelled" };
+
+const REQUEST_TIMEOUT_MS = 2000;
+
+async function answers(url: string): Promise<string | undefined> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    await response.arrayBuffer();
+    return response.ok ? undefined : `HTTP ${response.status}`;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+export async function waitHealthy(options: { baseUrl: string; paths: readonly string[]; deadline: number; ended: Promise<unknown>; cancelled: () => boolean }): Promise<HealthOutcome> {
+  const started = Date.now();
+  let exited = false;
+  void options.ended.then(() => (exited = true));
+  let delay: number | undefined;
+  let lastError = "no answer yet";
+  let pathIndex = 0;
+  while (!exited && !options.cancelled()) {
+    if (pathIndex >= options.paths.length) return { kind: "healthy", afterMs: Date.now() - started };
+    const error = await Promise.race([answers(`${options.baseUrl}${options.paths[pathIndex]}`), options.ended.then(() => "exited")]);
+    if (exited) break;
+    if (error === undefined) {
+      pathIndex++;
+      continue;
+    }
+    lastError = `${options.paths[pathIndex]}: ${error}`;
+    if (Date.now() >= options.deadline) return { kind: "timeout", lastError };
+    delay = nextHealthDelay(delay);
+    await Promise.race([Bun.sleep(Math.min(delay, Math.max(0, options.deadline - Date.now()))), options.ended]);
+  }
+  return exited ? { kind: "exited" } : { kind: "cancelled" };
+}
