@@ -95,7 +95,7 @@ export async function prepareNode(request: LaunchRequest): Promise<PreparedNode>
   }
 
   const engineCommand = options.engineCmd === undefined ? undefined : splitCommand(options.engineCmd);
-  if (engineCommand !== undefined && engineCommand.length === 0) throw new UsageError(`bad value ${JSON.stringify(options.engineCmd)} for --engine-cmd; expected a command, e.g. "python3 -m areal.server"`);
+  if (options.engineCmd !== undefined && (engineCommand === undefined || engineCommand.length === 0)) throw new UsageError(`bad value ${JSON.stringify(options.engineCmd)} for --engine-cmd; expected a command with balanced quotes, e.g. "python3 -m areal.server"`);
   for (const { server } of mine) {
     const owned = ownedFlagIn(request.passthrough, options.backend ?? server.backend);
     if (owned) throw new UsageError(`${owned.argument} after -- sets ${owned.flag}, which berth sets itself for each server; remove it (see berth run --help)`);

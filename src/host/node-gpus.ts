@@ -19,7 +19,7 @@ export function nodeGpus(env: Record<string, string | undefined>, gpusPerNode: n
   if (!probe.ok) {
     if (probe.badInput || gpusPerNode === undefined) return { ok: false, badInput: probe.badInput, message: gpusPerNode === undefined ? `${probe.message}; pass --gpus-per-node N to run on N simulated GPUs` : probe.message };
     const simulated = nodeGpus(env, gpusPerNode, true);
-    if (simulated.ok) simulated.warnings.push(`no usable NVML (${probe.message.split(";")[0]}); running on ${gpusPerNode} simulated GPUs`);
+    if (simulated.ok) simulated.warnings.push(`no usable NVML (${probe.message.split(/[:;]/)[0]}); running on ${gpusPerNode} simulated GPUs`);
     return simulated;
   }
   const visible = probe.visible.gpus;

@@ -1,0 +1,47 @@
+// `berth exec SPEC -- ARGS`: one server slot per container. berth reserves the slot's GPUs and ports, sets
+// its environment and becomes the engine through execve: same pid, and the inherited locks make the
+// reservation live exactly as long as the server.
+import { defineBerthCommand } from "./command.ts";
+import { BerthError, UsageError } from "./errors.ts";
+import { integerOption } from "./option-kinds.ts";
+import { LAUNCH_OPTIONS } from "./run-options.ts";
+
+export const execCommand = defineBerthCommand({
+  name: "exec",
+  description: "Reserve this process's server slot (--server, LOCAL_RANK or SLURM_LOCALID) and become that server via execve",
+  positionals: [{ name: "spec", description: "Allocation spec, e.g. 'vllm:d8t1'", required: true }],
+  acceptsPassthrough: true,
+  options: {
+    ...LAUNCH_OPTIONS,
+    server: integerOption({ description: "Node-local server slot", min: 0, max: 4095, valueHint: "I", defaultHint: "LOCAL_RANK, else SLURM_LOCALID" }),
+  },
+  async run({ options, origins, positionals, passthrough, io }) {
+    const { serverSlot } = await import("../core/launch/node-identity.ts");
+    const slot = serverSlot(options.server, io.env);
+    if (!slot.ok) throw new UsageError(slot.message);
+    const { prepareNode } = await import("./launch-node.ts");
+    const { handOverToExec } = await import("../host/reservations.ts");
+    const { execCommand: execProgram } = await import("../host/exec.ts");
+    const node = await prepareNode({
+      specText: positionals.spec!,
+      options,
+      origins,
+      passthrough,
+      io,
+      onlySlot: slot.slot,
+      role: `exec ${positionals.spec} slot ${slot.slot}`,
+      command: ["berth", ...process.argv.slice(2)].join(" "),
+    });
+    const [server] = node.servers;
+    if (!server) throw new UsageError(`node ${node.identity.rank} has no server slot ${slot.slot}`);
+    for (const warning of node.warnings) io.stderr(`berth: warning: ${warning}\n`);
+    if (options.json) {
+      io.stdout(`${JSON.stringify({ event: "exec", server: server.server.index, localIndex: server.placement.localIndex, node: node.identity.rank, source: slot.source, argv: server.launch.argv, url: server.launch.url, gpus: server.gpus, ports: server.placement.ports })}\n`);
+    } else {
+      io.stderr(`berth: slot ${slot.slot} (${slot.source}) → server ${server.server.index} on GPUs ${server.launch.env.CUDA_VISIBLE_DEVICES}, ports ${server.placement.ports.first}-${server.placement.ports.last}: ${server.launch.argv.join(" ")}\n`);
+    }
+    handOverToExec(server.reservation);
+    const failure = execProgram(server.launch.argv, server.launch.env);
+    throw new BerthError(failure.exitCode, failure.message);
+  },
+});

@@ -1,0 +1,164 @@
+// `berth run` with real fixture servers, real signals and real process groups.
+import { afterEach, describe, expect, test } from "bun:test";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runBerth } from "../support/berth-process.ts";
+import { FAKE_SERVER, isAlive, killLeftoverBerths, startBerth, waitFor } from "../support/berth-run.ts";
+
+afterEach(killLeftoverBerths);
+
+const COMMON = ["--backend", "cmd", "--host", "127.0.0.1", "--json", "--grace", "2s"];
+let poolBase = 40000;
+/** Each test gets its own ports and its own simulated-GPU count, so tests in parallel never collide. */
+function pool(): string {
+  poolBase += 1000;
+  return `${poolBase}-${poolBase + 999}`;
+}
+
+function tempDirectory(): string {
+  return mkdtempSync(join(tmpdir(), "berth-run-test-"));
+}
+
+describe("berth run", () => {
+  test("four fixture servers come up healthy, each with its own GPU and ports; the manifest is right; SIGTERM exits 143 leaving nothing", async () => {
+    const directory = tempDirectory();
+    const manifest = join(directory, "manifest.json");
+    const berth = startBerth(["run", "vllm:d4", "--gpus-per-node", "4", "--port-pool", pool(), "--manifest", manifest, ...COMMON, "--", ...FAKE_SERVER, "--port", "{port}", "--record", join(directory, "server-{server}.json")]);
+    const ready = await berth.waitForEvent((event) => event.event === "ready", "all servers healthy");
+    expect(ready.urls).toHaveLength(4);
+    for (const url of ready.urls!) expect((await fetch(`${url}/v1/models`)).status).toBe(200);
+
+    const written = JSON.parse(readFileSync(manifest, "utf8"));
+    expect(written.servers.map((server: { state: string }) => server.state)).toEqual(["healthy", "healthy", "healthy", "healthy"]);
+    const records = [0, 1, 2, 3].map((index) => JSON.parse(readFileSync(join(directory, `server-${index}.json`), "utf8")));
+    expect(records.map((record) => record.env.CUDA_VISIBLE_DEVICES)).toEqual(["0", "1", "2", "3"]);
+    expect(records.every((record) => record.env.CUDA_DEVICE_ORDER === "PCI_BUS_ID")).toBe(true);
+    expect(new Set(records.map((record) => record.env.BERTH_PORT)).size).toBe(4);
+    expect(new Set(records.map((record) => record.env.TRITON_CACHE_DIR)).size).toBe(4);
+    for (const [index, server] of written.servers.entries()) {
+      expect(server).toMatchObject({ index, localIndex: index, node: 0, host: "127.0.0.1", state: "healthy", pid: records[index].pid, pgid: records[index].pid });
+      expect(records[index].pgid).toBe(records[index].pid); // its own process group
+      expect(server.url).toBe(`http://127.0.0.1:${server.ports.http}`);
+      expect(String(server.ports.http)).toBe(records[index].env.BERTH_PORT);
+      expect(server.gpus).toEqual([{ index, uuid: expect.stringMatching(/^GPU-/) }]);
+    }
+
+    berth.kill("SIGTERM");
+    expect(await berth.exited).toBe(143);
+    for (const record of records) expect(isAlive(record.pid)).toBe(false);
+    const final = JSON.parse(readFileSync(manifest, "utf8"));
+    expect(final.servers.map((server: { state: string }) => server.state)).toEqual(["stopped", "stopped", "stopped", "stopped"]);
+  });
+
+  test("a server exiting with 7 makes berth exit 7 with the others stopped", async () => {
+    const directory = tempDirectory();
+    const berth = startBerth(["run", "vllm:d3", "--gpus-per-node", "3", "--port-pool", pool(), ...COMMON, "--", "sh", "-c", `echo $$ > ${directory}/{server}.pid; if [ {server} = 1 ]; then sleep 0.5; exit 7; fi; exec ${FAKE_SERVER.join(" ")} --port {port}`]);
+    expect(await berth.exited).toBe(7);
+    const failed = berth.events.find((event) => event.state === "failed");
+    expect(failed).toMatchObject({ server: 1, detail: expect.stringContaining("exited with code 7") });
+    for (const index of [0, 2]) expect(isAlive(Number(readFileSync(join(directory, `${index}.pid`), "utf8")))).toBe(false);
+  });
+
+  test("a crash during start-up is reported at once, with the tail of its log, not after the start-up timeout", async () => {
+    const berth = startBerth(["run", "vllm:d2", "--gpus-per-node", "2", "--port-pool", pool(), "--startup-timeout", "10m", ...COMMON, "--", ...FAKE_SERVER, "--crash-at-start", "3"]);
+    // The test's own 30 s limit is far below the 10 minute start-up timeout: berth must not wait for it.
+    expect(await berth.exited).toBe(3);
+    expect(berth.events.some((event) => event.state === "failed" && String(event.detail).includes("during start-up"))).toBe(true);
+    expect(berth.events.some((event) => event.event === "message" && String(event.text).includes("CUDA out of memory"))).toBe(true);
+  });
+
+  test("SIGKILL of berth leaves no server alive", async () => {
+    const directory = tempDirectory();
+    const berth = startBerth(["run", "vllm:d2", "--gpus-per-node", "2", "--port-pool", pool(), ...COMMON, "--", ...FAKE_SERVER, "--port", "{port}", "--ignore-term", "--record", join(directory, "{server}.json")]);
+    await berth.waitForEvent((event) => event.event === "ready", "ready");
+    const pids = [0, 1].map((index) => JSON.parse(readFileSync(join(directory, `${index}.json`), "utf8")).pid as number);
+    berth.kill("SIGKILL");
+    await berth.exited;
+    await waitFor(() => pids.every((pid) => !isAlive(pid)), "PR_SET_PDEATHSIG to kill the servers", 10_000);
+  });
+
+  test("a server that ignores SIGTERM is SIGKILLed after --grace", async () => {
+    const berth = startBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--port-pool", pool(), ...COMMON, "--", ...FAKE_SERVER, "--port", "{port}", "--ignore-term"]);
+    await berth.waitForEvent((event) => event.event === "ready", "ready");
+    berth.kill("SIGTERM");
+    expect(await berth.exited).toBe(143);
+    expect(berth.events.some((event) => event.state === "stopped" && String(event.detail).includes("SIGKILL"))).toBe(true);
+  });
+
+  test("--restart on-failure restarts only that server, on the same ports", async () => {
+    const directory = tempDirectory();
+    const manifest = join(directory, "manifest.json");
+    const berth = startBerth(["run", "vllm:d2", "--gpus-per-node", "2", "--port-pool", pool(), "--restart", "on-failure", "--max-restarts", "2", "--manifest", manifest, ...COMMON,
+      "--", ...FAKE_SERVER, "--port", "{port}", "--fail-first-run", join(directory, "ran-{server}")]);
+    await berth.waitForEvent((event) => event.event === "ready", "ready after restarts");
+    const restarting = berth.events.filter((event) => event.state === "restarting");
+    expect(restarting.map((event) => event.server).sort()).toEqual([0, 1]);
+    expect(restarting[0]!.detail).toContain("on the same GPUs and ports");
+    const written = JSON.parse(readFileSync(manifest, "utf8"));
+    expect(written.servers.map((server: { restarts: number; state: string }) => [server.restarts, server.state])).toEqual([[1, "healthy"], [1, "healthy"]]);
+    for (const server of written.servers) expect((await fetch(server.url + "/health")).status).toBe(200); // same port, now serving
+    berth.kill("SIGINT");
+    expect(await berth.exited).toBe(130);
+  });
+
+  test("a second run that needs a held GPU fails fast with exit 3 naming the holder", async () => {
+    const ports = pool();
+    const first = startBerth(["run", "vllm:d2", "--gpus-per-node", "2", "--port-pool", ports, ...COMMON, "--", ...FAKE_SERVER, "--port", "{port}"]);
+    await first.waitForEvent((event) => event.event === "ready", "first run ready");
+    const second = await runBerth(["run", "vllm:d2", "--gpus-per-node", "2", "--port-pool", pool(), "--backend", "cmd", "--host", "127.0.0.1", "--", "true"]);
+    expect(second.code).toBe(3);
+    expect(second.stderr).toContain(`is held by pid ${first.pid} (run vllm:d2`);
+    first.kill("SIGTERM");
+    expect(await first.exited).toBe(143);
+  });
+
+  test("as PID 1 (unshare --pid --fork --mount-proc): signals work and orphans are reaped", async () => {
+    const directory = tempDirectory();
+    const berth = startBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--port-pool", pool(), ...COMMON, "--", ...FAKE_SERVER, "--port", "{port}", "--orphan", "--record", join(directory, "server.json")], {
+      prefix: ["unshare", "--pid", "--fork", "--mount-proc"],
+    });
+    await berth.waitForEvent((event) => event.event === "ready", "ready as PID 1");
+    // The host pid of berth (PID 1 inside) is unshare's only child.
+    const hostPid = Number(readFileSync(`/proc/${berth.pid}/task/${berth.pid}/children`, "utf8").trim());
+    expect(readFileSync(`/proc/${hostPid}/status`, "utf8")).toMatch(new RegExp(`^NSpid:\\s+${hostPid}\\s+1$`, "m"));
+    // The orphan ran `sleep 0.3` in its own session; once it exits, PID 1 must reap it.
+    await waitFor(() => {
+      const children = readFileSync(`/proc/${hostPid}/task/${hostPid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+      return children.every((pid) => !readFileSync(`/proc/${pid}/stat`, "utf8").includes(") Z "));
+    }, "no zombie children of PID 1");
+    berth.kill("SIGTERM"); // to unshare: it does not forward, so signal PID 1 directly as well
+    process.kill(hostPid, "SIGTERM");
+    expect(await berth.exited).toBe(143);
+  });
+});
+
+describe("refusals", () => {
+  test.each([
+    [["run", "vllm:d1", "--gpus-per-node", "1", "--backend", "vllm", "--", "model", "--port", "9000"], "--port after -- sets --port, which berth sets itself"],
+    [["run", "vllm:d1", "--gpus-per-node", "1", "--backend", "vllm", "--", "model", "--tensor_parallel_size=2"], "--tensor_parallel_size=2 after -- sets --tensor-parallel-size"],
+    [["run", "sglang:d1", "--gpus-per-node", "1", "--", "--model-path", "m", "--tp", "2"], "--tp after -- sets --tp"],
+    [["run", "vllm:d1", "--gpus-per-node", "1", "--backend", "cmd"], "--backend cmd needs the server command after --"],
+    [["run", "vllm:d4x1", "--gpus-per-node", "1"], "bad spec"],
+    [["run", "vllm:d1", "--gpus-per-node", "1", "--restart", "always"], 'bad value "always" for --restart; expected one of no, on-failure'],
+    [["run", "vllm:d1", "--gpus-per-node", "1", "--max-restarts", "2", "--", "x"], "--max-restarts needs --restart on-failure"],
+    [["run", "vllm:d1", "--gpus-per-node", "1", "--engine-cmd", "\"unclosed", "--", "x"], 'bad value "\\"unclosed" for --engine-cmd'],
+  ])("%p", async (args, expected) => {
+    const run = await runBerth(args);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(expected);
+  });
+
+  test("a spec larger than the node is an environment problem (3)", async () => {
+    const run = await runBerth(["run", "vllm:d4", "--gpus-per-node", "2", "--backend", "cmd", "--", "true"]);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain("does not fit 1 node(s) × 2 GPUs");
+  });
+
+  test("the node rank must be below the node count", async () => {
+    const run = await runBerth(["run", "vllm:d4", "--gpus-per-node", "2", "--backend", "cmd", "--", "true"], { env: { SLURM_NODEID: "3", SLURM_NNODES: "2" } });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("node rank 3 is not below the node count 2 (from SLURM_NODEID/SLURM_NNODES)");
+  });
+});
+
