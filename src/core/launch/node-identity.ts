@@ -30,9 +30,10 @@ export function resolveNodeIdentity(
 ): { ok: true; identity: NodeIdentity } | { ok: false; message: string } {
   let rank = flags.rank;
   let count = flags.count;
-  let source = rank !== undefined ? (flags.rankSource ?? "--node-rank") : "";
-  if (count !== undefined && flags.countSource !== flags.rankSource) source = [source, flags.countSource ?? "--nodes"].filter(Boolean).join("/");
-  else if (count !== undefined && !source) source = flags.countSource ?? "--nodes";
+  const rankSource = rank !== undefined ? (flags.rankSource ?? "--node-rank") : undefined;
+  const countSource = count !== undefined ? (flags.countSource ?? "--nodes") : undefined;
+  // "berth demo" sets both itself: say it once.
+  let source = [...new Set([rankSource, countSource].filter((name): name is string => name !== undefined))].join("/");
   for (const candidate of SOURCES) {
     if (rank !== undefined && count !== undefined) break;
     const rankText = env[candidate.rank];

@@ -1,0 +1,75 @@
+// tini's matrix: every exit code 0-255 passes through `berth exec` and `berth run`, and death by signal N
+// becomes 128+N, whether the server gets the signal or berth does.
+import { afterEach, describe, expect, test } from "bun:test";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runBerth } from "../support/berth-process.ts";
+import { FAKE_SERVER, killLeftoverBerths, startBerth } from "../support/berth-run.ts";
+
+afterEach(killLeftoverBerths);
+
+/** Runs in parallel would contend for the same simulated GPU in one registry; each gets its own. */
+function ownRegistry(name: string): string {
+  return join(tmpdir(), `berth-exit-${process.pid}-${name}`);
+}
+
+const CODES = Array.from({ length: 256 }, (_, code) => code);
+
+/** Runs jobs a few at a time: 512 processes at once would only measure this machine's scheduler. */
+async function inBatches<T>(items: readonly T[], size: number, job: (item: T) => Promise<void>): Promise<void> {
+  for (let start = 0; start < items.length; start += size) await Promise.all(items.slice(start, start + size).map(job));
+}
+
+describe("exit codes pass through", () => {
+  test("berth exec: 0-255", async () => {
+    const seen: number[] = [];
+    await inBatches(CODES, 16, async (code) => {
+      const run = await runBerth(["exec", "vllm:d1", "--gpus-per-node", "1", "--server", "0", "--backend", "cmd", "--port-pool", `${50000 + code * 20}-${50000 + code * 20 + 19}`, "--", "sh", "-c", `exit ${code}`], {
+        env: { BERTH_REGISTRY_DIR: ownRegistry(`exec-${code}`) },
+      });
+      seen[code] = run.code;
+    });
+    expect(seen).toEqual(CODES);
+  }, 120_000);
+
+  test("berth run: 0-255", async () => {
+    const seen: number[] = [];
+    await inBatches(CODES, 8, async (code) => {
+      const run = await runBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--backend", "cmd", "--health-path", "none", "--port-pool", `${56000 + code * 20}-${56000 + code * 20 + 19}`, "--", "sh", "-c", `exit ${code}`], {
+        env: { BERTH_REGISTRY_DIR: ownRegistry(`run-${code}`) },
+      });
+      seen[code] = run.code;
+    });
+    expect(seen).toEqual(CODES);
+  }, 120_000);
+
+  test.each([
+    ["HUP", 1],
+    ["INT", 2],
+    ["QUIT", 3],
+    ["KILL", 9],
+    ["USR1", 10],
+    ["TERM", 15],
+  ])("a server killed by SIG%s gives 128+%d through exec and run", async (name, number) => {
+    const command = ["sh", "-c", `kill -${name} $$`];
+    const exec = await runBerth(["exec", "vllm:d1", "--gpus-per-node", "1", "--server", "0", "--backend", "cmd", "--port-pool", `${62000 + number * 20}-${62000 + number * 20 + 19}`, "--", ...command]);
+    expect(exec.code).toBe(128 + number);
+    const run = await runBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--backend", "cmd", "--health-path", "none", "--port-pool", `${63000 + number * 20}-${63000 + number * 20 + 19}`, "--", ...command]);
+    expect(run.code).toBe(128 + number);
+  });
+});
+
+describe("signals to berth give 128+N", () => {
+  test.each([
+    ["SIGHUP", 129],
+    ["SIGINT", 130],
+    ["SIGQUIT", 131],
+    ["SIGTERM", 143],
+  ] as const)("%s", async (signal, expected) => {
+    const base = 64000 + expected * 2;
+    const berth = startBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--backend", "cmd", "--host", "127.0.0.1", "--json", "--port-pool", `${base}-${base + 40}`, "--", ...FAKE_SERVER, "--port", "{port}"]);
+    await berth.waitForEvent((event) => event.event === "ready", "ready");
+    berth.kill(signal);
+    expect(await berth.exited).toBe(expected);
+  });
+});
