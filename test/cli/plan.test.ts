@@ -79,7 +79,7 @@ describe("bad input exits 2 with one line naming the value, its source and what 
     [["plan", "vllm:d20", "--nodes", "2", "--gpus-per-node", "8"], {}, "use --nodes 3 or more"],
     [["plan", "vllm:d4", "--gpus-per-node", "8", "--config", "/nonexistent/berth.toml"], {}, "config file /nonexistent/berth.toml does not exist"],
     [["plan", "vllm:d4", "--gpus-per-node", "8", "--config", "berth.ini"], {}, "unknown extension; expected .toml, .json, .yaml or .yml"],
-    [["plna"], {}, 'unknown command "plna"; expected one of probe, plan'],
+    [["plna"], {}, 'unknown command "plna"; expected one of demo, probe, plan, run, exec, ports, status'],
   ])("%p %p", async (args, env, expected) => {
     const run = await runBerth(args, { env });
     expect(run.code).toBe(2);
