@@ -1,6 +1,7 @@
 // Health gating: GET each path in turn until it answers 2xx, polling from 25 ms and backing off to 1 s,
 // while watching the process, so a server that dies during start-up is reported at once.
 import { nextHealthDelay } from "../core/supervise/backoff.ts";
+import { whenListening } from "./listen-watch.ts";
 
 export type HealthOutcome = { kind: "healthy"; afterMs: number } | { kind: "exited" } | { kind: "timeout"; lastError: string } | { kind: "cancelled" };
 
@@ -16,7 +17,7 @@ async function answers(url: string): Promise<string | undefined> {
   }
 }
 
-export async function waitHealthy(options: { baseUrl: string; paths: readonly string[]; deadline: number; ended: Promise<unknown>; cancelled: () => boolean }): Promise<HealthOutcome> {
+export async function waitHealthy(options: { baseUrl: string; port: number; paths: readonly string[]; deadline: number; ended: Promise<unknown>; cancelled: () => boolean }): Promise<HealthOutcome> {
   const started = Date.now();
   let exited = false;
   void options.ended.then(() => (exited = true));
@@ -34,7 +35,16 @@ export async function waitHealthy(options: { baseUrl: string; paths: readonly st
     lastError = `${options.paths[pathIndex]}: ${error}`;
     if (Date.now() >= options.deadline) return { kind: "timeout", lastError };
     delay = nextHealthDelay(delay);
-    await Promise.race([Bun.sleep(Math.min(delay, Math.max(0, options.deadline - Date.now()))), options.ended]);
+    // A refused connection means nothing listens yet: the moment something does, poll again at once.
+    const refused = /refused|ECONNREFUSED|Unable to connect/i.test(error);
+    const listening = refused ? whenListening(options.port) : undefined;
+    const woke = await Promise.race([
+      Bun.sleep(Math.min(delay, Math.max(0, options.deadline - Date.now()))).then(() => false),
+      options.ended.then(() => false),
+      listening ? listening.promise.then(() => true) : new Promise<boolean>(() => {}),
+    ]);
+    listening?.cancel();
+    if (woke) delay = undefined;
   }
   return exited ? { kind: "exited" } : { kind: "cancelled" };
 }

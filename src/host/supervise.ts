@@ -148,7 +148,7 @@ export async function supervise(servers: SupervisedServer[], settings: Superviso
       return;
     }
     const base = `http://${hostForUrl(reachableHost(settings.host))}:${entry.placement.ports.http}`;
-    void waitHealthy({ baseUrl: base, paths: settings.healthPaths, deadline: entry.startedAt + settings.startupTimeoutMs, ended: child.ended, cancelled: () => stopping }).then((outcome) => {
+    void waitHealthy({ baseUrl: base, port: entry.placement.ports.http, paths: settings.healthPaths, deadline: entry.startedAt + settings.startupTimeoutMs, ended: child.ended, cancelled: () => stopping }).then((outcome) => {
       if (outcome.kind === "healthy" && entry.end === null && !stopping) {
         setState(entry, "healthy", `after ${(outcome.afterMs / 1000).toFixed(1)}s`);
         checkReady();
