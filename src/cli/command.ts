@@ -15,6 +15,8 @@ export interface CommandContext<Table extends OptionTable> {
   positionals: Record<string, string | undefined>;
   /** Where each option that was set came from ("--nodes", "BERTH_NODES", a config key); unset ones are absent. */
   origins: Record<string, string>;
+  /** How berth was invoked, for lock records and `berth status`. */
+  commandLine: string;
   /** Everything after `--`. */
   passthrough: string[];
   io: Io;

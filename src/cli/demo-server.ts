@@ -3,6 +3,7 @@
 import { defineBerthCommand } from "./command.ts";
 import { durationOption, integerOption, stringOption } from "./option-kinds.ts";
 import { EXIT, exitCodeForSignal } from "../core/exit.ts";
+import { signalNumber, untilStopSignal } from "../host/stop-signal.ts";
 
 export const DEMO_SERVER_COMMAND = "__demo-server";
 
@@ -35,14 +36,10 @@ export const demoServerCommand = defineBerthCommand({
       },
     });
     io.stdout(`demo server ${options.server} listening on ${options.host}:${http.port} (CUDA_VISIBLE_DEVICES=${io.env.CUDA_VISIBLE_DEVICES ?? ""}), warming up for ${options.warmup} ms\n`);
-    return new Promise<number>((resolve) => {
-      for (const [signal, number] of [["SIGTERM", 15], ["SIGINT", 2]] as const) {
-        process.on(signal, () => {
-          io.stdout(`demo server ${options.server} stopping on ${signal}\n`);
-          void http.stop(true);
-          resolve(number === 15 ? EXIT.ok : exitCodeForSignal(number));
-        });
-      }
-    });
+    const signal = await untilStopSignal();
+    io.stdout(`demo server ${options.server} stopping on ${signal}\n`);
+    await http.stop(true);
+    // TERM is how berth asks it to stop: a clean exit. Anything else ends it as that signal would.
+    return signal === "SIGTERM" ? EXIT.ok : exitCodeForSignal(signalNumber(signal));
   },
 });

@@ -17,7 +17,7 @@ export const demoCommand = defineBerthCommand({
     portPool: portRangeOption({ description: "Ports to cut into server blocks", min: 1024, max: 65535, defaultHint: "10000 to one below ip_local_port_range's low end" }),
     addrsEnv: booleanOption({ description: "When ready, print AREAL_LLM_SERVER_ADDRS=host:port,…" }),
   },
-  async run({ options, io }) {
+  async run({ options, io, commandLine }) {
     const { runNode } = await import("./run-node.ts");
     const spec = `vllm[demo]:d${options.servers}t1`;
     const manifestPath = options.manifest ?? `${io.env.TMPDIR ?? "/tmp"}/berth-demo-${process.pid}.json`;
@@ -30,7 +30,7 @@ export const demoCommand = defineBerthCommand({
       io: { ...io, env: { ...io.env, BERTH_NODE_RANK: undefined, BERTH_NNODES: undefined, SLURM_NODEID: undefined, NODE_RANK: undefined } },
       simulate: true,
       role: "demo",
-      command: ["berth", ...process.argv.slice(2)].join(" "),
+      command: commandLine,
       supervision: { healthPath: "/health,/v1/models", startupTimeoutMs: 30_000, graceMs: 5_000, restart: "no", maxRestarts: 0, manifestPath, durationMs: options.duration === 0 ? undefined : options.duration },
       addrsEnv: options.addrsEnv,
       json: options.json,

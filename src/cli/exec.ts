@@ -15,7 +15,7 @@ export const execCommand = defineBerthCommand({
     ...LAUNCH_OPTIONS,
     server: integerOption({ description: "Node-local server slot", min: 0, max: 4095, valueHint: "I", defaultHint: "LOCAL_RANK, else SLURM_LOCALID" }),
   },
-  async run({ options, origins, positionals, passthrough, io }) {
+  async run({ options, origins, positionals, passthrough, io, commandLine }) {
     const { serverSlot } = await import("../core/launch/node-identity.ts");
     const slot = serverSlot(options.server, io.env);
     if (!slot.ok) throw new UsageError(slot.message);
@@ -30,7 +30,7 @@ export const execCommand = defineBerthCommand({
       io,
       onlySlot: slot.slot,
       role: `exec ${positionals.spec} slot ${slot.slot}`,
-      command: ["berth", ...process.argv.slice(2)].join(" "),
+      command: commandLine,
     });
     const [server] = node.servers;
     if (!server) throw new UsageError(`node ${node.identity.rank} has no server slot ${slot.slot}`);

@@ -5,6 +5,7 @@ import { BerthError, UsageError } from "./errors.ts";
 import { reserveRequestedPorts } from "./ports-request.ts";
 import { EXIT, exitCodeForSignal } from "../core/exit.ts";
 import { HOLD_COMMAND, HOLD_REQUEST_VARIABLE, type HolderReport } from "../host/port-holder-process.ts";
+import { signalNumber, untilStopSignal } from "../host/stop-signal.ts";
 import { closeStandardOutput, writeAll } from "../host/terminal.ts";
 
 const RangeSchema = v.object({ first: v.number(), last: v.number() });
@@ -42,14 +43,11 @@ export const holdPortsCommand = defineBerthCommand({
     const expiresAt = new Date(Date.now() + ttlMilliseconds).toISOString();
     report({ ok: true, ports: ports.map((held) => held.port), holder: process.pid, expiresAt });
     // Exiting releases everything: the kernel drops the locks and closes the sockets.
-    return await new Promise<number>((resolve) => {
-      const timer = setTimeout(() => resolve(EXIT.ok), ttlMilliseconds);
-      for (const [signal, number] of [["SIGTERM", 15], ["SIGINT", 2], ["SIGHUP", 1]] as const) {
-        process.on(signal, () => {
-          clearTimeout(timer);
-          resolve(exitCodeForSignal(number));
-        });
-      }
-    });
+    let timer: Timer | undefined;
+    const expired = new Promise<number>((resolve) => (timer = setTimeout(() => resolve(EXIT.ok), ttlMilliseconds)));
+    const stopped = untilStopSignal().then((signal) => exitCodeForSignal(signalNumber(signal)));
+    const code = await Promise.race([expired, stopped]);
+    clearTimeout(timer);
+    return code;
   },
 });

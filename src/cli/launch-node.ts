@@ -11,7 +11,7 @@ import { ownedFlagIn } from "../core/launch/owned-flags.ts";
 import { splitCommand } from "../core/launch/split-command.ts";
 import { planCluster } from "../core/plan/plan.ts";
 import { readSpec } from "../core/spec/index.ts";
-import type { PlannedServer, ServerPlacement } from "../core/types.ts";
+import { serversOnNode } from "../core/plan/servers-on-node.ts";
 import { firstNonLoopbackAddress } from "../host/address.ts";
 import { readHostPortSettings } from "../host/kernel-port-settings.ts";
 import { nodeGpus } from "../host/node-gpus.ts";
@@ -53,10 +53,6 @@ export interface PreparedNode {
   simulated: boolean;
 }
 
-function thisNodesServers(servers: readonly PlannedServer[], node: number): { server: PlannedServer; placement: ServerPlacement }[] {
-  return servers.flatMap((server) => server.placements.filter((placement) => placement.node === node).map((placement) => ({ server, placement })));
-}
-
 export async function prepareNode(request: LaunchRequest): Promise<PreparedNode> {
   const { options, io } = request;
   const spec = readSpec(request.specText);
@@ -87,7 +83,7 @@ export async function prepareNode(request: LaunchRequest): Promise<PreparedNode>
   if (!planned.ok) throw new EnvironmentError(`${JSON.stringify(request.specText)} does not fit ${identity.count} node(s) × ${gpus.gpus.length} GPUs: ${planned.issues.map((issue) => issue.message).join("; ")}`);
   warnings.push(...planned.warnings);
 
-  let mine = thisNodesServers(planned.value.servers, identity.rank);
+  let mine = serversOnNode(planned.value, identity.rank);
   if (request.onlySlot !== undefined) {
     const slot = mine.find((entry) => entry.placement.localIndex === request.onlySlot);
     if (!slot) throw new UsageError(`server slot ${request.onlySlot} does not exist on node ${identity.rank}; this node has slots 0-${mine.length - 1}`);

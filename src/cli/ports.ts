@@ -23,8 +23,7 @@ export const portsCommand = defineBerthCommand({
     ttl: durationOption({ description: "Without a command: how long the detached holder keeps the ports", default: 60_000 }),
     role: stringOption({ description: "A label for `berth status`", default: "ports" }),
   },
-  async run({ options, passthrough, io }) {
-    const commandLine = ["berth", "ports", ...process.argv.slice(3)].join(" ");
+  async run({ options, passthrough, io, commandLine }) {
     const request: PortsRequest = { count: options.count, pool: options.portPool, holder: { role: options.role, command: commandLine } };
     if (passthrough.length > 0) {
       const ports = await reserveRequestedPorts(request, io.env);

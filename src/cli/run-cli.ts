@@ -63,7 +63,8 @@ async function runCommand(command: BerthCommand<OptionTable>, rawArgs: string[],
   }
   const origins: Record<string, string> = {};
   const options = resolveOptions(table, { flags, spelling, env: io.env, config }, origins);
-  return command.run({ options, origins, positionals: named, passthrough, io });
+  const commandLine = ["berth", command.name, ...rawArgs].join(" ");
+  return command.run({ options, origins, positionals: named, passthrough, io, commandLine });
 }
 
 export async function runCli(rawArgs: string[], commands: readonly BerthCommand<OptionTable>[], io: Io): Promise<number> {

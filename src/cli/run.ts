@@ -9,7 +9,7 @@ export const runCommand = defineBerthCommand({
   positionals: [{ name: "spec", description: "Allocation spec, e.g. 'vllm:d8t1' or 'sglang[rollout]:d4t2+fsdp[actor]:d8'", required: true }],
   acceptsPassthrough: true,
   options: { ...LAUNCH_OPTIONS, ...SUPERVISE_OPTIONS },
-  async run({ options, origins, positionals, passthrough, io }) {
+  async run({ options, origins, positionals, passthrough, io, commandLine }) {
     if (options.restart === "no" && origins.maxRestarts) throw new UsageError("--max-restarts needs --restart on-failure");
     const { runNode } = await import("./run-node.ts");
     return runNode({
@@ -19,7 +19,7 @@ export const runCommand = defineBerthCommand({
       passthrough,
       io,
       role: `run ${positionals.spec}`,
-      command: ["berth", ...process.argv.slice(2)].join(" "),
+      command: commandLine,
       supervision: {
         healthPath: options.healthPath,
         startupTimeoutMs: options.startupTimeout,

@@ -125,11 +125,6 @@ export function inheritAcrossExec(lease: Lease): void {
   setCloseOnExec(lease.fd, false);
 }
 
-/** Rewrites a held lock's record, e.g. when a helper process takes over the reservation. */
-export function updateRecord(lease: Lease, record: LockRecord): void {
-  rewrite(lease.fd, `${JSON.stringify(record)}\n`);
-}
-
 export interface HeldReservation extends LockRecord {
   kind: ReservationKind;
   id: string;

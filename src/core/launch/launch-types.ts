@@ -1,7 +1,6 @@
 // What it takes to start one server on this node, as plain data.
 
 export type Backend = "vllm" | "sglang" | "cmd";
-export const BACKENDS: readonly Backend[] = ["vllm", "sglang", "cmd"];
 
 export interface ServerGpu {
   /** NVML index on this node (PCI order), what CUDA_VISIBLE_DEVICES gets with CUDA_DEVICE_ORDER=PCI_BUS_ID. */

@@ -40,5 +40,3 @@ export function manifestJson(node: number, host: string, servers: readonly Manif
     })),
   };
 }
-
-export type Manifest = ReturnType<typeof manifestJson>;

@@ -1,11 +1,10 @@
 // The `berth plan --json` shape. Field names here are a contract with users' scripts; add, never rename.
 import type { Plan } from "../types.ts";
+import { serversOnNode } from "./servers-on-node.ts";
 
 export function planJson(plan: Plan, options: { nodeRank?: number; warnings: string[] }) {
   const onNode = <T extends { node: number }>(items: T[]) => (options.nodeRank === undefined ? items : items.filter((item) => item.node === options.nodeRank));
-  const servers = plan.servers.filter(
-    (server) => options.nodeRank === undefined || server.placements.some((placement) => placement.node === options.nodeRank),
-  );
+  const servers = options.nodeRank === undefined ? plan.servers : serversOnNode(plan, options.nodeRank).map((entry) => entry.server);
   return {
     spec: plan.spec,
     nodes: plan.nodes,
