@@ -41,7 +41,8 @@ export const holdPortsCommand = defineBerthCommand({
       throw error;
     }
     const expiresAt = new Date(Date.now() + ttlMilliseconds).toISOString();
-    report({ ok: true, ports: ports.map((held) => held.port), holder: process.pid, expiresAt });
+    const checked = ports.every((held) => held.checked === "ipv4+ipv6") ? "ipv4+ipv6" : "ipv4";
+    report({ ok: true, ports: ports.map((held) => held.port), holder: process.pid, expiresAt, checked });
     // Exiting releases everything: the kernel drops the locks and closes the sockets.
     let timer: Timer | undefined;
     const expired = new Promise<number>((resolve) => (timer = setTimeout(() => resolve(EXIT.ok), ttlMilliseconds)));

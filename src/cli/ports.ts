@@ -34,9 +34,10 @@ export const portsCommand = defineBerthCommand({
     }
     const held = await startPortHolder(request, options.ttl, io.env);
     if (!held.ok) throw new BerthError(held.exitCode, held.message);
-    const { ports, holder, expiresAt } = held;
+    const { ports, holder, expiresAt, checked } = held;
     const format = options.json ? "json" : options.format;
-    if (format === "json") printJson(io, { ports, holder, expiresAt });
+    if (checked !== "ipv4+ipv6") io.stderr("berth: warning: this host has no IPv6; ports were checked on IPv4 only\n");
+    if (format === "json") printJson(io, { ports, holder, expiresAt, checked });
     else if (format === "env") {
       const environment = { ...portsAsEnvironment(ports), BERTH_PORTS_HOLDER: String(holder), BERTH_PORTS_EXPIRE: expiresAt };
       io.stdout(Object.entries(environment).map(([key, value]) => `export ${key}=${value}\n`).join(""));

@@ -5,9 +5,9 @@ import type { BerthCommand } from "./command.ts";
 import { COMMON_OPTIONS } from "./common-options.ts";
 import { BerthError, UsageError } from "./errors.ts";
 import type { Io } from "./io.ts";
-import { cittyArgs, envName, resolveOptions, type OptionTable } from "./options.ts";
+import { cittyArgs, envName, kebabCase, resolveOptions, type OptionTable } from "./options.ts";
 import { EXIT } from "../core/exit.ts";
-import { readConfigFile } from "../host/config-file.ts";
+import { readConfigFile, type ConfigFile } from "../host/config-file.ts";
 import { COMMIT, VERSION } from "../version.ts";
 
 const DESCRIPTION = "Gives each inference server on a GPU node its own GPUs and port block, reserves them host-wide, and supervises the servers.";
@@ -36,7 +36,24 @@ async function renderUsage(usage: CommandDef): Promise<string> {
   return citty.renderUsage(usage);
 }
 
-async function runCommand(command: BerthCommand<OptionTable>, rawArgs: string[], io: Io): Promise<number> {
+/** Every key a config file may hold: any command's option (in any spelling) or a section named after a command. */
+function knownConfigKeys(commands: readonly BerthCommand<OptionTable>[]): Set<string> {
+  const keys = new Set<string>();
+  for (const command of commands) {
+    keys.add(command.name);
+    for (const name of [...Object.keys(command.options), ...Object.keys(COMMON_OPTIONS)]) {
+      keys.add(name).add(kebabCase(name)).add(kebabCase(name).replaceAll("-", "_"));
+    }
+  }
+  return keys;
+}
+
+function checkConfigKeys(config: ConfigFile, known: Set<string>): void {
+  const unknown = Object.keys(config.values).filter((key) => !known.has(key));
+  if (unknown.length > 0) throw new UsageError(`config file ${config.path}: unknown key '${unknown[0]}'; expected berth options such as nodes, gpus-per-node or port-pool, or a [command] table`);
+}
+
+async function runCommand(command: BerthCommand<OptionTable>, rawArgs: string[], io: Io, known: Set<string>): Promise<number> {
   const { own, passthrough, sawSeparator } = splitAtSeparator(rawArgs);
   if (wantsHelp(own)) {
     io.stdout(`${await renderUsage(commandUsage(command))}\n`);
@@ -55,11 +72,12 @@ async function runCommand(command: BerthCommand<OptionTable>, rawArgs: string[],
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])} for 'berth ${command.name}'; see berth ${command.name} --help`);
 
   const common = resolveOptions(COMMON_OPTIONS, { flags, env: io.env });
-  let config;
+  let config: ConfigFile | undefined;
   if (common.config !== undefined) {
     const read = await readConfigFile(common.config, command.name);
     if (!read.ok) throw new UsageError(read.message);
     config = read.config;
+    checkConfigKeys(config, known);
   }
   const origins: Record<string, string> = {};
   const options = resolveOptions(table, { flags, spelling, env: io.env, config }, origins);
@@ -83,7 +101,7 @@ export async function runCli(rawArgs: string[], commands: readonly BerthCommand<
       const names = commands.filter((candidate) => !candidate.hidden).map((candidate) => candidate.name);
       throw new UsageError(`unknown command ${JSON.stringify(first)}; expected one of ${names.join(", ")} (see berth --help)`);
     }
-    return await runCommand(command, rest, io);
+    return await runCommand(command, rest, io, knownConfigKeys(commands));
   } catch (error) {
     if (error instanceof BerthError) {
       io.stderr(`berth: ${error.message}\n`);

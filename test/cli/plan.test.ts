@@ -79,6 +79,7 @@ describe("bad input exits 2 with one line naming the value, its source and what 
     [["plan", "vllm:d20", "--nodes", "2", "--gpus-per-node", "8"], {}, "use --nodes 3 or more"],
     [["plan", "vllm:d4", "--gpus-per-node", "8", "--config", "/nonexistent/berth.toml"], {}, "config file /nonexistent/berth.toml does not exist"],
     [["plan", "vllm:d4", "--gpus-per-node", "8", "--config", "berth.ini"], {}, "unknown extension; expected .toml, .json, .yaml or .yml"],
+    [["plan", "vllm:d4", "--config", "test/fixtures/unknown-key.toml"], {}, "config file test/fixtures/unknown-key.toml: unknown key 'gpu-per-node'"],
     [["plna"], {}, 'unknown command "plna"; expected one of demo, probe, plan, run, exec, ports, status'],
   ])("%p %p", async (args, env, expected) => {
     const run = await runBerth(args, { env });

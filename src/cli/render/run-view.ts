@@ -1,5 +1,6 @@
 // What the user sees while berth runs servers: a live table on a terminal, plain lines off one, or JSON
 // events with --json. Server output is always prefixed with its id.
+import { createConsola } from "consola";
 import type { Io } from "../io.ts";
 import type { RunView, SupervisedServer } from "../../host/supervise.ts";
 import { compactList, renderTable } from "./table.ts";
@@ -26,6 +27,8 @@ function tableText(servers: readonly SupervisedServer[]): string {
 }
 
 export function createRunView(io: Io, mode: ViewMode, servers: readonly SupervisedServer[], addrsEnv: boolean): RunView & { close(): void } {
+  // On a terminal, messages go through consola (badges, colours), written through our own synchronous output.
+  const logger = createConsola({ formatOptions: { date: false }, stdout: { write: io.stdout } as never, stderr: { write: io.stderr } as never });
   const event = (name: string, fields: Record<string, unknown>) => io.stdout(`${JSON.stringify({ event: name, time: new Date().toISOString(), ...fields })}\n`);
   let drawnLines = 0;
   const clearTable = () => {
@@ -55,7 +58,8 @@ export function createRunView(io: Io, mode: ViewMode, servers: readonly Supervis
       if (mode === "json") return event("state", { server: server.server.index, localIndex: server.placement.localIndex, state: server.state, pid: server.pid, detail: detail ?? null });
       if (mode === "plain") return io.stderr(`berth: ${server.label} ${server.state}${detail ? ` ${detail}` : ""}${server.pid ? ` (pid ${server.pid})` : ""}\n`);
       above(() => {
-        if (server.state === "failed" || server.state === "restarting") io.stderr(`berth: ${server.label} ${server.state}: ${detail ?? ""}\n`);
+        if (server.state === "failed") logger.error(`${server.label} failed: ${detail ?? ""}`);
+        if (server.state === "restarting") logger.warn(`${server.label} restarting: ${detail ?? ""}`);
       });
     },
     line(server, stream, line) {
@@ -66,14 +70,21 @@ export function createRunView(io: Io, mode: ViewMode, servers: readonly Supervis
     ready(ready) {
       const { urls, addresses } = readyLines(ready);
       if (mode === "json") return event("ready", { urls, addresses });
-      above(() => {
+      const print = () => {
         io.stdout(`berth: all ${ready.length} server(s) healthy\n${urls.map((url) => `  ${url}\n`).join("")}`);
+        if (addrsEnv) io.stdout(`AREAL_LLM_SERVER_ADDRS=${addresses.join(",")}\n`);
+      };
+      if (mode === "plain") return print();
+      above(() => {
+        logger.success(`all ${ready.length} server(s) healthy`);
+        io.stdout(urls.map((url) => `  ${url}\n`).join(""));
         if (addrsEnv) io.stdout(`AREAL_LLM_SERVER_ADDRS=${addresses.join(",")}\n`);
       });
     },
     message(text) {
       if (mode === "json") return event("message", { text });
-      above(() => io.stderr(`berth: ${text}\n`));
+      if (mode === "plain") return io.stderr(`berth: ${text}\n`);
+      above(() => logger.warn(text));
     },
     close() {
       clearInterval(ticker);
