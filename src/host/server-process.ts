@@ -45,6 +45,15 @@ export function startServerProcess(launch: Launch, onLine: (stream: "stdout" | "
   return { pid: child.pid, pgid: child.pid, ended };
 }
 
+/** Signals one process; one that is already gone is not an error. */
+export function signalProcess(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // ESRCH: it has exited.
+  }
+}
+
 /** Signals a server's whole process group; a group that is already gone is not an error. */
 export function signalGroup(pgid: number, signal: NodeJS.Signals): void {
   try {

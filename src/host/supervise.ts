@@ -12,7 +12,7 @@ import { writeManifestAtomically } from "./manifest-file.ts";
 import { holdPort, releaseHold } from "./port-holds.ts";
 import { becomeSubreaper, orphanPids, reapOrphans } from "./reaper.ts";
 import { releaseReservation, type Reservation } from "./reservations.ts";
-import { signalGroup, startServerProcess } from "./server-process.ts";
+import { signalGroup, signalProcess, startServerProcess } from "./server-process.ts";
 
 export interface SupervisedServer {
   server: PlannedServer;
@@ -191,13 +191,21 @@ export async function supervise(servers: SupervisedServer[], settings: Superviso
   }
   await finished;
 
-  // 4. Shut down: orphans the servers left behind get the same treatment, then everything is reaped.
+  // 4. Shut down: orphans the servers left behind (in sessions of their own) get TERM, then KILL, and
+  //    everything is reaped before berth exits.
   clearTimeout(graceTimer);
-  const { alive } = orphanPids(spawned);
-  for (const pid of alive) process.kill(pid, "SIGKILL");
-  const deadline = Date.now() + 2000;
-  while (orphanPids(spawned).alive.length + orphanPids(spawned).zombies.length > 0 && Date.now() < deadline) {
+  const orphanDeadline = Date.now() + Math.min(settings.graceMs, 2000);
+  let signalled: NodeJS.Signals | undefined;
+  for (;;) {
     reapOrphans(spawned);
+    const { alive, zombies } = orphanPids(spawned);
+    if (alive.length + zombies.length === 0) break;
+    const signal = Date.now() < orphanDeadline ? "SIGTERM" : "SIGKILL";
+    if (signal !== signalled) {
+      for (const pid of alive) signalProcess(pid, signal);
+      signalled = signal;
+    }
+    if (signal === "SIGKILL" && Date.now() > orphanDeadline + 2000) break; // unkillable (D state): give up
     await Bun.sleep(10);
   }
   clearInterval(reaper);

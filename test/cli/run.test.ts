@@ -1,6 +1,6 @@
 // `berth run` with real fixture servers, real signals and real process groups.
 import { afterEach, describe, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runBerth } from "../support/berth-process.ts";
@@ -76,6 +76,19 @@ describe("berth run", () => {
     berth.kill("SIGKILL");
     await berth.exited;
     await waitFor(() => pids.every((pid) => !isAlive(pid)), "PR_SET_PDEATHSIG to kill the servers", 10_000);
+  });
+
+  test("orphans a server left in sessions of their own are stopped when berth stops", async () => {
+    const directory = tempDirectory();
+    const orphanFile = join(directory, "orphan.pid");
+    const berth = startBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--port-pool", pool(), ...COMMON, "--", "sh", "-c", `${FAKE_SERVER.join(" ")} --port {port} --orphan-forever ${orphanFile} & wait`]);
+    await berth.waitForEvent((event) => event.event === "ready", "ready");
+    await waitFor(() => existsSync(orphanFile) && readFileSync(orphanFile, "utf8").trim() !== "", "the orphan to start");
+    const orphan = Number(readFileSync(orphanFile, "utf8"));
+    expect(isAlive(orphan)).toBe(true);
+    berth.kill("SIGTERM");
+    expect(await berth.exited).toBe(143);
+    expect(isAlive(orphan)).toBe(false);
   });
 
   test("a server that ignores SIGTERM is SIGKILLed after --grace", async () => {
