@@ -1,6 +1,6 @@
 // Factories for the kinds of option berth accepts; each pairs a valibot schema with words for error messages.
 import * as v from "valibot";
-import { DURATION_FORMS, parseDuration } from "../core/duration.ts";
+import { DURATION_FORMS, formatDuration, parseDuration } from "../core/duration.ts";
 import type { PortRange } from "../core/types.ts";
 
 export interface OptionDef<T> {
@@ -39,7 +39,7 @@ export function stringOption(options: Common & { default?: string }): OptionDef<
 
 export function enumOption<const T extends string>(options: Common & { choices: readonly T[]; default: T }): WithDefault<T> {
   const schema = v.picklist(options.choices) as v.GenericSchema<string, T>;
-  return { ...options, kind: "value", schema, accepted: `one of ${options.choices.join(", ")}` } as WithDefault<T>;
+  return { valueHint: options.choices.join("|"), ...options, kind: "value", schema, accepted: `one of ${options.choices.join(", ")}` } as WithDefault<T>;
 }
 
 const TRUE_WORDS = ["1", "true", "yes", "on"];
@@ -61,7 +61,7 @@ export function durationOption(options: Common & { default: number }): WithDefau
     v.transform((text) => parseDuration(text) ?? -1),
     v.minValue(0),
   );
-  return { ...options, kind: "value", schema, accepted: DURATION_FORMS };
+  return { valueHint: "DURATION", defaultHint: formatDuration(options.default), ...options, kind: "value", schema, accepted: DURATION_FORMS };
 }
 
 /** "LO-HI", both inclusive, within [min, max], low end first. */

@@ -11,3 +11,11 @@ export function parseDuration(text: string): number | undefined {
   const milliseconds = Number(match[1]) * UNIT_MILLISECONDS[match[2] ?? "s"]!;
   return Number.isFinite(milliseconds) ? Math.round(milliseconds) : undefined;
 }
+
+/** 1200000 → "20m", 10000 → "10s", 1500 → "1500ms": the largest unit that shows the value exactly. */
+export function formatDuration(milliseconds: number): string {
+  for (const [unit, size] of [["h", 3_600_000], ["m", 60_000], ["s", 1000]] as const) {
+    if (milliseconds >= size && milliseconds % size === 0) return `${milliseconds / size}${unit}`;
+  }
+  return `${milliseconds}ms`;
+}

@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { parseDuration } from "../../src/core/duration.ts";
+import { formatDuration, parseDuration } from "../../src/core/duration.ts";
 
 test.each([
   ["500ms", 500],
@@ -17,4 +17,15 @@ test.each([
   ["s", undefined],
 ])("%p", (text, expected) => {
   expect(parseDuration(text)).toBe(expected);
+});
+
+test.each([
+  [1_200_000, "20m"],
+  [10_000, "10s"],
+  [3_600_000, "1h"],
+  [1500, "1500ms"],
+  [0, "0ms"],
+])("formatDuration(%p) = %p and parses back", (milliseconds, text) => {
+  expect(formatDuration(milliseconds)).toBe(text);
+  expect(parseDuration(text)).toBe(milliseconds);
 });
