@@ -1,6 +1,6 @@
 // What the user sees while berth runs servers: a live table on a terminal, plain lines off one, or JSON
 // events with --json. Server output is always prefixed with its id.
-import { createConsola } from "consola";
+import { createConsola } from "consola/basic";
 import type { Io } from "../io.ts";
 import type { RunView, SupervisedServer } from "../../host/supervise.ts";
 import { compactList, renderTable } from "./table.ts";
