@@ -146,6 +146,41 @@ describe("berth run", () => {
   });
 });
 
+describe("output and multi-node", () => {
+  test("plain output: prefixed lines, --log-dir files, URLs and AREAL_LLM_SERVER_ADDRS", async () => {
+    const directory = tempDirectory();
+    const logs = join(directory, "logs");
+    const berth = startBerth(["run", "vllm:d2", "--gpus-per-node", "2", "--port-pool", pool(), "--backend", "cmd", "--host", "127.0.0.1", "--log-dir", logs, "--addrs-env", "--", ...FAKE_SERVER, "--port", "{port}"]);
+    await berth.waitForEvent((event) => String(event.text).startsWith("AREAL_LLM_SERVER_ADDRS="), "the addresses line");
+    const lines = berth.events.map((event) => String(event.text));
+    const addresses = lines.find((line) => line.startsWith("AREAL_LLM_SERVER_ADDRS="))!.split("=")[1]!.split(",");
+    expect(addresses).toHaveLength(2);
+    expect(addresses.every((address) => /^127\.0\.0\.1:\d+$/.test(address))).toBe(true);
+    expect(lines).toContain("berth: all 2 server(s) healthy");
+    expect(lines.some((line) => /^\[s1\] fixture: listening on \d+ with CUDA_VISIBLE_DEVICES=1$/.test(line))).toBe(true);
+    berth.kill("SIGTERM");
+    expect(await berth.exited).toBe(143);
+    expect(readFileSync(join(logs, "server-0.log"), "utf8")).toContain("fixture: listening on");
+    expect(berth.stderr()).toContain("berth: s0 healthy after");
+  });
+
+  test("each node runs its own slice: node 1 of 2 gets server 2 on its local GPU 0", async () => {
+    const directory = tempDirectory();
+    const manifest = join(directory, "manifest.json");
+    const berth = startBerth(["run", "vllm:d3", "--gpus-per-node", "2", "--port-pool", pool(), "--manifest", manifest, ...COMMON, "--", ...FAKE_SERVER, "--port", "{port}"], {
+      env: { SLURM_NODEID: "1", SLURM_NNODES: "2" },
+    });
+    const node = await berth.waitForEvent((event) => event.event === "node", "the node event");
+    expect(node).toMatchObject({ rank: 1, count: 2, source: "SLURM_NODEID/SLURM_NNODES", servers: 1 });
+    await berth.waitForEvent((event) => event.event === "ready", "ready");
+    const written = JSON.parse(readFileSync(manifest, "utf8"));
+    expect(written.node).toBe(1);
+    expect(written.servers.map((server: { index: number; node: number; localIndex: number; gpus: { index: number }[] }) => [server.index, server.node, server.localIndex, server.gpus[0]!.index])).toEqual([[2, 1, 0, 0]]);
+    berth.kill("SIGTERM");
+    expect(await berth.exited).toBe(143);
+  });
+});
+
 describe("refusals", () => {
   test.each([
     [["run", "vllm:d1", "--gpus-per-node", "1", "--backend", "vllm", "--", "model", "--port", "9000"], "--port after -- sets --port, which berth sets itself"],
