@@ -7,6 +7,8 @@ import { compactList, renderTable } from "./table.ts";
 
 export type ViewMode = "tty" | "plain" | "json";
 
+const PROGRESS_INTERVAL_MS = 30_000;
+
 function elapsed(server: SupervisedServer): string {
   return server.pid === null ? "-" : `${(((server.endedAt ?? Date.now()) - server.startedAt) / 1000).toFixed(1)}s`;
 }
@@ -47,6 +49,11 @@ export function createRunView(io: Io, mode: ViewMode, servers: readonly Supervis
     drawTable();
   };
   const ticker = mode === "tty" ? setInterval(() => above(() => {}), 1000) : undefined;
+  // Off a terminal, a long start-up still shows progress: one line every 30 s naming who is not ready yet.
+  const progress = mode === "plain" ? setInterval(() => {
+    const waiting = servers.filter((server) => server.state === "starting" || server.state === "restarting");
+    if (waiting.length > 0) io.stderr(`berth: still waiting for ${waiting.map((server) => `${server.label} (${elapsed(server)})`).join(", ")} to become healthy\n`);
+  }, PROGRESS_INTERVAL_MS) : undefined;
   const readyLines = (ready: readonly SupervisedServer[]) => {
     const urls = ready.map((server) => server.launch.url).filter(Boolean);
     const addresses = urls.map((url) => url.replace(/^http:\/\//, ""));
@@ -88,6 +95,7 @@ export function createRunView(io: Io, mode: ViewMode, servers: readonly Supervis
     },
     close() {
       clearInterval(ticker);
+      clearInterval(progress);
       if (mode === "tty") above(() => {});
     },
   };
