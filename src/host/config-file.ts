@@ -1,5 +1,6 @@
 // Reads a berth config file (TOML, JSON or YAML, by extension) with Bun's built-in parsers.
-import { extname } from "node:path";
+// No node:path: this module loads with every command, and node:path costs start-up time for one extname.
+const extensionOf = (path: string): string => /\.[^./]+$/.exec(path)?.[0] ?? "";
 
 export interface ConfigFile {
   path: string;
@@ -19,7 +20,7 @@ function isTable(value: unknown): value is Record<string, unknown> {
 }
 
 export async function readConfigFile(path: string, command: string): Promise<{ ok: true; config: ConfigFile } | { ok: false; message: string }> {
-  const parse = PARSERS[extname(path).toLowerCase()];
+  const parse = PARSERS[extensionOf(path).toLowerCase()];
   if (!parse) return { ok: false, message: `config file ${path}: unknown extension; expected .toml, .json, .yaml or .yml` };
   const file = Bun.file(path);
   if (!(await file.exists())) return { ok: false, message: `config file ${path} does not exist` };

@@ -130,9 +130,13 @@ export interface HeldReservation extends LockRecord {
   id: string;
 }
 
+/** The flocks held on this host right now, by file (see core/registry/proc-locks.ts). */
+export function heldFileLocks(): Map<string, number> {
+  return parseProcLocks(readSmallFile("/proc/locks", 16 << 20) ?? "");
+}
+
 /** Every live reservation, found through /proc/locks so that looking never takes a lock itself. */
-export async function listReservations(registry: Registry, kinds: readonly ReservationKind[] = ["port", "gpu"]): Promise<HeldReservation[]> {
-  const held = parseProcLocks(readSmallFile("/proc/locks", 16 << 20) ?? "");
+export async function listReservations(registry: Registry, kinds: readonly ReservationKind[] = ["port", "gpu"], held = heldFileLocks()): Promise<HeldReservation[]> {
   if (held.size === 0) return [];
   const names = [...new Bun.Glob("{port,gpu}-*").scanSync({ cwd: registry.directory, onlyFiles: true })];
   const candidates = names.flatMap((name) => {
