@@ -20,7 +20,7 @@ interface Started {
 function startRun(servers: number, healthyAfterMs: number, listenLate = false): Started {
   const directory = mkdtempSync(join(tmpdir(), "berth-bench-run-"));
   const child = Bun.spawn(
-    [berth, "run", `vllm:d${servers}`, "--gpus-per-node", String(servers), "--backend", "cmd", "--host", "127.0.0.1", "--json", "--port-pool", "45000-49999", "--",
+    [berth, "run", `vllm:d${servers}`, "--gpus-per-node", String(servers), "--backend", "cmd", "--host", "127.0.0.1", "--json", "--port-pool", "28000-29999", "--",
       ...fixture, "--port", "{port}", "--healthy-after", String(healthyAfterMs), ...(listenLate ? ["--listen-late"] : []), "--record", join(directory, "{server}.json")],
     { env: { ...process.env, BERTH_REGISTRY_DIR: registry }, stdout: "pipe", stderr: "ignore" },
   );
@@ -79,7 +79,7 @@ const alone: number[] = [];
 for (let round = 0; round < 5; round++) {
   const directory = mkdtempSync(join(tmpdir(), "berth-bench-alone-"));
   const began = Date.now();
-  const child = Bun.spawn([...fixture, "--port", String(44000 + round), "--record", join(directory, "record.json")], { stdout: "ignore" });
+  const child = Bun.spawn([...fixture, "--port", String(27900 + round), "--record", join(directory, "record.json")], { stdout: "ignore" });
   await until(() => {
     try {
       return readFileSync(join(directory, "record.json"), "utf8").length > 0;

@@ -22,14 +22,18 @@ export interface CommandContext<Table extends OptionTable> {
   io: Io;
 }
 
-export interface BerthCommand<Table extends OptionTable = OptionTable> {
+/** What --help and the dispatcher know of a command without loading it. */
+export interface CommandSummary {
   name: string;
   description: string;
+  hidden?: boolean;
+}
+
+export interface BerthCommand<Table extends OptionTable = OptionTable> {
   options: Table;
   positionals: PositionalDef[];
   /** Whether `-- ARGS` is meaningful for this command. */
   acceptsPassthrough: boolean;
-  hidden?: boolean;
   run(context: CommandContext<Table>): Promise<number>;
 }
 

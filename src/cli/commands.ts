@@ -1,16 +1,56 @@
-// Every command berth has, in --help order.
-import type { BerthCommand } from "./command.ts";
+// Every command berth has, in --help order. Each loads only when it runs: a command's module pulls in
+// what it needs (NVML, the registry, the supervisor), and loading all of them cost every command ~1.7 ms.
+import type { BerthCommand, CommandSummary } from "./command.ts";
 import type { OptionTable } from "./options.ts";
-import { holdPortsCommand } from "./hold-ports.ts";
-import { planCommand } from "./plan.ts";
-import { portsCommand } from "./ports.ts";
-import { probeCommand } from "./probe.ts";
-import { runCommand } from "./run.ts";
-import { execStepCommand } from "./exec-step.ts";
-import { demoCommand } from "./demo.ts";
-import { execCommand } from "./exec.ts";
-import { demoServerCommand } from "./demo-server.ts";
-import { statusCommand } from "./status.ts";
+import { EXEC_STEP } from "../host/server-process.ts";
+import { HOLD_COMMAND } from "../host/port-holder-process.ts";
+
+export const DEMO_SERVER_COMMAND = "__demo-server";
+
+export interface CommandEntry extends CommandSummary {
+  load(): Promise<BerthCommand<OptionTable>>;
+}
 
 // The casts erase each command's own option types; runCli treats every table alike.
-export const COMMANDS: readonly BerthCommand<OptionTable>[] = [demoCommand, probeCommand, planCommand, runCommand, execCommand, portsCommand, statusCommand, holdPortsCommand, execStepCommand, demoServerCommand] as unknown as BerthCommand<OptionTable>[];
+const as = (command: unknown) => command as BerthCommand<OptionTable>;
+
+export const COMMANDS: readonly CommandEntry[] = [
+  {
+    name: "demo",
+    description: "Run berth's main job on simulated GPUs with a built-in server; stops after --duration or on Ctrl-C",
+    load: async () => as((await import("./demo.ts")).demoCommand),
+  },
+  {
+    name: "probe",
+    description: "List the GPUs this process may use (index, UUID, name, memory, PCI bus, NUMA node, MIG, processes), read from NVML",
+    load: async () => as((await import("./probe.ts")).probeCommand),
+  },
+  {
+    name: "plan",
+    description: "Show the whole cluster's layout for an allocation spec: each server's node, local index, GPUs and port block",
+    load: async () => as((await import("./plan.ts")).planCommand),
+  },
+  {
+    name: "run",
+    description: "Launch this node's servers (vLLM, SGLang or any command) on their GPUs and ports, gate on health, supervise, stop cleanly",
+    load: async () => as((await import("./run.ts")).runCommand),
+  },
+  {
+    name: "exec",
+    description: "Reserve this process's server slot (--server, LOCAL_RANK or SLURM_LOCALID) and become that server via execve",
+    load: async () => as((await import("./exec.ts")).execCommand),
+  },
+  {
+    name: "ports",
+    description: "Reserve N free ports host-wide; run -- CMD holding them for its life, or print them and hold them for --ttl",
+    load: async () => as((await import("./ports.ts")).portsCommand),
+  },
+  {
+    name: "status",
+    description: "Show what berth holds on this host: which process holds which ports and GPUs, and since when",
+    load: async () => as((await import("./status.ts")).statusCommand),
+  },
+  { name: HOLD_COMMAND, description: "Internal: hold ports for berth ports --ttl", hidden: true, load: async () => as((await import("./hold-ports.ts")).holdPortsCommand) },
+  { name: EXEC_STEP, description: "Internal: arm the parent-death signal and exec a server", hidden: true, load: async () => as((await import("./exec-step.ts")).execStepCommand) },
+  { name: DEMO_SERVER_COMMAND, description: "Internal: the demo's HTTP server", hidden: true, load: async () => as((await import("./demo-server.ts")).demoServerCommand) },
+];

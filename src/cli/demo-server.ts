@@ -5,12 +5,7 @@ import { durationOption, integerOption, stringOption } from "./option-kinds.ts";
 import { EXIT, exitCodeForSignal } from "../core/exit.ts";
 import { signalNumber, untilStopSignal } from "../host/stop-signal.ts";
 
-export const DEMO_SERVER_COMMAND = "__demo-server";
-
 export const demoServerCommand = defineBerthCommand({
-  name: DEMO_SERVER_COMMAND,
-  description: "Internal: the demo's HTTP server",
-  hidden: true,
   positionals: [],
   acceptsPassthrough: false,
   options: {

@@ -1,13 +1,11 @@
 // `berth demo`: the main job on a machine without GPUs: `berth run` on simulated GPUs with a tiny built-in
 // HTTP server per slot, showing the live table, the manifest and a clean stop.
 import { defineBerthCommand } from "./command.ts";
-import { DEMO_SERVER_COMMAND } from "./demo-server.ts";
+import { DEMO_SERVER_COMMAND } from "./commands.ts";
 import { booleanOption, durationOption, integerOption, portRangeOption, stringOption } from "./option-kinds.ts";
 import { selfArgv } from "../host/self-process.ts";
 
 export const demoCommand = defineBerthCommand({
-  name: "demo",
-  description: "Run berth's main job on simulated GPUs with a built-in server; stops after --duration or on Ctrl-C",
   positionals: [],
   acceptsPassthrough: false,
   options: {

@@ -8,9 +8,6 @@ import { armParentDeathSignal } from "../host/parent-death.ts";
 import { EXEC_PARENT_VARIABLE, EXEC_STEP } from "../host/server-process.ts";
 
 export const execStepCommand = defineBerthCommand({
-  name: EXEC_STEP,
-  description: "Internal: arm the parent-death signal and exec a server",
-  hidden: true,
   positionals: [],
   acceptsPassthrough: true,
   options: {},

@@ -7,8 +7,6 @@ import { integerOption } from "./option-kinds.ts";
 import { LAUNCH_OPTIONS } from "./run-options.ts";
 
 export const execCommand = defineBerthCommand({
-  name: "exec",
-  description: "Reserve this process's server slot (--server, LOCAL_RANK or SLURM_LOCALID) and become that server via execve",
   positionals: [{ name: "spec", description: "Allocation spec, e.g. 'vllm:d8t1'", required: true }],
   acceptsPassthrough: true,
   options: {

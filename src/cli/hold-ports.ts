@@ -20,9 +20,6 @@ function report(result: HolderReport): void {
 }
 
 export const holdPortsCommand = defineBerthCommand({
-  name: HOLD_COMMAND,
-  description: "Internal: hold ports for berth ports --ttl",
-  hidden: true,
   positionals: [],
   acceptsPassthrough: false,
   options: {},

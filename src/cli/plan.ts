@@ -31,8 +31,6 @@ async function thisNodesGpus(env: Record<string, string | undefined>): Promise<{
 }
 
 export const planCommand = defineBerthCommand({
-  name: "plan",
-  description: "Show the whole cluster's layout for an allocation spec: each server's node, local index, GPUs and port block",
   positionals: [{ name: "spec", description: "Allocation spec, e.g. 'vllm:d12p1t1+d4p1t1' or 'sglang[rollout]:d2+fsdp[actor]:d4'", required: true }],
   acceptsPassthrough: false,
   options: {

@@ -12,8 +12,6 @@ import { handOverToExec } from "../host/reservations.ts";
 import { startPortHolder } from "../host/port-holder-process.ts";
 
 export const portsCommand = defineBerthCommand({
-  name: "ports",
-  description: "Reserve N free ports host-wide; run -- CMD holding them for its life, or print them and hold them for --ttl",
   positionals: [],
   acceptsPassthrough: true,
   options: {

@@ -8,8 +8,6 @@ import { gpuHolders } from "../host/gpu-holders.ts";
 import { probeVisibleGpus } from "../host/visible-gpus.ts";
 
 export const probeCommand = defineBerthCommand({
-  name: "probe",
-  description: "List the GPUs this process may use (index, UUID, name, memory, PCI bus, NUMA node, MIG, processes), read from NVML",
   positionals: [],
   acceptsPassthrough: false,
   options: {},

@@ -1,7 +1,8 @@
 // The one place that turns argv into a command run and any error into one line plus an exit code.
 import type { CommandDef } from "citty";
 import { parseArguments, splitAtSeparator, wantsHelp } from "./argv.ts";
-import type { BerthCommand } from "./command.ts";
+import type { BerthCommand, CommandSummary } from "./command.ts";
+import type { CommandEntry } from "./commands.ts";
 import { COMMON_OPTIONS } from "./common-options.ts";
 import { BerthError, UsageError } from "./errors.ts";
 import type { Io } from "./io.ts";
@@ -12,7 +13,7 @@ import { COMMIT, VERSION } from "../version.ts";
 
 const DESCRIPTION = "Gives each inference server on a GPU node its own GPUs and port block, reserves them host-wide, and supervises the servers.";
 
-function commandUsage(command: BerthCommand<OptionTable>): CommandDef {
+function commandUsage(summary: CommandSummary, command: BerthCommand<OptionTable>): CommandDef {
   const args = cittyArgs({ ...command.options, ...COMMON_OPTIONS });
   for (const positional of command.positionals) {
     args[positional.name] = {
@@ -21,10 +22,10 @@ function commandUsage(command: BerthCommand<OptionTable>): CommandDef {
       required: positional.required,
     };
   }
-  return { meta: { name: `berth ${command.name}`, description: command.description }, args };
+  return { meta: { name: `berth ${summary.name}`, description: summary.description }, args };
 }
 
-function rootUsage(commands: readonly BerthCommand<OptionTable>[]): CommandDef {
+function rootUsage(commands: readonly CommandSummary[]): CommandDef {
   const subCommands: Record<string, CommandDef> = {};
   for (const command of commands) subCommands[command.name] = { meta: { description: command.description, hidden: command.hidden } };
   return { meta: { name: "berth", version: VERSION, description: DESCRIPTION }, subCommands };
@@ -37,10 +38,11 @@ async function renderUsage(usage: CommandDef): Promise<string> {
 }
 
 /** Every key a config file may hold: any command's option (in any spelling) or a section named after a command. */
-function knownConfigKeys(commands: readonly BerthCommand<OptionTable>[]): Set<string> {
+async function knownConfigKeys(commands: readonly CommandEntry[]): Promise<Set<string>> {
   const keys = new Set<string>();
-  for (const command of commands) {
-    keys.add(command.name);
+  for (const entry of commands) {
+    keys.add(entry.name);
+    const command = await entry.load();
     for (const name of [...Object.keys(command.options), ...Object.keys(COMMON_OPTIONS)]) {
       keys.add(name).add(kebabCase(name)).add(kebabCase(name).replaceAll("-", "_"));
     }
@@ -53,39 +55,41 @@ function checkConfigKeys(config: ConfigFile, known: Set<string>): void {
   if (unknown.length > 0) throw new UsageError(`config file ${config.path}: unknown key '${unknown[0]}'; expected berth options such as nodes, gpus-per-node or port-pool, or a [command] table`);
 }
 
-async function runCommand(command: BerthCommand<OptionTable>, rawArgs: string[], io: Io, known: Set<string>): Promise<number> {
+async function runCommand(entry: CommandEntry, rawArgs: string[], io: Io, commands: readonly CommandEntry[]): Promise<number> {
+  const command = await entry.load();
+  const name = entry.name;
   const { own, passthrough, sawSeparator } = splitAtSeparator(rawArgs);
   if (wantsHelp(own)) {
-    io.stdout(`${await renderUsage(commandUsage(command))}\n`);
+    io.stdout(`${await renderUsage(commandUsage(entry, command))}\n`);
     return EXIT.ok;
   }
-  if (sawSeparator && !command.acceptsPassthrough) throw new UsageError(`'berth ${command.name}' takes no command after --`);
+  if (sawSeparator && !command.acceptsPassthrough) throw new UsageError(`'berth ${name}' takes no command after --`);
   const table = { ...command.options, ...COMMON_OPTIONS };
-  const { flags, spelling, positionals } = parseArguments(own, table, command.name);
+  const { flags, spelling, positionals } = parseArguments(own, table, name);
   const named: Record<string, string | undefined> = {};
   for (const positional of command.positionals) {
     named[positional.name] = positionals.shift() ?? io.env[envName(positional.name)];
     if (named[positional.name] === undefined && positional.required) {
-      throw new UsageError(`'berth ${command.name}' needs ${positional.name.toUpperCase()} (or ${envName(positional.name)}); see berth ${command.name} --help`);
+      throw new UsageError(`'berth ${name}' needs ${positional.name.toUpperCase()} (or ${envName(positional.name)}); see berth ${name} --help`);
     }
   }
-  if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])} for 'berth ${command.name}'; see berth ${command.name} --help`);
+  if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])} for 'berth ${name}'; see berth ${name} --help`);
 
   const common = resolveOptions(COMMON_OPTIONS, { flags, env: io.env });
   let config: ConfigFile | undefined;
   if (common.config !== undefined) {
-    const read = await readConfigFile(common.config, command.name);
+    const read = await readConfigFile(common.config, name);
     if (!read.ok) throw new UsageError(read.message);
     config = read.config;
-    checkConfigKeys(config, known);
+    checkConfigKeys(config, await knownConfigKeys(commands));
   }
   const origins: Record<string, string> = {};
   const options = resolveOptions(table, { flags, spelling, env: io.env, config }, origins);
-  const commandLine = ["berth", command.name, ...rawArgs].join(" ");
+  const commandLine = ["berth", name, ...rawArgs].join(" ");
   return command.run({ options, origins, positionals: named, passthrough, io, commandLine });
 }
 
-export async function runCli(rawArgs: string[], commands: readonly BerthCommand<OptionTable>[], io: Io): Promise<number> {
+export async function runCli(rawArgs: string[], commands: readonly CommandEntry[], io: Io): Promise<number> {
   try {
     const [first, ...rest] = rawArgs;
     if (first === undefined || first === "--help" || first === "-h") {
@@ -101,7 +105,7 @@ export async function runCli(rawArgs: string[], commands: readonly BerthCommand<
       const names = commands.filter((candidate) => !candidate.hidden).map((candidate) => candidate.name);
       throw new UsageError(`unknown command ${JSON.stringify(first)}; expected one of ${names.join(", ")} (see berth --help)`);
     }
-    return await runCommand(command, rest, io, knownConfigKeys(commands));
+    return await runCommand(command, rest, io, commands);
   } catch (error) {
     if (error instanceof BerthError) {
       io.stderr(`berth: ${error.message}\n`);

@@ -4,8 +4,6 @@ import { LAUNCH_OPTIONS, SUPERVISE_OPTIONS } from "./run-options.ts";
 import { UsageError } from "./errors.ts";
 
 export const runCommand = defineBerthCommand({
-  name: "run",
-  description: "Launch this node's servers (vLLM, SGLang or any command) on their GPUs and ports, gate on health, supervise, stop cleanly",
   positionals: [{ name: "spec", description: "Allocation spec, e.g. 'vllm:d8t1' or 'sglang[rollout]:d4t2+fsdp[actor]:d8'", required: true }],
   acceptsPassthrough: true,
   options: { ...LAUNCH_OPTIONS, ...SUPERVISE_OPTIONS },

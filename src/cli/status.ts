@@ -23,8 +23,6 @@ function renderByHolder(reservations: readonly HeldReservation[], directory: str
 }
 
 export const statusCommand = defineBerthCommand({
-  name: "status",
-  description: "Show what berth holds on this host: which process holds which ports and GPUs, and since when",
   positionals: [],
   acceptsPassthrough: false,
   options: {},

@@ -13,6 +13,14 @@ function ownRegistry(name: string): string {
   return join(tmpdir(), `berth-exit-${process.pid}-${name}`);
 }
 
+/**
+ * One vLLM-sized block (18 ports) per case, all below the kernel's ephemeral range: ports in that range can
+ * be taken at any moment by outgoing connections, which made these tests flaky.
+ */
+function blockOf(base: number, index: number): string {
+  return `${base + index * 18}-${base + index * 18 + 17}`;
+}
+
 const CODES = Array.from({ length: 256 }, (_, code) => code);
 
 /** Runs jobs a few at a time: 512 processes at once would only measure this machine's scheduler. */
@@ -24,7 +32,7 @@ describe("exit codes pass through", () => {
   test("berth exec: 0-255", async () => {
     const seen: number[] = [];
     await inBatches(CODES, 16, async (code) => {
-      const run = await runBerth(["exec", "vllm:d1", "--gpus-per-node", "1", "--server", "0", "--backend", "cmd", "--port-pool", `${50000 + code * 20}-${50000 + code * 20 + 19}`, "--", "sh", "-c", `exit ${code}`], {
+      const run = await runBerth(["exec", "vllm:d1", "--gpus-per-node", "1", "--server", "0", "--backend", "cmd", "--port-pool", blockOf(13000, code), "--", "sh", "-c", `exit ${code}`], {
         env: { BERTH_REGISTRY_DIR: ownRegistry(`exec-${code}`) },
       });
       seen[code] = run.code;
@@ -35,7 +43,7 @@ describe("exit codes pass through", () => {
   test("berth run: 0-255", async () => {
     const seen: number[] = [];
     await inBatches(CODES, 8, async (code) => {
-      const run = await runBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--backend", "cmd", "--health-path", "none", "--port-pool", `${56000 + code * 20}-${56000 + code * 20 + 19}`, "--", "sh", "-c", `exit ${code}`], {
+      const run = await runBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--backend", "cmd", "--health-path", "none", "--port-pool", blockOf(17700, code), "--", "sh", "-c", `exit ${code}`], {
         env: { BERTH_REGISTRY_DIR: ownRegistry(`run-${code}`) },
       });
       seen[code] = run.code;
@@ -52,9 +60,9 @@ describe("exit codes pass through", () => {
     ["TERM", 15],
   ])("a server killed by SIG%s gives 128+%d through exec and run", async (name, number) => {
     const command = ["sh", "-c", `kill -${name} $$`];
-    const exec = await runBerth(["exec", "vllm:d1", "--gpus-per-node", "1", "--server", "0", "--backend", "cmd", "--port-pool", `${62000 + number * 20}-${62000 + number * 20 + 19}`, "--", ...command]);
+    const exec = await runBerth(["exec", "vllm:d1", "--gpus-per-node", "1", "--server", "0", "--backend", "cmd", "--port-pool", blockOf(22400, number), "--", ...command]);
     expect(exec.code).toBe(128 + number);
-    const run = await runBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--backend", "cmd", "--health-path", "none", "--port-pool", `${63000 + number * 20}-${63000 + number * 20 + 19}`, "--", ...command]);
+    const run = await runBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--backend", "cmd", "--health-path", "none", "--port-pool", blockOf(22800, number), "--", ...command]);
     expect(run.code).toBe(128 + number);
   });
 });
@@ -66,8 +74,7 @@ describe("signals to berth give 128+N", () => {
     ["SIGQUIT", 131],
     ["SIGTERM", 143],
   ] as const)("%s", async (signal, expected) => {
-    const base = 64000 + expected * 2;
-    const berth = startBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--backend", "cmd", "--host", "127.0.0.1", "--json", "--port-pool", `${base}-${base + 40}`, "--", ...FAKE_SERVER, "--port", "{port}"]);
+    const berth = startBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--backend", "cmd", "--host", "127.0.0.1", "--json", "--port-pool", blockOf(23200, expected - 128), "--", ...FAKE_SERVER, "--port", "{port}"]);
     await berth.waitForEvent((event) => event.event === "ready", "ready");
     berth.kill(signal);
     expect(await berth.exited).toBe(expected);

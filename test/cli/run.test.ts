@@ -9,11 +9,14 @@ import { FAKE_SERVER, isAlive, killLeftoverBerths, startBerth, waitFor } from ".
 afterEach(killLeftoverBerths);
 
 const COMMON = ["--backend", "cmd", "--host", "127.0.0.1", "--json", "--grace", "2s"];
-let poolBase = 40000;
-/** Each test gets its own ports and its own simulated-GPU count, so tests in parallel never collide. */
+let poolBase = 10000;
+/**
+ * Each test gets its own 100 ports, below the kernel's ephemeral range (ports there can be taken at any
+ * moment by outgoing connections, health checks included).
+ */
 function pool(): string {
-  poolBase += 1000;
-  return `${poolBase}-${poolBase + 999}`;
+  poolBase += 100;
+  return `${poolBase}-${poolBase + 99}`;
 }
 
 function tempDirectory(): string {
