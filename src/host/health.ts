@@ -1,6 +1,8 @@
-// Health gating: GET each path in turn until it answers 2xx, polling from 25 ms and backing off to 1 s,
-// while watching the process, so a server that dies during start-up is reported at once.
-import { nextHealthDelay } from "../core/supervise/backoff.ts";
+// Health gating: GET each path in turn until it answers 2xx. While nothing answers, polls start at 25 ms and
+// back off to 1 s, and wake at once when the port starts listening; once the server answers (503 while it
+// warms up) it is asked every 40 ms. The process is watched throughout, so a server that dies during
+// start-up is reported at once.
+import { ANSWERING_POLL_MS, nextHealthDelay } from "../core/supervise/backoff.ts";
 import { whenListening } from "./listen-watch.ts";
 
 export type HealthOutcome = { kind: "healthy"; afterMs: number } | { kind: "exited" } | { kind: "timeout"; lastError: string } | { kind: "cancelled" };
@@ -34,7 +36,8 @@ export async function waitHealthy(options: { baseUrl: string; port: number; path
     }
     lastError = `${options.paths[pathIndex]}: ${error}`;
     if (Date.now() >= options.deadline) return { kind: "timeout", lastError };
-    delay = nextHealthDelay(delay);
+    const answered = /^HTTP \d+$/.test(error);
+    delay = answered ? ANSWERING_POLL_MS : nextHealthDelay(delay);
     // A refused connection means nothing listens yet: the moment something does, poll again at once.
     const refused = /refused|ECONNREFUSED|Unable to connect/i.test(error);
     const listening = refused ? whenListening(options.port) : undefined;
