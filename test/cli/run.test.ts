@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runBerth } from "../support/berth-process.ts";
+import { fakeNvmlLibrary } from "../support/fake-nvml.ts";
 import { FAKE_SERVER, isAlive, killLeftoverBerths, startBerth, waitFor } from "../support/berth-run.ts";
 
 afterEach(killLeftoverBerths);
@@ -181,6 +182,41 @@ describe("output and multi-node", () => {
     expect(written.servers.map((server: { index: number; node: number; localIndex: number; gpus: { index: number }[] }) => [server.index, server.node, server.localIndex, server.gpus[0]!.index])).toEqual([[2, 1, 0, 0]]);
     berth.kill("SIGTERM");
     expect(await berth.exited).toBe(143);
+  });
+});
+
+describe("with NVML (the fake library)", () => {
+  test("servers get the NVML indices of berth's visible GPUs, and those GPUs are locked by UUID", async () => {
+    const directory = tempDirectory();
+    const manifest = join(directory, "manifest.json");
+    const env = { BERTH_NVML_LIBRARY: fakeNvmlLibrary(), CUDA_VISIBLE_DEVICES: "4,5,6,7", CUDA_DEVICE_ORDER: "PCI_BUS_ID" };
+    const berth = startBerth(["run", "vllm:d2t2", "--port-pool", pool(), "--manifest", manifest, ...COMMON, "--", ...FAKE_SERVER, "--port", "{port}", "--record", join(directory, "{server}.json")], { env });
+    await berth.waitForEvent((event) => event.event === "ready", "ready");
+    const records = [0, 1].map((index) => JSON.parse(readFileSync(join(directory, `${index}.json`), "utf8")));
+    expect(records.map((record) => record.env.CUDA_VISIBLE_DEVICES)).toEqual(["4,5", "6,7"]);
+    const written = JSON.parse(readFileSync(manifest, "utf8"));
+    expect(written.servers[1].gpus).toEqual([
+      { index: 6, uuid: "GPU-5eed0006-1006-2006-3006-000000abc006" },
+      { index: 7, uuid: "GPU-5eed0007-1007-2007-3007-000000abc007" },
+    ]);
+    // The same GPUs, seen through another CUDA_VISIBLE_DEVICES spelling, are refused naming the holder.
+    const second = await runBerth(["run", "vllm:d1t2", "--port-pool", pool(), "--backend", "cmd", "--", "true"], { env: { ...env, CUDA_VISIBLE_DEVICES: "GPU-5eed0006,GPU-5eed0007" } });
+    expect(second.code).toBe(3);
+    expect(second.stderr).toContain(`GPU GPU-5eed0006-1006-2006-3006-000000abc006 for server 0 is held by pid ${berth.pid} (run vllm:d2t2`);
+    // probe shows them as held, too.
+    const probe = await runBerth(["probe", "--json"], { env });
+    const held = JSON.parse(probe.stdout).gpus.map((gpu: { index: number; heldBy: { pid: number } | null }) => [gpu.index, gpu.heldBy?.pid ?? null]);
+    expect(held).toEqual([[4, berth.pid], [5, berth.pid], [6, berth.pid], [7, berth.pid]]);
+    berth.kill("SIGTERM");
+    expect(await berth.exited).toBe(143);
+  });
+
+  test("a GPU NVML refuses to describe cannot be reserved: exit 3", async () => {
+    const run = await runBerth(["run", "vllm:d4", "--port-pool", pool(), "--backend", "cmd", "--", "true"], {
+      env: { BERTH_NVML_LIBRARY: fakeNvmlLibrary(), FAKE_NVML_PRESET: "no-permission", CUDA_DEVICE_ORDER: "PCI_BUS_ID" },
+    });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain("GPU 2 cannot be read (NVML_ERROR_NO_PERMISSION); berth cannot reserve it");
   });
 });
 
