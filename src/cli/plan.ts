@@ -9,14 +9,14 @@ import { planCluster } from "../core/plan/plan.ts";
 import { planJson } from "../core/plan/plan-json.ts";
 import { readSpec } from "../core/spec/index.ts";
 import { readHostPortSettings } from "../host/kernel-port-settings.ts";
-import { gpuHolders } from "../host/gpu-holders.ts";
-import { probeVisibleGpus } from "../host/visible-gpus.ts";
 
 export const MAX_NODES = 4096;
 export const MAX_GPUS_PER_NODE = 1024;
 
 /** Without --gpus-per-node, plan for this node's visible GPUs, and say which another berth holds. */
 async function thisNodesGpus(env: Record<string, string | undefined>): Promise<{ count: number; warnings: string[] }> {
+  // Loaded only here: a plan for a named cluster needs neither NVML nor the registry.
+  const [{ probeVisibleGpus }, { gpuHolders }] = await Promise.all([import("../host/visible-gpus.ts"), import("../host/gpu-holders.ts")]);
   const probe = probeVisibleGpus(env);
   const hint = "pass --gpus-per-node (or BERTH_GPUS_PER_NODE) to plan without reading this node";
   if (!probe.ok) throw probe.badInput ? new UsageError(probe.message) : new EnvironmentError(`cannot count this node's GPUs: ${probe.message}; ${hint}`);
