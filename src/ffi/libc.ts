@@ -2,7 +2,7 @@
 // Opened by soname: glibc is already mapped into this process, so the loader returns that copy and never
 // searches the working directory (Bun's bare-name fallback only runs when loading fails).
 import { dlopen, FFIType, ptr, read, type Pointer } from "bun:ffi";
-import { ERRNO, errnoName, FD_CLOEXEC, F_GETFD, F_SETFD, IPPROTO_IPV6, IPV6_V6ONLY, O_CLOEXEC, O_RDONLY, SOL_SOCKET, SO_REUSEADDR, SOCK_CLOEXEC, SOCK_STREAM } from "./linux-constants.ts";
+import { ERRNO, errnoName, FD_CLOEXEC, F_SETFD, IPPROTO_IPV6, IPV6_V6ONLY, O_CLOEXEC, O_RDONLY, SOL_SOCKET, SO_REUSEADDR, SOCK_CLOEXEC, SOCK_STREAM } from "./linux-constants.ts";
 
 const { i32, u32, u64, i64, ptr: pointer } = FFIType;
 
@@ -139,9 +139,8 @@ export function flock(fd: number, operation: number): Sys<number> {
 
 /** Whether the descriptor survives execve: registry locks must, hold sockets must not. */
 export function setCloseOnExec(fd: number, closeOnExec: boolean): Sys<number> {
-  const flags = check(libc().fcntl(fd, F_GETFD, 0));
-  if (!flags.ok) return flags;
-  return check(libc().fcntl(fd, F_SETFD, closeOnExec ? flags.value | FD_CLOEXEC : flags.value & ~FD_CLOEXEC));
+  // FD_CLOEXEC is the only descriptor flag Linux defines, so one F_SETFD says it all (no F_GETFD first).
+  return check(libc().fcntl(fd, F_SETFD, closeOnExec ? FD_CLOEXEC : 0));
 }
 
 export function tcpSocket(family: number): Sys<number> {

@@ -21,7 +21,6 @@ export const O_DIRECTORY = ARM64 ? 0o40000 : 0o200000;
 export const LOCK_EX = 2;
 export const LOCK_NB = 4;
 
-export const F_GETFD = 1;
 export const F_SETFD = 2;
 export const FD_CLOEXEC = 1;
 

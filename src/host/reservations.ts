@@ -109,13 +109,12 @@ export function releaseReservation(reservation: Reservation): void {
   reservation.gpus.forEach(releaseLease);
 }
 
-/** Just before execve: the hold sockets go (they are close-on-exec anyway), the locks stay with the new program. */
+/**
+ * Just before execve: the locks stay with the new program. The hold sockets are SOCK_CLOEXEC, so the kernel
+ * closes them at the exec itself, the last moment possible, without one close(2) per socket.
+ */
 export function handOverToExec(reservation: Reservation): void {
-  for (const held of reservation.ports) {
-    releaseHold(held.sockets);
-    held.sockets = [];
-    inheritAcrossExec(held.lease);
-  }
+  for (const held of reservation.ports) inheritAcrossExec(held.lease);
   reservation.gpus.forEach(inheritAcrossExec);
 }
 
