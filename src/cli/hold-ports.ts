@@ -10,7 +10,7 @@ import { closeStandardOutput, writeAll } from "../host/terminal.ts";
 
 const RangeSchema = v.object({ first: v.number(), last: v.number() });
 const HoldRequestSchema = v.object({
-  request: v.object({ count: v.number(), pool: v.optional(RangeSchema), holder: v.object({ role: v.string(), command: v.string() }) }),
+  request: v.object({ count: v.number(), blockSize: v.optional(v.number()), pool: v.optional(RangeSchema), holder: v.object({ role: v.string(), command: v.string() }) }),
   ttlMilliseconds: v.pipe(v.number(), v.minValue(0)),
 });
 
@@ -27,9 +27,9 @@ export const holdPortsCommand = defineBerthCommand({
     const parsed = v.safeParse(HoldRequestSchema, JSON.parse(io.env[HOLD_REQUEST_VARIABLE] ?? "null"));
     if (!parsed.success) throw new UsageError(`${HOLD_COMMAND} is internal to berth ports`);
     const { request, ttlMilliseconds } = parsed.output;
-    let ports;
+    let reserved;
     try {
-      ports = await reserveRequestedPorts(request, io.env);
+      reserved = await reserveRequestedPorts(request, io.env);
     } catch (error) {
       if (error instanceof BerthError) {
         report({ ok: false, exitCode: error.exitCode, message: error.message });
@@ -38,8 +38,8 @@ export const holdPortsCommand = defineBerthCommand({
       throw error;
     }
     const expiresAt = new Date(Date.now() + ttlMilliseconds).toISOString();
-    const checked = ports.every((held) => held.checked === "ipv4+ipv6") ? "ipv4+ipv6" : "ipv4";
-    report({ ok: true, ports: ports.map((held) => held.port), holder: process.pid, expiresAt, checked });
+    const checked = reserved.held.every((held) => held.checked === "ipv4+ipv6") ? "ipv4+ipv6" : "ipv4";
+    report({ ok: true, ports: reserved.held.map((held) => held.port), blocks: reserved.blocks, holder: process.pid, expiresAt, checked });
     // Exiting releases everything: the kernel drops the locks and closes the sockets.
     let timer: Timer | undefined;
     const expired = new Promise<number>((resolve) => (timer = setTimeout(() => resolve(EXIT.ok), ttlMilliseconds)));

@@ -4,25 +4,42 @@ import { poolShortfall } from "../core/ports/port-request.ts";
 import type { PortRange } from "../core/types.ts";
 import { readHostPortSettings } from "../host/kernel-port-settings.ts";
 import { openRegistry } from "../host/registry.ts";
-import { reserveFreePorts, type HeldPort, type Holder } from "../host/reservations.ts";
+import { reserveFreeBlocks, reserveFreePorts, type HeldPort, type Holder } from "../host/reservations.ts";
 
 export interface PortsRequest {
+  /** Ports, or blocks when blockSize is set. */
   count: number;
+  /** Contiguous ports per block; absent for single ports. */
+  blockSize?: number;
   pool?: PortRange;
   holder: Holder;
 }
 
-export async function reserveRequestedPorts(request: PortsRequest, env: Record<string, string | undefined>): Promise<HeldPort[]> {
+export interface ReservedPorts {
+  held: HeldPort[];
+  /** One range per block (a single port is a block of one). */
+  blocks: PortRange[];
+}
+
+export async function reserveRequestedPorts(request: PortsRequest, env: Record<string, string | undefined>): Promise<ReservedPorts> {
   const host = readHostPortSettings();
   const pool = request.pool ?? host.defaultPool;
-  const shortfall = poolShortfall(pool, host.reservedPorts, request.count);
+  const width = request.blockSize ?? 1;
+  const shortfall = poolShortfall(pool, host.reservedPorts, request.count, width);
   if (shortfall) throw new UsageError(shortfall);
   const registry = await openRegistry(env);
   if (!registry.ok) throw new EnvironmentError(registry.message);
-  const reserved = reserveFreePorts(registry.registry, request.count, pool, host.reservedPorts, request.holder);
-  if (!reserved.ok) {
-    const unsafe = reserved.unsafe.length > 0 ? `; ${reserved.unsafe[0]}` : "";
-    throw new EnvironmentError(`only ${reserved.found} of ${request.count} ports in ${pool.first}-${pool.last} are free (the rest are held by other berths or bound by other processes)${unsafe}`);
+  if (request.blockSize === undefined) {
+    const reserved = reserveFreePorts(registry.registry, request.count, pool, host.reservedPorts, request.holder);
+    if (!reserved.ok) {
+      const unsafe = reserved.unsafe.length > 0 ? `; ${reserved.unsafe[0]}` : "";
+      throw new EnvironmentError(`only ${reserved.found} of ${request.count} ports in ${pool.first}-${pool.last} are free (the rest are held by other berths or bound by other processes)${unsafe}`);
+    }
+    return { held: reserved.ports, blocks: reserved.ports.map((held) => ({ first: held.port, last: held.port })) };
   }
-  return reserved.ports;
+  const reserved = reserveFreeBlocks(registry.registry, request.count, width, pool, host.reservedPorts, request.holder);
+  if (!reserved.ok) {
+    throw new EnvironmentError(`only ${reserved.found} of ${request.count} blocks of ${width} contiguous free ports fit in ${pool.first}-${pool.last}; widen --port-pool`);
+  }
+  return { held: reserved.blocks.flat(), blocks: reserved.blocks.map((block) => ({ first: block[0]!.port, last: block.at(-1)!.port })) };
 }

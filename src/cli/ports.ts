@@ -15,31 +15,33 @@ export const portsCommand = defineBerthCommand({
   positionals: [],
   acceptsPassthrough: true,
   options: {
-    count: integerOption({ description: "How many ports to reserve", alias: "n", min: 1, max: 4096, default: 1, valueHint: "N" }),
+    count: integerOption({ description: "How many ports (or blocks, with --block) to reserve", alias: "n", min: 1, max: 4096, default: 1, valueHint: "N" }),
+    block: integerOption({ description: "Reserve N blocks of this many contiguous ports instead of N single ports", min: 1, max: 65535, valueHint: "W" }),
     portPool: portRangeOption({ description: "Ports to choose from", min: 1, max: 65535, defaultHint: "10000 to one below ip_local_port_range's low end, less ip_local_reserved_ports" }),
     format: enumOption({ description: "How to print the ports without a command: plain (space-separated), json, or env (for eval)", choices: ["plain", "json", "env"], default: "plain" }),
     ttl: durationOption({ description: "Without a command: how long the detached holder keeps the ports", default: 60_000 }),
     role: stringOption({ description: "A label for `berth status`", default: "ports" }),
   },
   async run({ options, passthrough, io, commandLine }) {
-    const request: PortsRequest = { count: options.count, pool: options.portPool, holder: { role: options.role, command: commandLine } };
+    const request: PortsRequest = { count: options.count, blockSize: options.block, pool: options.portPool, holder: { role: options.role, command: commandLine } };
+    const blocksWanted = options.block !== undefined;
     if (passthrough.length > 0) {
-      const ports = await reserveRequestedPorts(request, io.env);
-      handOverToExec({ ports, gpus: [] });
-      const numbers = ports.map((held) => held.port);
-      const failure = execCommand(passthrough, { ...io.env, ...portsAsEnvironment(numbers) });
+      const reserved = await reserveRequestedPorts(request, io.env);
+      handOverToExec({ ports: reserved.held, gpus: [] });
+      const numbers = reserved.held.map((held) => held.port);
+      const failure = execCommand(passthrough, { ...io.env, ...portsAsEnvironment(numbers, blocksWanted ? reserved.blocks : undefined) });
       throw new BerthError(failure.exitCode, failure.message);
     }
     const held = await startPortHolder(request, options.ttl, io.env);
     if (!held.ok) throw new BerthError(held.exitCode, held.message);
-    const { ports, holder, expiresAt, checked } = held;
+    const { ports, blocks, holder, expiresAt, checked } = held;
     const format = options.json ? "json" : options.format;
     if (checked !== "ipv4+ipv6") io.stderr("berth: warning: this host has no IPv6; ports were checked on IPv4 only\n");
-    if (format === "json") printJson(io, { ports, holder, expiresAt, checked });
+    if (format === "json") printJson(io, { ports, ...(blocksWanted ? { blocks } : {}), holder, expiresAt, checked });
     else if (format === "env") {
-      const environment = { ...portsAsEnvironment(ports), BERTH_PORTS_HOLDER: String(holder), BERTH_PORTS_EXPIRE: expiresAt };
+      const environment = { ...portsAsEnvironment(ports, blocksWanted ? blocks : undefined), BERTH_PORTS_HOLDER: String(holder), BERTH_PORTS_EXPIRE: expiresAt };
       io.stdout(Object.entries(environment).map(([key, value]) => `export ${key}=${value}\n`).join(""));
-    } else io.stdout(`${ports.join(" ")}\n`);
+    } else io.stdout(`${blocksWanted ? blocks.map((block) => `${block.first}-${block.last}`).join(" ") : ports.join(" ")}\n`);
     return EXIT.ok;
   },
 });

@@ -6,7 +6,9 @@ export const HOLD_REQUEST_VARIABLE = "BERTH_HOLD_REQUEST";
 export const HOLD_COMMAND = "__hold-ports";
 
 /** checked: how the free check was made, "ipv4+ipv6", or "ipv4" where the host has no IPv6. */
-export type HolderReport = { ok: true; ports: number[]; holder: number; expiresAt: string; checked: string } | { ok: false; exitCode: number; message: string };
+export type HolderReport =
+  | { ok: true; ports: number[]; blocks: { first: number; last: number }[]; holder: number; expiresAt: string; checked: string }
+  | { ok: false; exitCode: number; message: string };
 
 export async function startPortHolder(request: unknown, ttlMilliseconds: number, env: Record<string, string | undefined>): Promise<HolderReport> {
   const child = Bun.spawn([...selfArgv(), HOLD_COMMAND], {

@@ -42,11 +42,16 @@ export function reservePort(registry: Registry, port: number, holder: Holder, al
 }
 
 /** Every port of a block, all or nothing: a planned block is useless with a hole in it. */
-export function reserveBlock(registry: Registry, block: PortRange, holder: Holder): { ok: true; ports: HeldPort[] } | { ok: false; port: number; why: string } {
+export function reserveBlock(
+  registry: Registry,
+  block: PortRange,
+  holder: Holder,
+  allowTimeWait = true,
+): { ok: true; ports: HeldPort[] } | { ok: false; port: number; why: string } {
   const ports: HeldPort[] = [];
   for (let port = block.first; port <= block.last; port++) {
     // TIME_WAIT leftovers of the previous run do not block a planned block (see holdPort).
-    const attempt = reservePort(registry, port, holder, true);
+    const attempt = reservePort(registry, port, holder, allowTimeWait);
     if (!attempt.ok) {
       releasePorts(ports);
       return { ok: false, port, why: attempt.why };
@@ -80,6 +85,42 @@ export function reserveFreePorts(
     return { ok: false, found: ports.length, unsafe };
   }
   return { ok: true, ports: ports.sort((a, b) => a.port - b.port) };
+}
+
+/**
+ * `count` contiguous blocks of `width` free ports, scanning down from the pool's top like reserveFreePorts.
+ * A window that hits a busy port resumes just below that port, so a scan never retries what it saw taken.
+ */
+export function reserveFreeBlocks(
+  registry: Registry,
+  count: number,
+  width: number,
+  pool: PortRange,
+  excluded: readonly PortRange[],
+  holder: Holder,
+): { ok: true; blocks: HeldPort[][] } | { ok: false; found: number } {
+  const blocks: HeldPort[][] = [];
+  let last = pool.last;
+  while (blocks.length < count && last - width + 1 >= pool.first) {
+    const window = { first: last - width + 1, last };
+    const clash = excluded.find((range) => range.first <= window.last && range.last >= window.first);
+    if (clash) {
+      last = clash.first - 1;
+      continue;
+    }
+    const block = reserveBlock(registry, window, holder, false);
+    if (block.ok) {
+      blocks.push(block.ports);
+      last = window.first - 1;
+    } else {
+      last = block.port - 1;
+    }
+  }
+  if (blocks.length < count) {
+    blocks.forEach(releasePorts);
+    return { ok: false, found: blocks.length };
+  }
+  return { ok: true, blocks: blocks.reverse() };
 }
 
 /** GPUs by UUID, all or nothing; a refusal names who holds the GPU. */

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { berthArgv, runBerth, TEST_REGISTRY } from "../support/berth-process.ts";
-import { plainBindSucceeds } from "../support/port-fixtures.ts";
+import { plainBindSucceeds, squat } from "../support/port-fixtures.ts";
 
 const POOL = "25000-25999";
 
@@ -113,6 +113,35 @@ describe("berth ports --ttl (a detached holder)", () => {
   test("plain format prints the ports on one line", async () => {
     const run = await runBerth(["ports", "-n", "2", "--ttl", "1s", "--port-pool", "26500-26599"]);
     expect(run.stdout).toMatch(/^\d+ \d+\n$/);
+  });
+});
+
+describe("berth ports --block", () => {
+  test("N blocks of W contiguous ports, skipping a busy port, exported as BERTH_BLOCK_i", async () => {
+    const squatter = await squat("plain", 27795); // inside the top block's window: that block moves below it
+    try {
+      const run = await runBerth(["ports", "-n", "2", "--block", "10", "--port-pool", "27700-27799", "--", "sh", "-c", 'echo "$BERTH_BLOCKS|$BERTH_BLOCK_0|$BERTH_PORTS"']);
+      expect(run.code).toBe(0);
+      const [blocks, first, ports] = run.stdout.trim().split("|");
+      // Scanning down from 27799: 27790-27799 holds the busy 27795, so the blocks are the next two below it.
+      expect(blocks).toBe("27775-27784,27785-27794");
+      const ranges = blocks!.split(",").map((range) => range.split("-").map(Number) as [number, number]);
+      expect(ranges).toHaveLength(2);
+      for (const [low, high] of ranges) {
+        expect(high - low).toBe(9);
+        expect(27795 >= low && 27795 <= high).toBe(false);
+      }
+      expect(first).toBe(blocks!.split(",")[0]);
+      expect(ports!.split(",")).toHaveLength(20);
+    } finally {
+      await squatter.stop();
+    }
+  });
+
+  test("a pool too small for the blocks is bad input naming both numbers", async () => {
+    const run = await runBerth(["ports", "-n", "10", "--block", "18", "--port-pool", "27500-27599"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("holds 100 usable ports (less ip_local_reserved_ports), fewer than -n 10 blocks of 18 (180 ports)");
   });
 });
 
