@@ -83,11 +83,11 @@ function openSymbols(path: string): { symbols: SymbolFunctions; present: Set<Opt
   const required = dlopen(path, REQUIRED);
   const present = new Set<OptionalName>();
   const symbols: SymbolFunctions = { ...(required.symbols as SymbolFunctions) };
-  const libraries = [required];
+  const libraries: { close(): void }[] = [required];
   try {
     // Fast path: a current driver has every optional symbol.
     const optional = dlopen(path, OPTIONAL);
-    libraries.push(optional as never);
+    libraries.push(optional);
     Object.assign(symbols, optional.symbols);
     for (const name of Object.keys(OPTIONAL) as OptionalName[]) present.add(name);
   } catch {
@@ -95,7 +95,7 @@ function openSymbols(path: string): { symbols: SymbolFunctions; present: Set<Opt
     for (const name of Object.keys(OPTIONAL) as OptionalName[]) {
       try {
         const single = dlopen(path, { [name]: OPTIONAL[name] } as Pick<typeof OPTIONAL, typeof name>);
-        libraries.push(single as never);
+        libraries.push(single);
         Object.assign(symbols, single.symbols);
         present.add(name);
       } catch {

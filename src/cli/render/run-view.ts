@@ -30,7 +30,9 @@ function tableText(servers: readonly SupervisedServer[]): string {
 
 export function createRunView(io: Io, mode: ViewMode, servers: readonly SupervisedServer[], addrsEnv: boolean): RunView & { close(): void } {
   // On a terminal, messages go through consola (badges, colours), written through our own synchronous output.
-  const logger = createConsola({ formatOptions: { date: false }, stdout: { write: io.stdout } as never, stderr: { write: io.stderr } as never });
+  // consola types its streams as NodeJS.WriteStream but only ever calls write().
+  const stream = (write: (text: string) => void) => ({ write }) as unknown as NodeJS.WriteStream;
+  const logger = createConsola({ formatOptions: { date: false }, stdout: stream(io.stdout), stderr: stream(io.stderr) });
   const event = (name: string, fields: Record<string, unknown>) => io.stdout(`${JSON.stringify({ event: name, time: new Date().toISOString(), ...fields })}\n`);
   let drawnLines = 0;
   const clearTable = () => {
