@@ -119,6 +119,13 @@ describe("berth run", () => {
     expect(await berth.exited).toBe(130);
   });
 
+  test("--max-restarts is a limit: a server that keeps failing ends the run with its code", async () => {
+    const berth = startBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--port-pool", pool(), "--restart", "on-failure", "--max-restarts", "1", ...COMMON, "--", "sh", "-c", "exit 9"]);
+    expect(await berth.exited).toBe(9);
+    expect(berth.events.filter((event) => event.state === "restarting")).toHaveLength(1);
+    expect(berth.events.filter((event) => event.state === "failed")).toHaveLength(1);
+  });
+
   test("a second run that needs a held GPU fails fast with exit 3 naming the holder", async () => {
     const ports = pool();
     const first = startBerth(["run", "vllm:d2", "--gpus-per-node", "2", "--port-pool", ports, ...COMMON, "--", ...FAKE_SERVER, "--port", "{port}"]);
