@@ -1,10 +1,9 @@
 // Wakes health polling the moment a server's port starts listening. vLLM binds early but listens only once
 // its model is loaded, so this turns a backed-off poll (up to 1 s late) into one within ~25 ms. One reader
 // serves every starting server, and it stops when nobody waits.
-import { tcpStatesByPort } from "../core/ports/proc-net-tcp.ts";
-import { readSmallFile } from "../ffi/libc.ts";
+import { TCP_LISTEN } from "../core/ports/proc-net-tcp.ts";
+import { tcpStatesOnThisHost } from "./tcp-sockets.ts";
 
-const TCP_LISTEN = 10;
 const INTERVAL_MS = 25;
 
 const waiters = new Map<number, Set<() => void>>();
@@ -12,9 +11,7 @@ let timer: Timer | undefined;
 
 function listeningPorts(): Set<number> {
   const listening = new Set<number>();
-  for (const file of ["/proc/net/tcp", "/proc/net/tcp6"]) {
-    for (const [port, states] of tcpStatesByPort(readSmallFile(file, 64 << 20) ?? "")) if (states.includes(TCP_LISTEN)) listening.add(port);
-  }
+  for (const [port, states] of tcpStatesOnThisHost()) if (states.includes(TCP_LISTEN)) listening.add(port);
   return listening;
 }
 

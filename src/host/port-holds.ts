@@ -4,8 +4,8 @@
 import { bind, close, setIpv6Only, setReuseAddress, tcpSocket } from "../ffi/libc.ts";
 import { AF_INET, AF_INET6, ERRNO } from "../ffi/linux-constants.ts";
 import { anyIpv4, anyIpv6 } from "../ffi/sockaddr.ts";
-import { onlyTimeWait, tcpStatesByPort } from "../core/ports/proc-net-tcp.ts";
-import { readSmallFile } from "../ffi/libc.ts";
+import { onlyTimeWait } from "../core/ports/proc-net-tcp.ts";
+import { tcpStatesOnThisHost } from "./tcp-sockets.ts";
 
 export type PortHold = { ok: true; sockets: number[]; checked: "ipv4+ipv6" | "ipv4" } | { ok: false; reason: string };
 
@@ -30,11 +30,6 @@ function bindPlainThenShare(family: number, address: Uint8Array, shareFirst = fa
   return { ok: true, fd };
 }
 
-/** Whether the port's only sockets are TIME_WAIT leftovers of connections to a server that has stopped. */
-function timeWaitOnly(port: number): boolean {
-  const states = [...(tcpStatesByPort(readSmallFile("/proc/net/tcp", 64 << 20) ?? "").get(port) ?? []), ...(tcpStatesByPort(readSmallFile("/proc/net/tcp6", 64 << 20) ?? "").get(port) ?? [])];
-  return onlyTimeWait(states);
-}
 
 /**
  * Checks that TCP 0.0.0.0:port and [::]:port are free and holds both with bound, non-listening sockets.
@@ -43,11 +38,14 @@ function timeWaitOnly(port: number): boolean {
  * such a port for about 60 s.)
  */
 export function holdPort(port: number, allowTimeWait = false): PortHold {
+  // Read /proc/net at most once per port, and only when a plain bind was refused.
+  let timeWait: boolean | undefined;
+  const timeWaitOnly = () => (timeWait ??= allowTimeWait && onlyTimeWait(tcpStatesOnThisHost().get(port)));
   let ipv4 = bindPlainThenShare(AF_INET, anyIpv4(port));
-  if (!ipv4.ok && ipv4.errno === ERRNO.EADDRINUSE && allowTimeWait && timeWaitOnly(port)) ipv4 = bindPlainThenShare(AF_INET, anyIpv4(port), true);
+  if (!ipv4.ok && ipv4.errno === ERRNO.EADDRINUSE && timeWaitOnly()) ipv4 = bindPlainThenShare(AF_INET, anyIpv4(port), true);
   if (!ipv4.ok) return { ok: false, reason: `0.0.0.0:${port} ${ipv4.name}` };
   let ipv6 = bindPlainThenShare(AF_INET6, anyIpv6(port));
-  if (!ipv6.ok && ipv6.errno === ERRNO.EADDRINUSE && allowTimeWait && timeWaitOnly(port)) ipv6 = bindPlainThenShare(AF_INET6, anyIpv6(port), true);
+  if (!ipv6.ok && ipv6.errno === ERRNO.EADDRINUSE && timeWaitOnly()) ipv6 = bindPlainThenShare(AF_INET6, anyIpv6(port), true);
   if (ipv6.ok) return { ok: true, sockets: [ipv4.fd, ipv6.fd], checked: "ipv4+ipv6" };
   // No IPv6 on this host (or in this container): IPv4 alone decides, and the hold says so.
   if (ipv6.errno === ERRNO.EAFNOSUPPORT || ipv6.errno === 99 /* EADDRNOTAVAIL */) return { ok: true, sockets: [ipv4.fd], checked: "ipv4" };

@@ -2,11 +2,12 @@
 // sockets are TIME_WAIT (a server that just stopped) is free for a server that binds with SO_REUSEADDR.
 
 export const TCP_TIME_WAIT = 6;
+export const TCP_LISTEN = 10;
 
-/** Every socket's state (the kernel's numbering), by local port. */
-export function tcpStatesByPort(text: string): Map<number, number[]> {
+/** Every socket's state (the kernel's numbering), by local port, over one or more files (tcp and tcp6). */
+export function tcpStatesByPort(...texts: string[]): Map<number, number[]> {
   const states = new Map<number, number[]>();
-  for (const line of text.split("\n").slice(1)) {
+  for (const line of texts.flatMap((text) => text.split("\n").slice(1))) {
     const fields = line.trim().split(/\s+/);
     const local = fields[1];
     const state = fields[3];
