@@ -2,8 +2,9 @@
 // answers /health and /v1/models after a short warm-up, so the demo shows servers going starting → healthy.
 import { defineBerthCommand } from "./command.ts";
 import { durationOption, integerOption, stringOption } from "./option-kinds.ts";
-import { EXIT, exitCodeForSignal } from "../core/exit.ts";
-import { signalNumber, untilStopSignal } from "../host/stop-signal.ts";
+import { EXIT } from "../core/exit.ts";
+import { exitCodeForSignalName } from "../core/supervise/exit-status.ts";
+import { untilStopSignal } from "../host/stop-signal.ts";
 
 export const demoServerCommand = defineBerthCommand({
   positionals: [],
@@ -35,6 +36,6 @@ export const demoServerCommand = defineBerthCommand({
     io.stdout(`demo server ${options.server} stopping on ${signal}\n`);
     await http.stop(true);
     // TERM is how berth asks it to stop: a clean exit. Anything else ends it as that signal would.
-    return signal === "SIGTERM" ? EXIT.ok : exitCodeForSignal(signalNumber(signal));
+    return signal === "SIGTERM" ? EXIT.ok : exitCodeForSignalName(signal);
   },
 });

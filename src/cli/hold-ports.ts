@@ -3,9 +3,10 @@ import * as v from "valibot";
 import { defineBerthCommand } from "./command.ts";
 import { BerthError, UsageError } from "./errors.ts";
 import { reserveRequestedPorts } from "./ports-request.ts";
-import { EXIT, exitCodeForSignal } from "../core/exit.ts";
+import { EXIT } from "../core/exit.ts";
+import { exitCodeForSignalName } from "../core/supervise/exit-status.ts";
 import { HOLD_COMMAND, HOLD_REQUEST_VARIABLE, type HolderReport } from "../host/port-holder-process.ts";
-import { signalNumber, untilStopSignal } from "../host/stop-signal.ts";
+import { untilStopSignal } from "../host/stop-signal.ts";
 import { closeStandardOutput, writeAll } from "../host/terminal.ts";
 
 const RangeSchema = v.object({ first: v.number(), last: v.number() });
@@ -43,7 +44,7 @@ export const holdPortsCommand = defineBerthCommand({
     // Exiting releases everything: the kernel drops the locks and closes the sockets.
     let timer: Timer | undefined;
     const expired = new Promise<number>((resolve) => (timer = setTimeout(() => resolve(EXIT.ok), ttlMilliseconds)));
-    const stopped = untilStopSignal().then((signal) => exitCodeForSignal(signalNumber(signal)));
+    const stopped = untilStopSignal().then(exitCodeForSignalName);
     const code = await Promise.race([expired, stopped]);
     clearTimeout(timer);
     return code;

@@ -29,8 +29,6 @@ export const PR_SET_CHILD_SUBREAPER = 36;
 
 export const WNOHANG = 1;
 
-export const SIGPIPE = 13;
-export const SIGXFSZ = 25;
 
 export const ERRNO_NAMES: Record<number, string> = {
   1: "EPERM",

@@ -2,7 +2,8 @@
 // and its place under the caller's supervisor. Failures map to 126/127 as in tini and the shell.
 import { EXIT } from "../core/exit.ts";
 import { execve, resetSignalsForExec } from "../ffi/libc.ts";
-import { ERRNO, SIGPIPE, SIGXFSZ } from "../ffi/linux-constants.ts";
+import { SIGNAL_NUMBERS } from "../core/supervise/exit-status.ts";
+import { ERRNO } from "../ffi/linux-constants.ts";
 
 export interface ExecFailure {
   exitCode: number;
@@ -22,7 +23,7 @@ export function execCommand(argv: readonly string[], environment: Record<string,
   if (!path) return { exitCode: EXIT.notFound, message: `${command}: command not found in PATH` };
   const entries = Object.entries(environment).flatMap(([key, value]) => (value === undefined ? [] : [`${key}=${value}`]));
   // Bun ignores SIGPIPE and SIGXFSZ for itself; an exec'd program must not inherit that.
-  resetSignalsForExec([SIGPIPE, SIGXFSZ]);
+  resetSignalsForExec([SIGNAL_NUMBERS.SIGPIPE!, SIGNAL_NUMBERS.SIGXFSZ!]);
   const failure = execve(path, argv, entries);
   if (failure.ok) return { exitCode: EXIT.cannotExecute, message: `${command}: execve returned` };
   const exitCode = failure.errno === ERRNO.ENOENT ? EXIT.notFound : EXIT.cannotExecute;

@@ -4,8 +4,8 @@ import type { Backend, Launch, ServerGpu } from "../core/launch/launch-types.ts"
 import { manifestJson, type ServerState } from "../core/launch/manifest.ts";
 import { hostForUrl, reachableHost } from "../core/launch/build-launch.ts";
 import { restartDelay } from "../core/supervise/backoff.ts";
-import { describeEnd, exitCodeOf, SIGNAL_NUMBERS, type ChildEnd } from "../core/supervise/exit-status.ts";
-import { EXIT, exitCodeForSignal } from "../core/exit.ts";
+import { describeEnd, exitCodeForSignalName, exitCodeOf, type ChildEnd } from "../core/supervise/exit-status.ts";
+import { EXIT } from "../core/exit.ts";
 import type { PlannedServer, ServerPlacement } from "../core/types.ts";
 import { waitHealthy } from "./health.ts";
 import { writeManifestAtomically } from "./manifest-file.ts";
@@ -106,7 +106,7 @@ export async function supervise(servers: SupervisedServer[], settings: Superviso
         return;
       }
       if (!stopping) view.message(`${signal}: stopping ${running().length} server(s), SIGKILL after ${settings.graceMs / 1000}s`);
-      beginStop(signal, exitCodeForSignal(SIGNAL_NUMBERS[signal]!));
+      beginStop(signal, exitCodeForSignalName(signal));
     };
     process.on(signal, handler);
     return [signal, handler] as const;

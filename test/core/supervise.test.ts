@@ -1,7 +1,7 @@
 import { expect, test } from "bun:test";
 import { onlyTimeWait, tcpStatesByPort } from "../../src/core/ports/proc-net-tcp.ts";
 import { nextHealthDelay, restartDelay } from "../../src/core/supervise/backoff.ts";
-import { describeEnd, exitCodeOf } from "../../src/core/supervise/exit-status.ts";
+import { describeEnd, exitCodeForSignalName, exitCodeOf } from "../../src/core/supervise/exit-status.ts";
 import { parseProcLocks, splitDevice, fileKey } from "../../src/core/registry/proc-locks.ts";
 import { parseBootTime, parseProcStat } from "../../src/core/process/proc-stat.ts";
 
@@ -27,6 +27,10 @@ test.each([
   expect(describeEnd(end)).toBe(words);
 });
 
+test("a signal's name gives 128 + its number", () => {
+  expect(["SIGHUP", "SIGINT", "SIGQUIT", "SIGTERM", "SIGKILL"].map(exitCodeForSignalName)).toEqual([129, 130, 131, 143, 137]);
+});
+
 test("/proc/net/tcp: states by local port, TIME_WAIT only", () => {
   const text = [
     "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode",
@@ -38,6 +42,8 @@ test("/proc/net/tcp: states by local port, TIME_WAIT only", () => {
   expect(onlyTimeWait(states.get(10000))).toBe(true);
   expect(onlyTimeWait(states.get(10002))).toBe(false);
   expect(onlyTimeWait(undefined)).toBe(false);
+  // tcp and tcp6 read together: states of one port from both files.
+  expect(tcpStatesByPort(text, text).get(10000)).toEqual([6, 6]);
 });
 
 test("/proc/locks: FLOCK write locks by device and inode", () => {

@@ -13,9 +13,13 @@ export interface ChildEnd {
   signal: string | null;
 }
 
+/** 128 + the signal's number, for a signal given by name ("SIGTERM" → 143). */
+export function exitCodeForSignalName(signal: string): number {
+  return exitCodeForSignal(SIGNAL_NUMBERS[signal] ?? 0);
+}
+
 export function exitCodeOf(end: ChildEnd): number {
-  if (end.code !== null) return end.code;
-  return exitCodeForSignal(SIGNAL_NUMBERS[end.signal ?? ""] ?? 0);
+  return end.code !== null ? end.code : exitCodeForSignalName(end.signal ?? "");
 }
 
 export function describeEnd(end: ChildEnd): string {
