@@ -5,7 +5,8 @@ import { tmpdir } from "node:os";
 import { EnvironmentError, UsageError, usageErrorFromIssues } from "./errors.ts";
 import type { Io } from "./io.ts";
 import { buildLaunch } from "../core/launch/build-launch.ts";
-import type { Backend, LaunchContext, ServerGpu } from "../core/launch/launch-types.ts";
+import { assignGpus } from "../core/launch/gpu-assignment.ts";
+import type { Backend, LaunchContext } from "../core/launch/launch-types.ts";
 import { leaderAddress, resolveNodeIdentity, type NodeIdentity } from "../core/launch/node-identity.ts";
 import { ownedFlagIn } from "../core/launch/owned-flags.ts";
 import { splitCommand } from "../core/launch/split-command.ts";
@@ -99,6 +100,7 @@ export async function prepareNode(request: LaunchRequest): Promise<PreparedNode>
 
   const runDirectory = options.runDir ?? `${io.env.TMPDIR ?? tmpdir()}/berth-run-${process.pid}`;
   mkdirSync(runDirectory, { recursive: true, mode: 0o700 });
+  const leader = leaderAddress(options.leaderAddr, io.env);
   const context = (backend: Backend): LaunchContext => ({
     backend,
     host,
@@ -107,7 +109,7 @@ export async function prepareNode(request: LaunchRequest): Promise<PreparedNode>
     visibleDevices: options.visibleDevices,
     runDirectory,
     nodeRank: identity.rank,
-    leaderAddress: leaderAddress(options.leaderAddr, io.env),
+    leaderAddress: leader,
     userArgs: request.passthrough,
     baseEnvironment: io.env,
   });
@@ -117,17 +119,14 @@ export async function prepareNode(request: LaunchRequest): Promise<PreparedNode>
   const holder = { role: request.role, command: request.command };
   const reserved: Reservation[] = [];
   const servers: SupervisedServer[] = [];
-  const gpuTaken = new Set<string>();
+  const assignments = assignGpus(mine, gpus.gpus);
   try {
-    for (const { server, placement } of mine) {
-      const serverGpus: ServerGpu[] = server.gpus.map((local) => gpus.gpus[local]!);
+    for (const [position, { server, placement }] of mine.entries()) {
+      const { gpus: serverGpus, toLock } = assignments[position]!;
       const launch = buildLaunch(server, placement, serverGpus, context(options.backend ?? server.backend));
       if (!launch.ok) throw usageErrorFromIssues("", launch.issues);
-      // Colocated servers share GPUs: each GPU is locked once, by the first server that uses it.
-      const newGpus = serverGpus.filter((gpu) => !gpuTaken.has(gpu.uuid));
-      const gpuLocks = reserveGpus(registry.registry, newGpus.map((gpu) => gpu.uuid), holder);
+      const gpuLocks = reserveGpus(registry.registry, toLock.map((gpu) => gpu.uuid), holder);
       if (!gpuLocks.ok) throw new EnvironmentError(`GPU ${gpuLocks.uuid} for server ${server.index} is ${gpuLocks.why}; berth will not share a GPU with another launch`);
-      newGpus.forEach((gpu) => gpuTaken.add(gpu.uuid));
       const reservation: Reservation = { ports: [], gpus: gpuLocks.gpus };
       reserved.push(reservation);
       const block = reserveBlock(registry.registry, placement.ports, holder);

@@ -2,6 +2,7 @@
 import type { Io } from "./io.ts";
 import { prepareNode, type LaunchRequest } from "./launch-node.ts";
 import { createRunView, type ViewMode } from "./render/run-view.ts";
+import { parseHealthPaths } from "../core/supervise/health-paths.ts";
 import { supervise, type SupervisorSettings } from "../host/supervise.ts";
 import { mkdirSync } from "node:fs";
 
@@ -29,7 +30,7 @@ export async function runNode(request: RunNodeRequest): Promise<number> {
     return 0;
   }
   if (request.supervision.logDirectory) mkdirSync(request.supervision.logDirectory, { recursive: true });
-  const healthPaths = request.supervision.healthPath === "none" ? [] : request.supervision.healthPath.split(",").map((path) => path.trim()).filter(Boolean);
+  const healthPaths = parseHealthPaths(request.supervision.healthPath);
   const view = createRunView(io, mode, node.servers, request.addrsEnv);
   try {
     return await supervise(node.servers, { ...request.supervision, host: node.host, node: node.identity.rank, healthPaths }, view);
