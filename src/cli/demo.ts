@@ -25,7 +25,7 @@ export const demoCommand = defineBerthCommand({
       options: { backend: "cmd", gpusPerNode: options.servers, nodes: 1, nodeRank: 0, host: "127.0.0.1", portPool: options.portPool, seed: 1, visibleDevices: "index" },
       origins: { nodeRank: "berth demo", nodes: "berth demo" },
       passthrough: [...selfArgv(), DEMO_SERVER_COMMAND, "--port", "{port}", "--host", "{host}", "--server", "{server}", "--warmup", `${300 + 150 * options.servers}ms`],
-      io: { ...io, env: { ...io.env, BERTH_NODE_RANK: undefined, BERTH_NNODES: undefined, SLURM_NODEID: undefined, NODE_RANK: undefined } },
+      io,
       simulate: true,
       role: "demo",
       command: commandLine,

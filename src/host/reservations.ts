@@ -1,6 +1,5 @@
 // Reserving ports and GPUs for a holder: a registry lock plus, for ports, the hold sockets. This is the API
 // `berth run` uses: a server's whole block in one call, released by server.
-import type { ReservationKind } from "../core/registry/registry-layout.ts";
 import type { PortRange } from "../core/types.ts";
 import { holdPort, releaseHold } from "./port-holds.ts";
 import { inheritAcrossExec, releaseLease, tryLock, type Lease, type Registry } from "./registry.ts";
@@ -159,4 +158,3 @@ export function handOverToExec(reservation: Reservation): void {
   reservation.gpus.forEach(inheritAcrossExec);
 }
 
-export type { ReservationKind };

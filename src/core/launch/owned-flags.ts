@@ -10,7 +10,7 @@ const OWNED: Record<Exclude<Backend, "cmd">, string[]> = {
   ],
 };
 
-/** The environment variables berth owns for each server, refused in the same way when set in ARGS. */
+/** The first argument in ARGS that would set a flag berth owns for this backend, if any. */
 export function ownedFlagIn(args: readonly string[], backend: Backend): { argument: string; flag: string } | undefined {
   if (backend === "cmd") return undefined;
   const owned = OWNED[backend];
