@@ -62,6 +62,7 @@ export async function supervise(servers: SupervisedServer[], settings: Superviso
   let stopping = false;
   let exitCode: number | undefined;
   let interrupts = 0;
+  let readyAnnounced = false;
   let graceTimer: Timer | undefined;
   let durationTimer: Timer | undefined;
   let manifestWrites = Promise.resolve();
@@ -76,6 +77,7 @@ export async function supervise(servers: SupervisedServer[], settings: Superviso
   };
   const setState = (entry: SupervisedServer, state: ServerState, detail?: string) => {
     entry.state = state;
+    if (state !== "healthy") readyAnnounced = false; // after a restart, "ready" is announced again
     view.state(entry, detail);
     writeManifest();
   };
@@ -116,10 +118,17 @@ export async function supervise(servers: SupervisedServer[], settings: Superviso
   becomeSubreaper();
   const reaper = setInterval(() => reapOrphans(spawned), 1000);
 
+  const allHealthy = () => !stopping && servers.every((entry) => entry.state === "healthy");
   const checkReady = () => {
-    if (stopping || !servers.every((entry) => entry.state === "healthy")) return;
-    view.ready(servers);
-    if (settings.durationMs !== undefined) durationTimer = setTimeout(() => beginStop("SIGTERM", EXIT.ok), settings.durationMs);
+    if (!allHealthy()) return;
+    // "ready" is announced only once the manifest on disk says so too: whoever waits for the event
+    // and then reads the manifest must never see a server still "starting".
+    void manifestWrites.then(() => {
+      if (!allHealthy() || readyAnnounced) return;
+      readyAnnounced = true;
+      view.ready(servers);
+      if (settings.durationMs !== undefined && durationTimer === undefined) durationTimer = setTimeout(() => beginStop("SIGTERM", EXIT.ok), settings.durationMs);
+    });
   };
 
   const start = (entry: SupervisedServer) => {
