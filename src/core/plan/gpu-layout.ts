@@ -47,24 +47,27 @@ function straddleIssue(slot: { component: InferenceComponent; replica: number; s
   return { code: "plan.straddle", message: `${label} would straddle nodes (${where}): ${advice}` };
 }
 
-function placeServers(component: InferenceComponent, firstGpu: number, firstIndex: number, gpusPerNode: number, issues: Issue[]): ServerSlot[] {
+/** Appends one slot per replica to `slots` (appended in place: a spread of hundreds of slots is slow cold). */
+function placeServers(component: InferenceComponent, firstGpu: number, gpusPerNode: number, slots: ServerSlot[], issues: Issue[]): void {
   const size = component.tp * component.pp;
-  const slots: ServerSlot[] = [];
+  const firstIndex = slots.length;
   for (let replica = 0; replica < component.dp; replica++) {
     const start = firstGpu + replica * size;
     const node = Math.floor(start / gpusPerNode);
     const offset = start % gpusPerNode;
     if (offset + size <= gpusPerNode) {
-      slots.push({ index: firstIndex + replica, component, replica, nodes: [node], localGpus: range(offset, size), globalGpus: range(start, size) });
+      // One-GPU servers are the common case at scale (d512t1); literals skip two calls each in cold code.
+      const localGpus = size === 1 ? [offset] : range(offset, size);
+      const globalGpus = size === 1 ? [start] : range(start, size);
+      slots.push({ index: firstIndex + replica, component, replica, nodes: [node], localGpus, globalGpus });
     } else if (offset === 0 && size % gpusPerNode === 0) {
       const nodes = range(node, size / gpusPerNode);
       slots.push({ index: firstIndex + replica, component, replica, nodes, localGpus: range(0, gpusPerNode), globalGpus: range(start, size) });
     } else {
       issues.push(straddleIssue({ component, replica, start, size }, gpusPerNode));
-      return slots; // One message per component is enough; the rest would repeat it.
+      return; // One message per component is enough; the rest would repeat it.
     }
   }
-  return slots;
 }
 
 /** Splits a trainer's global GPU range into one entry per node it touches. */
@@ -90,7 +93,7 @@ export function layoutGpus(spec: Spec, nodes: number, gpusPerNode: number): { la
     layout.gpusUsed += size;
     for (const member of group.members) {
       if (member.kind === "inference") {
-        layout.servers.push(...placeServers(member, firstGpu, layout.servers.length, gpusPerNode, issues));
+        placeServers(member, firstGpu, gpusPerNode, layout.servers, issues);
       } else if (member.kind !== "eval") {
         layout.training.push(...trainingByNode(member.backend, member.name, firstGpu, size, gpusPerNode));
       }

@@ -39,7 +39,7 @@ export function planCluster(spec: Spec, cluster: Cluster): Result<Plan> {
   if (blocks.issues.length > 0) return fail(...blocks.issues);
 
   const servers: PlannedServer[] = layout.servers.map((slot) => {
-    const placements = blocks.placements.get(slot.index) ?? [];
+    const placements = blocks.placements[slot.index] ?? [];
     const leader = placements[0]!;
     const server: PlannedServer = {
       index: slot.index,
