@@ -2,7 +2,7 @@
 // Opened by soname: glibc is already mapped into this process, so the loader returns that copy and never
 // searches the working directory (Bun's bare-name fallback only runs when loading fails).
 import { dlopen, FFIType, ptr, read, type Pointer } from "bun:ffi";
-import { ERRNO, errnoName, FD_CLOEXEC, F_SETFD, IPPROTO_IPV6, IPV6_V6ONLY, O_CLOEXEC, O_RDONLY, SOL_SOCKET, SO_REUSEADDR, SOCK_CLOEXEC, SOCK_STREAM } from "./linux-constants.ts";
+import { AT_EMPTY_PATH, ERRNO, errnoName, FD_CLOEXEC, STATX_INO, STATX_MODE, STATX_SIZE, STATX_UID, SYS_STATX, F_SETFD, IPPROTO_IPV6, IPV6_V6ONLY, O_CLOEXEC, O_RDONLY, SOL_SOCKET, SO_REUSEADDR, SOCK_CLOEXEC, SOCK_STREAM } from "./linux-constants.ts";
 
 const { i32, u32, u64, i64, ptr: pointer } = FFIType;
 
@@ -31,6 +31,8 @@ const SYMBOLS = {
   waitpid: { args: [i32, pointer, i32], returns: i32 },
   signal: { args: [i32, pointer], returns: pointer },
   sigprocmask: { args: [i32, pointer, pointer], returns: i32 },
+  // Variadic in C; called here with statx's five arguments, which glibc's and musl's stubs pass straight on.
+  syscall: { args: [i64, i32, pointer, i32, u32, pointer], returns: i64 },
 } as const;
 
 let library: ReturnType<typeof dlopen<typeof SYMBOLS>> | undefined;
@@ -56,8 +58,10 @@ function check(result: number | bigint): Sys<number> {
 }
 
 /** A NUL-terminated copy of a string for calls that take `const char *`. */
+const encoder = new TextEncoder();
+
 export function cString(text: string): Uint8Array {
-  return new TextEncoder().encode(`${text}\0`);
+  return encoder.encode(`${text}\0`);
 }
 
 export function isatty(fd: number): boolean {
@@ -96,12 +100,15 @@ export function close(fd: number): void {
   libc().close(fd);
 }
 
-/** Replaces a file's whole content through an open descriptor. */
-export function rewrite(fd: number, text: string): Sys<number> {
-  const truncated = check(libc().ftruncate(fd, 0));
-  if (!truncated.ok) return truncated;
-  const bytes = new TextEncoder().encode(text);
-  return check(libc().pwrite(fd, ptr(bytes), bytes.length, 0));
+/**
+ * Replaces a file's whole content through an open descriptor: write over it first, then cut it to the new
+ * length. Cutting to zero first would cost ~75 µs per file on ext4 (blocks freed, then allocated again);
+ * cutting to the length it already has is nearly free.
+ */
+export function rewrite(fd: number, bytes: Uint8Array): Sys<number> {
+  const written = check(libc().pwrite(fd, ptr(bytes), bytes.length, 0));
+  if (!written.ok) return written;
+  return check(libc().ftruncate(fd, bytes.length));
 }
 
 export function readAll(fd: number, limit = 1 << 20): Sys<string> {
@@ -147,17 +154,22 @@ export function tcpSocket(family: number): Sys<number> {
   return check(libc().socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0));
 }
 
-function setIntOption(fd: number, level: number, name: number, value: number): Sys<number> {
-  const option = new Int32Array([value]);
-  return check(libc().setsockopt(fd, level, name, ptr(option), 4));
+// The int 1 that both socket options take, allocated once: a fresh typed array per call costs more than
+// the setsockopt itself in cold code (ptr() has to move a small array's storage out of the GC heap).
+let enabled: Pointer | undefined;
+const ENABLED_VALUE = new Int32Array([1]);
+
+function enableOption(fd: number, level: number, name: number): Sys<number> {
+  enabled ??= ptr(ENABLED_VALUE);
+  return check(libc().setsockopt(fd, level, name, enabled, 4));
 }
 
 export function setReuseAddress(fd: number): Sys<number> {
-  return setIntOption(fd, SOL_SOCKET, SO_REUSEADDR, 1);
+  return enableOption(fd, SOL_SOCKET, SO_REUSEADDR);
 }
 
 export function setIpv6Only(fd: number): Sys<number> {
-  return setIntOption(fd, IPPROTO_IPV6, IPV6_V6ONLY, 1);
+  return enableOption(fd, IPPROTO_IPV6, IPV6_V6ONLY);
 }
 
 export function bind(fd: number, address: Uint8Array): Sys<number> {
@@ -206,6 +218,38 @@ export function execve(path: string, argv: readonly string[], environment: reado
   const code = errno();
   void keep;
   return { ok: false, errno: code, name: errnoName(code) };
+}
+
+export interface OpenFileStatus {
+  uid: number;
+  mode: number;
+  inode: bigint;
+  deviceMajor: number;
+  deviceMinor: number;
+}
+
+const EMPTY_PATH = new Uint8Array(1);
+
+/**
+ * statx(fd, "", AT_EMPTY_PATH): owner, mode, inode and device of an open descriptor, synchronously and in
+ * one syscall (Bun's own stat is asynchronous and costs ~0.4 ms of a cold start). ENOSYS on kernels
+ * before 4.11, where callers fall back to Bun's stat.
+ */
+export function statOpenFile(fd: number): Sys<OpenFileStatus> {
+  const buffer = new Uint8Array(STATX_SIZE);
+  const result = check(libc().syscall(SYS_STATX, fd, ptr(EMPTY_PATH), AT_EMPTY_PATH, STATX_MODE | STATX_UID | STATX_INO, ptr(buffer)));
+  if (!result.ok) return result;
+  const view = new DataView(buffer.buffer);
+  return {
+    ok: true,
+    value: {
+      uid: view.getUint32(20, true), // stx_uid
+      mode: view.getUint16(28, true), // stx_mode
+      inode: view.getBigUint64(32, true), // stx_ino
+      deviceMajor: view.getUint32(136, true), // stx_dev_major
+      deviceMinor: view.getUint32(140, true), // stx_dev_minor
+    },
+  };
 }
 
 /** waitpid(pid, WNOHANG): the pid and raw status when it has exited, or 0 while it runs. */

@@ -1,9 +1,9 @@
 // The host-wide registry: one lock file per port and per GPU, held with an exclusive flock. The kernel drops
 // the lock when its holder dies, so a crash can never leave a stale reservation; stale files are reused.
-import { isSafeGpuId, lockFileName, LockRecordSchema, parseLockFileName, registryDirectoryCandidates, type LockRecord, type ReservationKind } from "../core/registry/registry-layout.ts";
-import { fileKey, parseProcLocks, splitDevice } from "../core/registry/proc-locks.ts";
+import { encodeLockRecord, isSafeGpuId, lockFileName, LockRecordSchema, parseLockFileName, registryDirectoryCandidates, type LockRecord, type ReservationKind } from "../core/registry/registry-layout.ts";
+import { fileKey, parseProcLocks, splitDevice, type FileKey } from "../core/registry/proc-locks.ts";
 import * as v from "valibot";
-import { close, flock, geteuid, isWritable, mkdir, open, readAll, readSmallFile, rewrite, setCloseOnExec } from "../ffi/libc.ts";
+import { close, flock, geteuid, statOpenFile, isWritable, mkdir, open, readAll, readSmallFile, rewrite, setCloseOnExec } from "../ffi/libc.ts";
 import { ERRNO, LOCK_EX, LOCK_NB, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_NOFOLLOW, O_RDONLY, O_RDWR } from "../ffi/linux-constants.ts";
 import { ownIdentity } from "./self-process.ts";
 
@@ -32,8 +32,23 @@ function openDirectory(path: string): DirectoryOpen {
   return opened.ok ? { ok: true, fd: opened.value } : opened;
 }
 
-async function ownershipProblem(path: string, fd: number): Promise<string | undefined> {
+interface DescriptorFacts {
+  uid: number;
+  mode: number;
+  key: FileKey;
+}
+
+/** Owner, mode and /proc/locks key of an open descriptor: statx when the kernel has it, else Bun's stat. */
+async function describeDescriptor(fd: number): Promise<DescriptorFacts> {
+  const status = statOpenFile(fd);
+  if (status.ok) return { uid: status.value.uid, mode: status.value.mode, key: fileKey(status.value.deviceMajor, status.value.deviceMinor, status.value.inode) };
   const stat = await Bun.file(`/proc/self/fd/${fd}`).stat();
+  const { major, minor } = splitDevice(stat.dev);
+  return { uid: stat.uid, mode: stat.mode, key: fileKey(major, minor, stat.ino) };
+}
+
+async function ownershipProblem(path: string, fd: number): Promise<string | undefined> {
+  const stat = await describeDescriptor(fd);
   if (stat.uid !== geteuid()) return `registry directory ${path} is owned by uid ${stat.uid}, not this user (${geteuid()}); refusing it (set BERTH_REGISTRY_DIR)`;
   if ((stat.mode & 0o022) !== 0) return `registry directory ${path} is writable by others (mode ${(stat.mode & 0o777).toString(8)}); refusing it (chmod 700 it, or set BERTH_REGISTRY_DIR)`;
   return undefined;
@@ -91,6 +106,17 @@ function readRecord(fd: number): LockRecord | undefined {
   }
 }
 
+// One holder takes many locks with the same record (64 ports, one role, one command): encode it once.
+let lastRecord: { role: string; command: string; bytes: Uint8Array } | undefined;
+
+function recordBytes(role: string, command: string): Uint8Array {
+  if (lastRecord?.role === role && lastRecord.command === command) return lastRecord.bytes;
+  const identity = ownIdentity();
+  const record: LockRecord = { pid: identity?.pid ?? process.pid, startTicks: identity?.startTicks ?? 0, startedAt: identity?.startedAt ?? new Date().toISOString(), role, command };
+  lastRecord = { role, command, bytes: encodeLockRecord(record) };
+  return lastRecord.bytes;
+}
+
 /** Takes the lock for one port or GPU without waiting, and records who holds it. */
 export function tryLock(registry: Registry, kind: ReservationKind, id: string | number, role: string, command: string): LockAttempt {
   const name = lockFileName(kind, id);
@@ -109,9 +135,7 @@ export function tryLock(registry: Registry, kind: ReservationKind, id: string | 
     if (locked.errno === ERRNO.EWOULDBLOCK) return { ok: false, reason: "held", holder };
     return { ok: false, reason: "unsafe", message: `cannot lock ${path}: ${locked.name}` };
   }
-  const identity = ownIdentity();
-  const record: LockRecord = { pid: identity?.pid ?? process.pid, startTicks: identity?.startTicks ?? 0, startedAt: identity?.startedAt ?? new Date().toISOString(), role, command };
-  rewrite(fd, `${JSON.stringify(record)}\n`);
+  rewrite(fd, recordBytes(role, command));
   return { ok: true, lease: { kind, id: String(id), fd, path } };
 }
 
@@ -150,9 +174,7 @@ export async function listReservations(registry: Registry, kinds: readonly Reser
       const opened = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
       if (!opened.ok) return undefined;
       try {
-        const stat = await Bun.file(`/proc/self/fd/${opened.value}`).stat();
-        const { major, minor } = splitDevice(stat.dev);
-        if (!held.has(fileKey(major, minor, stat.ino))) return undefined;
+        if (!held.has((await describeDescriptor(opened.value)).key)) return undefined;
         const record = readRecord(opened.value);
         return record ? { kind, id, ...record } : undefined;
       } finally {

@@ -49,6 +49,20 @@ describe("in-process races", () => {
     expect(second).toEqual({ ok: false, port: BASE + 300, why: `held by pid ${process.pid} (first)` });
     if (first.ok) heldInTest.push([first.held]);
   });
+
+  test("a lock file left longer by an earlier holder is cut to the new record, which reads back whole", async () => {
+    const registry = await freshRegistry();
+    const path = join(registry.directory, `port-${BASE + 310}`);
+    writeFileSync(path, `${JSON.stringify({ pid: 1, startTicks: 0, startedAt: "then", role: "old", command: "x".repeat(3000) })}\n`, { mode: 0o600 });
+    const held = reservePort(registry, BASE + 310, { role: "new", command: "short" });
+    expect(held.ok).toBe(true);
+    if (held.ok) heldInTest.push([held.held]);
+    const text = readFileSync(path, "utf8");
+    expect(text.length).toBe(256);
+    expect(JSON.parse(text)).toMatchObject({ pid: process.pid, role: "new", command: "short" });
+    const second = reservePort(registry, BASE + 310, HOLDER);
+    expect(second).toEqual({ ok: false, port: BASE + 310, why: `held by pid ${process.pid} (new)` });
+  });
 });
 
 describe("the free check", () => {

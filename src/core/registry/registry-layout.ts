@@ -36,3 +36,20 @@ export const LockRecordSchema = v.object({
 });
 
 export type LockRecord = v.InferOutput<typeof LockRecordSchema>;
+
+/** Lock records are padded with spaces to a multiple of this, so a new holder rewrites in place. */
+export const LOCK_RECORD_UNIT = 256;
+
+/**
+ * A lock file's bytes: the record as JSON, padded with spaces (which JSON.parse ignores) and a newline to a
+ * multiple of LOCK_RECORD_UNIT bytes. Records of one length let the next holder write over the old one
+ * without emptying the file first, which is what makes taking a lock cheap on a disk-backed /run.
+ */
+export function encodeLockRecord(record: LockRecord): Uint8Array {
+  const json = new TextEncoder().encode(JSON.stringify(record));
+  const length = Math.ceil((json.length + 1) / LOCK_RECORD_UNIT) * LOCK_RECORD_UNIT;
+  const bytes = new Uint8Array(length).fill(0x20);
+  bytes.set(json);
+  bytes[length - 1] = 0x0a;
+  return bytes;
+}
