@@ -29,6 +29,15 @@ export const PR_SET_CHILD_SUBREAPER = 36;
 
 export const WNOHANG = 1;
 
+/** statx(2) by number through syscall(3): glibc before 2.28 has no statx wrapper (and before 2.33 no fstat). */
+export const SYS_STATX = ARM64 ? 291 : 332;
+export const AT_EMPTY_PATH = 0x1000;
+export const STATX_MODE = 0x2;
+export const STATX_UID = 0x8;
+export const STATX_INO = 0x100;
+/** sizeof(struct statx), the same on every architecture. */
+export const STATX_SIZE = 256;
+
 
 export const ERRNO_NAMES: Record<number, string> = {
   1: "EPERM",
@@ -62,6 +71,7 @@ export const ERRNO = {
   EWOULDBLOCK: 11,
   EACCES: 13,
   ELOOP: 40,
+  ENOSYS: 38,
   EAFNOSUPPORT: 97,
   EADDRINUSE: 98,
 } as const;
