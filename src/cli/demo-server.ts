@@ -4,6 +4,7 @@ import { defineBerthCommand } from "./command.ts";
 import { durationOption, integerOption, stringOption } from "./option-kinds.ts";
 import { EXIT } from "../core/exit.ts";
 import { exitCodeForSignalName } from "../core/supervise/exit-status.ts";
+import { useNormalJitPolicy } from "../host/jit-policy.ts";
 import { untilStopSignal } from "../host/stop-signal.ts";
 
 export const demoServerCommand = defineBerthCommand({
@@ -16,6 +17,7 @@ export const demoServerCommand = defineBerthCommand({
     warmup: durationOption({ description: "How long /health answers 503 first", default: 600 }),
   },
   async run({ options, io }) {
+    useNormalJitPolicy(); // a server: its request handling should get the JIT
     const readyAt = Date.now() + options.warmup;
     const model = `berth-demo-${options.server}`;
     const http = Bun.serve({

@@ -8,6 +8,7 @@ import { describeEnd, exitCodeForSignalName, exitCodeOf, type ChildEnd } from ".
 import { EXIT } from "../core/exit.ts";
 import type { PlannedServer, ServerPlacement } from "../core/types.ts";
 import { waitHealthy } from "./health.ts";
+import { useNormalJitPolicy } from "./jit-policy.ts";
 import { writeManifestAtomically } from "./manifest-file.ts";
 import { holdPort, releaseHold } from "./port-holds.ts";
 import { becomeSubreaper, orphanPids, reapOrphans } from "./reaper.ts";
@@ -198,6 +199,7 @@ export async function supervise(servers: SupervisedServer[], settings: Superviso
     if (settings.logDirectory) logs.set(entry, Bun.file(`${settings.logDirectory}/server-${entry.server.index}.log`).writer());
     start(entry);
   }
+  useNormalJitPolicy(); // start-up is over; what runs from here on (output, health, signals) may run for days
   await finished;
 
   // 4. Shut down: orphans the servers left behind (in sessions of their own) get TERM, then KILL, and
