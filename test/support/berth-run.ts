@@ -68,7 +68,7 @@ export function startBerth(args: string[], options: { env?: Record<string, strin
   });
   const events: BerthEvent[] = [];
   let stderr = "";
-  void (async () => {
+  const stdoutRead = (async () => {
     let pending = "";
     for await (const chunk of child.stdout) {
       pending += new TextDecoder().decode(chunk);
@@ -84,14 +84,16 @@ export function startBerth(args: string[], options: { env?: Record<string, strin
       }
     }
   })();
-  void (async () => {
+  const stderrRead = (async () => {
     for await (const chunk of child.stderr) stderr += new TextDecoder().decode(chunk);
   })();
   const running: RunningBerth = {
     pid: child.pid,
     events,
     stderr: () => stderr,
-    exited: child.exited,
+    // Resolves once the process has exited *and* all it wrote has been read, so a test that looks at the
+    // events right after the exit sees the last ones too.
+    exited: Promise.all([child.exited, stdoutRead, stderrRead]).then(([code]) => code),
     async waitForEvent(match, what, timeoutMs = 20_000) {
       await waitFor(() => events.some(match) || child.exitCode !== null, what, timeoutMs);
       const found = events.find(match);
