@@ -23,6 +23,7 @@ const SYMBOLS = {
   socket: { args: [i32, i32, i32], returns: i32 },
   setsockopt: { args: [i32, i32, i32, pointer, u32], returns: i32 },
   bind: { args: [i32, pointer, u32], returns: i32 },
+  getsockname: { args: [i32, pointer, pointer], returns: i32 },
   getpid: { args: [], returns: i32 },
   getppid: { args: [], returns: i32 },
   geteuid: { args: [], returns: u32 },
@@ -174,6 +175,14 @@ export function setIpv6Only(fd: number): Sys<number> {
 
 export function bind(fd: number, address: Uint8Array): Sys<number> {
   return check(libc().bind(fd, ptr(address), address.length));
+}
+
+/** getsockname(2): the address a socket is bound to, as the kernel writes it (sockaddr_in or sockaddr_in6). */
+export function localAddress(fd: number): Sys<Uint8Array> {
+  const address = new Uint8Array(128); // sizeof(struct sockaddr_storage)
+  const length = new Uint32Array([address.length]);
+  const result = check(libc().getsockname(fd, ptr(address), ptr(length)));
+  return result.ok ? { ok: true, value: address.slice(0, length[0]!) } : result;
 }
 
 export function getpid(): number {

@@ -1,7 +1,7 @@
 // The struct layouts berth writes for bind(2), and the errno names libc calls return, checked byte by byte
 // and against the kernel.
 import { expect, test } from "bun:test";
-import { bind, close, setIpv6Only, tcpSocket } from "../../src/ffi/libc.ts";
+import { bind, close, localAddress, setIpv6Only, tcpSocket } from "../../src/ffi/libc.ts";
 import { AF_INET, AF_INET6, errnoName } from "../../src/ffi/linux-constants.ts";
 import { anyIpv4, anyIpv6, portOf, SOCKADDR_IN6_SIZE, SOCKADDR_IN_SIZE } from "../../src/ffi/sockaddr.ts";
 
@@ -41,4 +41,25 @@ test("the kernel accepts both layouts, and a second plain bind fails with EADDRI
   close(second.value);
   expect(errnoName(40)).toBe("ELOOP");
   expect(errnoName(12345)).toBe("errno 12345");
+});
+
+test("getsockname gives back the very bytes berth wrote, and the port the kernel chose for port 0", () => {
+  const port = 31000 + ((process.pid + 500) % 1000);
+  for (const [family, make] of [[AF_INET, anyIpv4], [AF_INET6, anyIpv6]] as const) {
+    for (const wanted of [port, 0]) {
+      const socket = tcpSocket(family);
+      if (!socket.ok) continue; // a host without IPv6
+      if (family === AF_INET6) setIpv6Only(socket.value);
+      expect(bind(socket.value, make(wanted)).ok).toBe(true);
+      const bound = localAddress(socket.value);
+      close(socket.value);
+      if (!bound.ok) throw new Error(bound.name);
+      if (wanted !== 0) expect([...bound.value]).toEqual([...make(wanted)]);
+      else {
+        expect(bound.value.length).toBe(make(0).length);
+        expect(portOf(bound.value)).toBeGreaterThan(0);
+      }
+    }
+  }
+  expect(localAddress(1_000_000)).toEqual({ ok: false, errno: 9, name: "EBADF" });
 });
