@@ -1,6 +1,28 @@
 // The `berth plan --json` shape. Field names here are a contract with users' scripts; add, never rename.
-import type { Plan } from "../types.ts";
+import type { Plan, PlannedServer } from "../types.ts";
 import { serversOnNode } from "./servers-on-node.ts";
+
+function serverJson(server: PlannedServer) {
+  const json: Record<string, unknown> = {
+    index: server.index,
+    backend: server.backend,
+    name: server.name ?? null,
+    replica: server.replica,
+    node: server.node,
+    localIndex: server.localIndex,
+    gpus: server.gpus,
+    globalGpus: server.globalGpus,
+    tp: server.tp,
+    pp: server.pp,
+    ports: server.ports,
+  };
+  // Assigned, not spread: an object spread per server is a slow path in cold code (`berth plan` runs once).
+  if (server.nodes) {
+    json.nodes = server.nodes;
+    json.placements = server.placements;
+  }
+  return json;
+}
 
 export function planJson(plan: Plan, options: { nodeRank?: number; warnings: string[] }) {
   const onNode = <T extends { node: number }>(items: T[]) => (options.nodeRank === undefined ? items : items.filter((item) => item.node === options.nodeRank));
@@ -11,20 +33,7 @@ export function planJson(plan: Plan, options: { nodeRank?: number; warnings: str
     gpusPerNode: plan.gpusPerNode,
     portPool: plan.portPool,
     ...(options.nodeRank === undefined ? {} : { nodeRank: options.nodeRank }),
-    servers: servers.map((server) => ({
-      index: server.index,
-      backend: server.backend,
-      name: server.name ?? null,
-      replica: server.replica,
-      node: server.node,
-      localIndex: server.localIndex,
-      gpus: server.gpus,
-      globalGpus: server.globalGpus,
-      tp: server.tp,
-      pp: server.pp,
-      ports: server.ports,
-      ...(server.nodes ? { nodes: server.nodes, placements: server.placements } : {}),
-    })),
+    servers: servers.map(serverJson),
     training: onNode(plan.training).map((entry) => ({ ...entry, name: entry.name ?? null })),
     unusedGpus: onNode(plan.unusedGpus),
     warnings: options.warnings,
