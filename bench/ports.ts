@@ -1,14 +1,12 @@
 // `berth ports -n 64 -- true` against a compiled hello-world (goal ≤ 2×) and against the Python
 // bind-and-close picker AReaL and vLLM use; then 32 concurrent `berth ports -n 8 -- true`, median of 5.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { alternate, berthBinary, helloBinary, median, REPO_ROOT } from "./lib.ts";
+import { alternate, berthBinary, helloBinary, median, REPO_ROOT, scratchDirectory } from "./lib.ts";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 21);
 const berth = await berthBinary();
 const hello = await helloBinary();
-const env = { BERTH_REGISTRY_DIR: join(mkdtempSync(join(tmpdir(), "berth-bench-")), "registry") };
+const env = { BERTH_REGISTRY_DIR: join(scratchDirectory("registry"), "registry") };
 const python = Bun.which("python3");
 const commands: Record<string, { argv: string[]; env?: Record<string, string> }> = {
   hello: { argv: [hello] },

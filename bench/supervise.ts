@@ -2,14 +2,13 @@
 //  1. health-detection latency: each fixture turns healthy at a known instant; berth's "healthy" event comes Δ later
 //  2. with 16 idle servers: berth's resident memory and its CPU use over 10 s
 //  3. the time from starting berth to all 16 servers running, against one fixture started directly
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { berthBinary, median, REPO_ROOT } from "./lib.ts";
+import { berthBinary, median, REPO_ROOT, scratchDirectory } from "./lib.ts";
 
 const berth = await berthBinary();
 const fixture = [process.execPath, resolve(REPO_ROOT, "test/fixtures/fake-server.ts")];
-const registry = join(mkdtempSync(join(tmpdir(), "berth-bench-")), "registry");
+const registry = join(scratchDirectory("registry"), "registry");
 
 interface Started {
   child: ReturnType<typeof Bun.spawn>;
@@ -18,7 +17,7 @@ interface Started {
 }
 
 function startRun(servers: number, healthyAfterMs: number, listenLate = false): Started {
-  const directory = mkdtempSync(join(tmpdir(), "berth-bench-run-"));
+  const directory = scratchDirectory("run");
   const child = Bun.spawn(
     [berth, "run", `vllm:d${servers}`, "--gpus-per-node", String(servers), "--backend", "cmd", "--host", "127.0.0.1", "--json", "--port-pool", "28000-29999", "--",
       ...fixture, "--port", "{port}", "--healthy-after", String(healthyAfterMs), ...(listenLate ? ["--listen-late"] : []), "--record", join(directory, "{server}.json")],
@@ -77,7 +76,7 @@ const starts = Array.from({ length: 16 }, (_, server) => JSON.parse(readFileSync
 const allRunning = Math.max(...starts) - launchedAt;
 const alone: number[] = [];
 for (let round = 0; round < 5; round++) {
-  const directory = mkdtempSync(join(tmpdir(), "berth-bench-alone-"));
+  const directory = scratchDirectory("alone");
   const began = Date.now();
   const child = Bun.spawn([...fixture, "--port", String(27900 + round), "--record", join(directory, "record.json")], { stdout: "ignore" });
   await until(() => {
