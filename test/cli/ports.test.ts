@@ -25,8 +25,9 @@ async function statusJson(): Promise<{ reservations: { kind: string; id: number;
 describe("berth ports -- CMD", () => {
   test("32 concurrent launches × 8 ports all succeed with 256 distinct ports", async () => {
     const directory = mkdtempSync(join(tmpdir(), "berth-race-"));
-    // Each command records its ports, then waits for the go file, so all 32 hold their ports at once.
-    const script = `echo "$BERTH_PORTS" > "${directory}/$$.ports"; while [ ! -e "${directory}/go" ]; do sleep 0.02; done`;
+    // Each command records its ports (written aside, then renamed, so a file seen is a file complete), then
+    // waits for the go file, so all 32 hold their ports at once.
+    const script = `echo "$BERTH_PORTS" > "${directory}/$$.tmp" && mv "${directory}/$$.tmp" "${directory}/$$.ports"; while [ ! -e "${directory}/go" ]; do sleep 0.02; done`;
     const runs = Array.from({ length: 32 }, () => runBerth(["ports", "-n", "8", "--port-pool", POOL, "--", "sh", "-c", script]));
     await waitFor(() => readdirSync(directory).filter((name) => name.endsWith(".ports")).length === 32, "32 commands to hold their ports");
     const ports = readdirSync(directory)
