@@ -7,6 +7,7 @@ import { COMMON_OPTIONS } from "./common-options.ts";
 import { BerthError, UsageError } from "./errors.ts";
 import type { Io } from "./io.ts";
 import { cittyArgs, envName, kebabCase, resolveOptions, type OptionTable } from "./options.ts";
+import { stripColour, wantsColour } from "./render/ansi.ts";
 import { EXIT } from "../core/exit.ts";
 import { readConfigFile, type ConfigFile } from "../host/config-file.ts";
 import { COMMIT, VERSION } from "../version.ts";
@@ -32,9 +33,10 @@ function rootUsage(commands: readonly CommandSummary[]): CommandDef {
 }
 
 /** citty is loaded only for --help, keeping it off every other command's start-up. */
-async function renderUsage(usage: CommandDef): Promise<string> {
+async function renderUsage(usage: CommandDef, io: Io): Promise<string> {
   const citty = await import("citty");
-  return citty.renderUsage(usage);
+  const text = await citty.renderUsage(usage);
+  return wantsColour(io) ? text : stripColour(text);
 }
 
 /** Every key a config file may hold: any command's option (in any spelling) or a section named after a command. */
@@ -60,7 +62,7 @@ async function runCommand(entry: CommandEntry, rawArgs: string[], io: Io, comman
   const name = entry.name;
   const { own, passthrough, sawSeparator } = splitAtSeparator(rawArgs);
   if (wantsHelp(own)) {
-    io.stdout(`${await renderUsage(commandUsage(entry, command))}\n`);
+    io.stdout(`${await renderUsage(commandUsage(entry, command), io)}\n`);
     return EXIT.ok;
   }
   if (sawSeparator && !command.acceptsPassthrough) throw new UsageError(`'berth ${name}' takes no command after --`);
@@ -93,7 +95,7 @@ export async function runCli(rawArgs: string[], commands: readonly CommandEntry[
   try {
     const [first, ...rest] = rawArgs;
     if (first === undefined || first === "--help" || first === "-h") {
-      io.stdout(`${await renderUsage(rootUsage(commands))}\n`);
+      io.stdout(`${await renderUsage(rootUsage(commands), io)}\n`);
       return first === undefined ? EXIT.badInput : EXIT.ok;
     }
     if (first === "--version" || first === "-v") {

@@ -101,6 +101,15 @@ describe("help and version", () => {
     }
   });
 
+  test("help through a pipe carries no colour codes, even where the terminal type would allow them", async () => {
+    for (const args of [["--help"], ["plan", "--help"], ["run", "--help"]]) {
+      const run = await runBerth(args, { env: { TERM: "xterm-256color", NO_COLOR: "", FORCE_COLOR: "1" } });
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain("USAGE");
+      expect(run.stdout).not.toContain("\x1b[");
+    }
+  });
+
   test("--version names the version", async () => {
     const run = await runBerth(["--version"]);
     expect(run.code).toBe(0);
