@@ -57,7 +57,7 @@ describe("berth run", () => {
 
   test("a server exiting with 7 makes berth exit 7 with the others stopped", async () => {
     const directory = tempDirectory();
-    const berth = startBerth(["run", "vllm:d3", "--gpus-per-node", "3", "--port-pool", pool(), ...COMMON, "--", "sh", "-c", `echo $$ > ${directory}/{server}.pid; if [ {server} = 1 ]; then while [ ! -s ${directory}/0.pid ] || [ ! -s ${directory}/2.pid ]; do sleep 0.02; done; sleep 0.2; exit 7; fi; exec ${FAKE_SERVER.join(" ")} --port {port}`]);
+    const berth = startBerth(["run", "vllm:d3", "--gpus-per-node", "3", "--port-pool", pool(), ...COMMON, "--", "sh", "-c", `echo $$ > ${directory}/{server}.pid; if [ {server} = 1 ]; then while [ ! -s ${directory}/0.pid ] || [ ! -s ${directory}/2.pid ]; do sleep 0.02; done; exit 7; fi; exec ${FAKE_SERVER.join(" ")} --port {port}`]);
     expect(await berth.exited).toBe(7);
     const failed = berth.events.find((event) => event.state === "failed");
     expect(failed).toMatchObject({ server: 1, detail: expect.stringContaining("exited with code 7") });
