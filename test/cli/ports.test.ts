@@ -4,17 +4,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { berthArgv, runBerth, TEST_REGISTRY } from "../support/berth-process.ts";
+import { waitFor } from "../support/berth-run.ts";
 import { plainBindSucceeds, squat } from "../support/port-fixtures.ts";
 
 const POOL = "25000-25999";
-
-async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await Bun.sleep(10);
-  }
-}
 
 async function statusJson(): Promise<{ reservations: { kind: string; id: number; pid: number; role: string; command: string; startedAt: string }[] }> {
   const run = await runBerth(["status", "--json"]);
