@@ -80,27 +80,27 @@ function call<T>(code: number, value: () => T): NvmlCall<T> {
 }
 
 function openSymbols(path: string): { symbols: SymbolFunctions; present: Set<OptionalName>; close: () => void } {
-  const allOptional = Object.keys(OPTIONAL) as OptionalName[];
-  try {
-    // Fast path, one dlopen: a current driver has every symbol (each extra dlopen costs a compile of stubs).
-    const everything = dlopen(path, { ...REQUIRED, ...OPTIONAL });
-    return { symbols: everything.symbols as SymbolFunctions, present: new Set(allOptional), close: () => everything.close() };
-  } catch {
-    // An older driver (or not NVML at all): the required set decides, then each optional symbol on its own,
-    // since one missing symbol makes Bun's dlopen throw.
-  }
   const required = dlopen(path, REQUIRED);
   const present = new Set<OptionalName>();
   const symbols: SymbolFunctions = { ...(required.symbols as SymbolFunctions) };
   const libraries: { close(): void }[] = [required];
-  for (const name of allOptional) {
-    try {
-      const single = dlopen(path, { [name]: OPTIONAL[name] } as Pick<typeof OPTIONAL, typeof name>);
-      libraries.push(single);
-      Object.assign(symbols, single.symbols);
-      present.add(name);
-    } catch {
-      // Absent on this driver: the feature is reported as missing.
+  try {
+    // Fast path: a current driver has every optional symbol.
+    const optional = dlopen(path, OPTIONAL);
+    libraries.push(optional);
+    Object.assign(symbols, optional.symbols);
+    for (const name of Object.keys(OPTIONAL) as OptionalName[]) present.add(name);
+  } catch {
+    // One missing symbol makes Bun's dlopen throw, so probe each on its own.
+    for (const name of Object.keys(OPTIONAL) as OptionalName[]) {
+      try {
+        const single = dlopen(path, { [name]: OPTIONAL[name] } as Pick<typeof OPTIONAL, typeof name>);
+        libraries.push(single);
+        Object.assign(symbols, single.symbols);
+        present.add(name);
+      } catch {
+        // Absent on this driver: the feature is reported as missing.
+      }
     }
   }
   return { symbols, present, close: () => libraries.forEach((library) => library.close()) };
