@@ -240,9 +240,9 @@ export interface OpenFileStatus {
 const EMPTY_PATH = new Uint8Array(1);
 
 /**
- * statx(fd, "", AT_EMPTY_PATH): owner, mode, inode and device of an open descriptor, synchronously and in
- * one syscall (Bun's own stat is asynchronous and costs ~0.4 ms of a cold start). ENOSYS on kernels
- * before 4.11, where callers fall back to Bun's stat.
+ * berth's fstat: statx(fd, "", AT_EMPTY_PATH), the owner, mode, inode and device of an open descriptor,
+ * synchronously and in one syscall (Bun's own stat is asynchronous and costs ~0.4 ms of a cold start).
+ * ENOSYS on kernels before 4.11, where callers fall back to Bun's stat.
  */
 export function statOpenFile(fd: number): Sys<OpenFileStatus> {
   const buffer = new Uint8Array(STATX_SIZE);
