@@ -1,6 +1,6 @@
 // `berth run` with real fixture servers, real signals and real process groups.
 import { afterEach, describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runBerth } from "../support/berth-process.ts";
@@ -117,6 +117,21 @@ describe("berth run", () => {
     for (const server of written.servers) expect((await fetch(server.url + "/health")).status).toBe(200); // same port, now serving
     berth.kill("SIGINT");
     expect(await berth.exited).toBe(130);
+  });
+
+  test("a server that fails after ready is restarted, and ready is announced again once it is back", async () => {
+    const directory = tempDirectory();
+    const [ran, go] = [join(directory, "ran"), join(directory, "go")];
+    // First run: serve until the test says go, then fail with 5. Second run: just serve.
+    const script = `if [ ! -e ${ran} ]; then touch ${ran}; ${FAKE_SERVER.join(" ")} --port {port} & server=$!; while [ ! -e ${go} ]; do sleep 0.02; done; kill $server; wait $server; exit 5; else exec ${FAKE_SERVER.join(" ")} --port {port}; fi`;
+    const berth = startBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--port-pool", pool(), "--restart", "on-failure", "--max-restarts", "1", ...COMMON, "--", "sh", "-c", script]);
+    await berth.waitForEvent((event) => event.event === "ready", "the first ready");
+    writeFileSync(go, "");
+    await waitFor(() => berth.events.filter((event) => event.event === "ready").length === 2, "ready again after the restart");
+    const order = berth.events.filter((event) => event.event === "ready" || event.state === "restarting").map((event) => event.event === "ready" ? "ready" : "restarting");
+    expect(order).toEqual(["ready", "restarting", "ready"]);
+    berth.kill("SIGTERM");
+    expect(await berth.exited).toBe(143);
   });
 
   test("--max-restarts is a limit: a server that keeps failing ends the run with its code", async () => {
