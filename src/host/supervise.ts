@@ -2,7 +2,7 @@
 // a signal, a server's end or the duration; stop everything (TERM, grace, KILL), reap, release, exit code.
 import type { Backend, Launch, ServerGpu } from "../core/launch/launch-types.ts";
 import { manifestJson, type ServerState } from "../core/launch/manifest.ts";
-import { hostForUrl, reachableHost } from "../core/launch/build-launch.ts";
+import { hostForUrl, reachableHost } from "../core/launch/url-host.ts";
 import { restartDelay } from "../core/supervise/backoff.ts";
 import { describeEnd, exitCodeForSignalName, exitCodeOf, type ChildEnd } from "../core/supervise/exit-status.ts";
 import { EXIT } from "../core/exit.ts";

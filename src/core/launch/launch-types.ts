@@ -1,4 +1,6 @@
 // What it takes to start one server on this node, as plain data.
+import type { Result } from "../result.ts";
+import type { PlannedServer, ServerPlacement } from "../types.ts";
 
 export type Backend = "vllm" | "sglang" | "cmd";
 
@@ -32,3 +34,17 @@ export interface Launch {
   /** Empty for servers that serve no HTTP on this node (a multi-node member). */
   url: string;
 }
+
+/** What every backend starts from: the shared environment and values, worked out once in buildLaunch. */
+export interface BackendInput {
+  server: PlannedServer;
+  placement: ServerPlacement;
+  /** CUDA_VISIBLE_DEVICES, BERTH_*, caches: the backend may add its own. */
+  env: Record<string, string>;
+  context: LaunchContext;
+  seed: string;
+  /** The server's URL on its leader node, empty on a multi-node member. */
+  url: string;
+}
+
+export type BackendLauncher = (input: BackendInput) => Result<Launch>;

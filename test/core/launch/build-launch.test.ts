@@ -2,7 +2,8 @@
 import { describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { buildLaunch, hostForUrl } from "../../../src/core/launch/build-launch.ts";
+import { buildLaunch } from "../../../src/core/launch/build-launch.ts";
+import { hostForUrl } from "../../../src/core/launch/url-host.ts";
 import type { Backend, LaunchContext } from "../../../src/core/launch/launch-types.ts";
 import { ownedFlagIn } from "../../../src/core/launch/owned-flags.ts";
 import { splitCommand } from "../../../src/core/launch/split-command.ts";
