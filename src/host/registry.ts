@@ -3,7 +3,7 @@
 import { encodeLockRecord, isSafeGpuId, lockFileName, LockRecordSchema, parseLockFileName, registryDirectoryCandidates, type LockRecord, type ReservationKind } from "../core/registry/registry-layout.ts";
 import { fileKey, parseProcLocks, splitDevice, type FileKey } from "../core/registry/proc-locks.ts";
 import * as v from "valibot";
-import { close, flock, geteuid, statOpenFile, isWritable, mkdir, open, readAll, readSmallFile, rewrite, setCloseOnExec } from "../ffi/libc.ts";
+import { close, flock, geteuid, isWritable, mkdir, open, readAll, readSmallFile, rewrite, setCloseOnExec, statOpenFile } from "../ffi/libc.ts";
 import { ERRNO, LOCK_EX, LOCK_NB, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_NOFOLLOW, O_RDONLY, O_RDWR } from "../ffi/linux-constants.ts";
 import { ownIdentity } from "./self-process.ts";
 
