@@ -1,7 +1,5 @@
 // This node's share of the plan, made ready to start: identity, GPUs, plan, launches and reservations.
 // Shared by `run`, `exec` and `demo`. Loaded only by those commands (it pulls in node:os and node:fs).
-import { mkdirSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { EnvironmentError, UsageError, usageErrorFromIssues } from "./errors.ts";
 import type { Io } from "./io.ts";
 import { buildLaunch } from "../core/launch/build-launch.ts";
@@ -17,6 +15,7 @@ import { firstNonLoopbackAddress } from "../host/address.ts";
 import { readHostPortSettings } from "../host/kernel-port-settings.ts";
 import { nodeGpus } from "../host/node-gpus.ts";
 import { openRegistry } from "../host/registry.ts";
+import { chooseRunDirectory, createRunDirectory, type RunDirectory } from "../host/run-directory.ts";
 import { releaseReservation, reserveBlock, reserveGpus, type Reservation } from "../host/reservations.ts";
 import type { SupervisedServer } from "../host/supervise.ts";
 
@@ -52,6 +51,7 @@ export interface PreparedNode {
   servers: SupervisedServer[];
   warnings: string[];
   simulated: boolean;
+  runDirectory: RunDirectory;
 }
 
 export async function prepareNode(request: LaunchRequest): Promise<PreparedNode> {
@@ -98,8 +98,7 @@ export async function prepareNode(request: LaunchRequest): Promise<PreparedNode>
     if (owned) throw new UsageError(`${owned.argument} after -- sets ${owned.flag}, which berth sets itself for each server; remove it (see berth run --help)`);
   }
 
-  const runDirectory = options.runDir ?? `${io.env.TMPDIR ?? tmpdir()}/berth-run-${process.pid}`;
-  mkdirSync(runDirectory, { recursive: true, mode: 0o700 });
+  const runDirectory = chooseRunDirectory(options.runDir, io.env);
   const leader = leaderAddress(options.leaderAddr, io.env);
   const context = (backend: Backend): LaunchContext => ({
     backend,
@@ -107,7 +106,7 @@ export async function prepareNode(request: LaunchRequest): Promise<PreparedNode>
     seedBase: options.seed,
     engineCommand,
     visibleDevices: options.visibleDevices,
-    runDirectory,
+    runDirectory: runDirectory.path,
     nodeRank: identity.rank,
     leaderAddress: leader,
     userArgs: request.passthrough,
@@ -149,9 +148,15 @@ export async function prepareNode(request: LaunchRequest): Promise<PreparedNode>
         tail: [],
       });
     }
+    // Made only once everything is reserved, so a refused launch leaves nothing behind.
+    try {
+      createRunDirectory(runDirectory);
+    } catch (error) {
+      throw new EnvironmentError(`cannot create the run directory ${runDirectory.path} (--run-dir): ${error instanceof Error ? error.message : String(error)}`);
+    }
   } catch (error) {
     reserved.forEach(releaseReservation);
     throw error;
   }
-  return { identity, host, servers, warnings, simulated: gpus.simulated };
+  return { identity, host, servers, warnings, simulated: gpus.simulated, runDirectory };
 }

@@ -22,7 +22,7 @@ export const LAUNCH_OPTIONS = {
   seed: integerOption({ description: "Base seed; each server gets base + its global index", min: 0, max: 2 ** 31 - 1, default: 1 }),
   engineCmd: stringOption({ description: "Replace the engine's executable, e.g. \"python3 -m areal.thirdparty.vllm.server\"", valueHint: "CMD" }),
   visibleDevices: enumOption({ description: "CUDA_VISIBLE_DEVICES as NVML indices (with CUDA_DEVICE_ORDER=PCI_BUS_ID) or full UUIDs", choices: ["index", "uuid"], default: "index" }),
-  runDir: stringOption({ description: "Where per-server cache directories go", valueHint: "DIR", defaultHint: "$TMPDIR/berth-run-<pid>" }),
+  runDir: stringOption({ description: "Where per-server cache directories go; kept when given, else made for the run and removed when it ends", valueHint: "DIR", defaultHint: "$TMPDIR/berth-run-<pid>" }),
 };
 
 export const SUPERVISE_OPTIONS = {

@@ -1,6 +1,6 @@
 // `berth run` with real fixture servers, real signals and real process groups.
 import { afterEach, describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runBerth } from "../support/berth-process.ts";
@@ -139,6 +139,37 @@ describe("berth run", () => {
     expect(await berth.exited).toBe(9);
     expect(berth.events.filter((event) => event.state === "restarting")).toHaveLength(1);
     expect(berth.events.filter((event) => event.state === "failed")).toHaveLength(1);
+  });
+
+  test("the per-server cache directory berth makes for a run is removed when the run ends; one named with --run-dir stays", async () => {
+    const scratch = tempDirectory(); // TMPDIR for berth: where its own run directory goes
+    const named = join(tempDirectory(), "kept");
+    for (const runDir of [undefined, named]) {
+      const record = join(scratch, `record-${runDir ? "named" : "default"}.json`);
+      const berth = startBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--port-pool", pool(), ...(runDir ? ["--run-dir", runDir] : []), ...COMMON, "--", ...FAKE_SERVER, "--port", "{port}", "--record", record], { env: { TMPDIR: scratch } });
+      await berth.waitForEvent((event) => event.event === "ready", "ready");
+      const cache = JSON.parse(readFileSync(record, "utf8")).env.TRITON_CACHE_DIR as string;
+      const root = runDir ?? join(scratch, `berth-run-${berth.pid}`);
+      expect(cache.startsWith(`${root}/server-0/`)).toBe(true);
+      expect(existsSync(root)).toBe(true);
+      berth.kill("SIGTERM");
+      expect(await berth.exited).toBe(143);
+      expect(existsSync(root)).toBe(runDir !== undefined);
+    }
+  });
+
+  test("a refused launch leaves no run directory behind", async () => {
+    const scratch = tempDirectory();
+    const refused = await runBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--port-pool", "100-200", "--backend", "cmd", "--", "true"], { env: { TMPDIR: scratch } });
+    expect(refused.code).toBe(2);
+    const ports = pool();
+    const first = startBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--port-pool", ports, ...COMMON, "--", ...FAKE_SERVER, "--port", "{port}"]);
+    await first.waitForEvent((event) => event.event === "ready", "first run ready");
+    const held = await runBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--port-pool", pool(), "--backend", "cmd", "--host", "127.0.0.1", "--", "true"], { env: { TMPDIR: scratch } });
+    expect(held.code).toBe(3);
+    expect(readdirSync(scratch)).toEqual([]);
+    first.kill("SIGTERM");
+    expect(await first.exited).toBe(143);
   });
 
   test("a second run that needs a held GPU fails fast with exit 3 naming the holder", async () => {
