@@ -13,6 +13,11 @@ export function berthArgv(): string[] {
   return binary ? [resolve(REPO_ROOT, binary)] : [process.execPath, resolve(REPO_ROOT, "src/main.ts")];
 }
 
+/** The environment every berth under test gets: a plain PATH, no colour, the test registry, the run's TMPDIR. */
+export function berthEnvironment(extra: Record<string, string> = {}): Record<string, string> {
+  return { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/tmp", TMPDIR: tmpdir(), NO_COLOR: "1", BERTH_REGISTRY_DIR: TEST_REGISTRY, ...extra };
+}
+
 export interface BerthRun {
   code: number;
   stdout: string;
@@ -22,7 +27,7 @@ export interface BerthRun {
 export async function runBerth(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<BerthRun> {
   const child = Bun.spawn([...berthArgv(), ...args], {
     cwd: options.cwd ?? REPO_ROOT,
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/tmp", NO_COLOR: "1", BERTH_REGISTRY_DIR: TEST_REGISTRY, ...options.env },
+    env: berthEnvironment(options.env),
     stdout: "pipe",
     stderr: "pipe",
   });

@@ -1,6 +1,6 @@
 // Drives `berth run --json` as a real process: collects its events and lets tests wait on them.
 import { resolve } from "node:path";
-import { berthArgv, REPO_ROOT, TEST_REGISTRY } from "./berth-process.ts";
+import { berthArgv, berthEnvironment, REPO_ROOT } from "./berth-process.ts";
 
 export const FAKE_SERVER = [process.execPath, resolve(REPO_ROOT, "test/fixtures/fake-server.ts")];
 
@@ -62,7 +62,7 @@ function tryKill(pid: number): void {
 export function startBerth(args: string[], options: { env?: Record<string, string>; prefix?: string[] } = {}): RunningBerth {
   const child = Bun.spawn([...(options.prefix ?? []), ...berthArgv(), ...args], {
     cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/tmp", NO_COLOR: "1", BERTH_REGISTRY_DIR: TEST_REGISTRY, ...options.env },
+    env: berthEnvironment(options.env),
     stdout: "pipe",
     stderr: "pipe",
   });
