@@ -158,27 +158,17 @@ describe("berth run", () => {
     }
   });
 
-  test("a refused launch leaves no run directory behind", async () => {
-    const scratch = tempDirectory();
+  test("a second run that needs a held GPU fails fast with exit 3 naming the holder; refused launches leave no run directory", async () => {
+    const scratch = tempDirectory(); // TMPDIR of the refused launches
     const refused = await runBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--port-pool", "100-200", "--backend", "cmd", "--", "true"], { env: { TMPDIR: scratch } });
     expect(refused.code).toBe(2);
     const ports = pool();
-    const first = startBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--port-pool", ports, ...COMMON, "--", ...FAKE_SERVER, "--port", "{port}"]);
-    await first.waitForEvent((event) => event.event === "ready", "first run ready");
-    const held = await runBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--port-pool", pool(), "--backend", "cmd", "--host", "127.0.0.1", "--", "true"], { env: { TMPDIR: scratch } });
-    expect(held.code).toBe(3);
-    expect(readdirSync(scratch)).toEqual([]);
-    first.kill("SIGTERM");
-    expect(await first.exited).toBe(143);
-  });
-
-  test("a second run that needs a held GPU fails fast with exit 3 naming the holder", async () => {
-    const ports = pool();
     const first = startBerth(["run", "vllm:d2", "--gpus-per-node", "2", "--port-pool", ports, ...COMMON, "--", ...FAKE_SERVER, "--port", "{port}"]);
     await first.waitForEvent((event) => event.event === "ready", "first run ready");
-    const second = await runBerth(["run", "vllm:d2", "--gpus-per-node", "2", "--port-pool", pool(), "--backend", "cmd", "--host", "127.0.0.1", "--", "true"]);
+    const second = await runBerth(["run", "vllm:d2", "--gpus-per-node", "2", "--port-pool", pool(), "--backend", "cmd", "--host", "127.0.0.1", "--", "true"], { env: { TMPDIR: scratch } });
     expect(second.code).toBe(3);
     expect(second.stderr).toContain(`is held by pid ${first.pid} (run vllm:d2`);
+    expect(readdirSync(scratch)).toEqual([]);
     first.kill("SIGTERM");
     expect(await first.exited).toBe(143);
   });
