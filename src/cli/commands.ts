@@ -2,10 +2,7 @@
 // what it needs (NVML, the registry, the supervisor), and loading all of them cost every command ~1.7 ms.
 import type { BerthCommand, CommandSummary } from "./command.ts";
 import type { OptionTable } from "./options.ts";
-import { EXEC_STEP } from "../host/server-process.ts";
-import { HOLD_COMMAND } from "../host/port-holder-process.ts";
-
-export const DEMO_SERVER_COMMAND = "__demo-server";
+import { DEMO_SERVER_COMMAND, EXEC_STEP, HOLD_COMMAND } from "../core/hidden-commands.ts";
 
 export interface CommandEntry extends CommandSummary {
   load(): Promise<BerthCommand<OptionTable>>;

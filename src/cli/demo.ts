@@ -1,8 +1,8 @@
 // `berth demo`: the main job on a machine without GPUs: `berth run` on simulated GPUs with a tiny built-in
 // HTTP server per slot, showing the live table, the manifest and a clean stop.
 import { defineBerthCommand } from "./command.ts";
-import { DEMO_SERVER_COMMAND } from "./commands.ts";
 import { booleanOption, durationOption, integerOption, portRangeOption, stringOption } from "./option-kinds.ts";
+import { DEMO_SERVER_COMMAND } from "../core/hidden-commands.ts";
 import { selfArgv } from "../host/self-process.ts";
 
 export const demoCommand = defineBerthCommand({

@@ -5,7 +5,8 @@ import { BerthError, UsageError } from "./errors.ts";
 import { reserveRequestedPorts } from "./ports-request.ts";
 import { EXIT } from "../core/exit.ts";
 import { exitCodeForSignalName } from "../core/supervise/exit-status.ts";
-import { HOLD_COMMAND, HOLD_REQUEST_VARIABLE, type HolderReport } from "../host/port-holder-process.ts";
+import { HOLD_COMMAND } from "../core/hidden-commands.ts";
+import { HOLD_REQUEST_VARIABLE, type HolderReport } from "../host/port-holder-process.ts";
 import { untilStopSignal } from "../host/stop-signal.ts";
 import { closeStandardOutput, writeAll } from "../host/terminal.ts";
 

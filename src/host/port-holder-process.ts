@@ -1,9 +1,9 @@
 // The detached helper behind `berth ports --ttl`: berth starts itself in a new session, the helper reserves
 // the ports (so the locks and sockets are its own), reports them on its stdout, and lives out the TTL.
+import { HOLD_COMMAND } from "../core/hidden-commands.ts";
 import { selfArgv } from "./self-process.ts";
 
 export const HOLD_REQUEST_VARIABLE = "BERTH_HOLD_REQUEST";
-export const HOLD_COMMAND = "__hold-ports";
 
 /** checked: how the free check was made, "ipv4+ipv6", or "ipv4" where the host has no IPv6. */
 export type HolderReport =

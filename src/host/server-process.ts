@@ -2,9 +2,9 @@
 // arms PR_SET_PDEATHSIG(SIGKILL) and then execve's the engine, so a SIGKILLed berth takes its servers along.
 import type { Launch } from "../core/launch/launch-types.ts";
 import type { ChildEnd } from "../core/supervise/exit-status.ts";
+import { EXEC_STEP } from "../core/hidden-commands.ts";
 import { selfArgv } from "./self-process.ts";
 
-export const EXEC_STEP = "__exec";
 export const EXEC_PARENT_VARIABLE = "BERTH_EXEC_PARENT";
 
 export interface ServerProcess {

@@ -21,13 +21,13 @@ beforeAll(async () => {
 
 test("--version carries the baked-in version and commit", async () => {
   const result = await run(["--version"]);
-  expect(result.code).toBe(0);
+  expect(result).toExitWith(0);
   expect(result.stdout).toMatch(/^berth \d+\.\d+\.\d+ \((?!source)[0-9a-f]{7,}(-dirty)?\)\n$/);
 });
 
 test("plans the #652 case", async () => {
   const result = await run(["plan", "vllm:d12p1t1+d4p1t1", "--nodes", "2", "--gpus-per-node", "8", "--json"]);
-  expect(result.code).toBe(0);
+  expect(result).toExitWith(0);
   const plan = JSON.parse(result.stdout);
   expect(plan.servers[11]).toMatchObject({ node: 1, localIndex: 3, gpus: [3] });
   expect(plan.servers.every((server: { ports: { last: number } }) => server.ports.last <= 65535)).toBe(true);
@@ -35,7 +35,7 @@ test("plans the #652 case", async () => {
 
 test("a refusal exits 2 with one line", async () => {
   const result = await run(["plan", "vllm:d4x1", "--gpus-per-node", "8"]);
-  expect(result.code).toBe(2);
+  expect(result).toExitWith(2);
   expect(result.stderr).toBe("berth: bad spec \"vllm:d4x1\": column 7: unknown dimension 'x'; expected d, t or p\n");
 });
 
@@ -45,7 +45,7 @@ test(".env and bunfig.toml in the working directory cannot change berth", async 
   writeFileSync(join(directory, "planted.ts"), 'console.log("PLANTED PRELOAD RAN");\n');
   writeFileSync(join(directory, "bunfig.toml"), 'preload = ["./planted.ts"]\n');
   const result = await run(["plan", "vllm:d2", "--gpus-per-node", "8"], directory);
-  expect(result.code).toBe(0);
+  expect(result).toExitWith(0);
   expect(result.stdout).not.toContain("PLANTED");
   expect(result.stdout).toContain("vllm:d2: 1 node × 8 GPUs");
 });

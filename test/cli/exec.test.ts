@@ -2,6 +2,7 @@
 import { expect, test } from "bun:test";
 import { join } from "node:path";
 import { berthArgv, runBerth } from "../support/berth-process.ts";
+import { freePortWindow } from "../support/free-ports.ts";
 
 const LIBC = join(import.meta.dir, "../../src/ffi/libc.ts");
 
@@ -9,11 +10,13 @@ test("LOCAL_RANK picks the slot; the server has berth's pid, its GPU, its ports,
   const script = `const { getpid } = await import("${LIBC}");
     const status = JSON.parse(Bun.spawnSync([...${JSON.stringify(berthArgv())}, "status", "--json"], { env: process.env }).stdout.toString());
     console.log(JSON.stringify({ pid: getpid(), env: { CUDA_VISIBLE_DEVICES: process.env.CUDA_VISIBLE_DEVICES, BERTH_SERVER: process.env.BERTH_SERVER, BERTH_PORT: process.env.BERTH_PORT, BERTH_PORTS: process.env.BERTH_PORTS }, held: status.reservations }));`;
-  const run = await runBerth(["exec", "vllm:d4", "--gpus-per-node", "4", "--backend", "cmd", "--port-pool", "30000-30999", "--", process.execPath, "-e", script], { env: { LOCAL_RANK: "2" } });
-  expect(run.code).toBe(0);
-  expect(run.stderr).toContain("berth: slot 2 (LOCAL_RANK) → server 2 on GPUs 2, ports 30036-30053");
+  const window = freePortWindow(100);
+  const [first, last] = [window.first + 36, window.first + 53]; // slot 2's block: two vLLM blocks of 18 above the first
+  const run = await runBerth(["exec", "vllm:d4", "--gpus-per-node", "4", "--backend", "cmd", "--port-pool", window.pool, "--", process.execPath, "-e", script], { env: { LOCAL_RANK: "2" } });
+  expect(run).toExitWith(0);
+  expect(run.stderr).toContain(`berth: slot 2 (LOCAL_RANK) → server 2 on GPUs 2, ports ${first}-${last}`);
   const seen = JSON.parse(run.stdout);
-  expect(seen.env).toEqual({ CUDA_VISIBLE_DEVICES: "2", BERTH_SERVER: "2", BERTH_PORT: "30036", BERTH_PORTS: "30036-30053" });
+  expect(seen.env).toEqual({ CUDA_VISIBLE_DEVICES: "2", BERTH_SERVER: "2", BERTH_PORT: String(first), BERTH_PORTS: `${first}-${last}` });
   const mine = seen.held.filter((entry: { pid: number }) => entry.pid === seen.pid);
   expect(mine.filter((entry: { kind: string }) => entry.kind === "port")).toHaveLength(18);
   expect(mine.filter((entry: { kind: string }) => entry.kind === "gpu").map((entry: { id: string }) => entry.id)).toEqual(["GPU-5151e000-0000-4000-8000-000000000002"]);
@@ -22,9 +25,9 @@ test("LOCAL_RANK picks the slot; the server has berth's pid, its GPU, its ports,
 
 test("a slot that does not exist, or no slot at all, is bad input", async () => {
   const missing = await runBerth(["exec", "vllm:d2", "--gpus-per-node", "2", "--server", "5", "--backend", "cmd", "--", "true"]);
-  expect(missing.code).toBe(2);
+  expect(missing).toExitWith(2);
   expect(missing.stderr).toContain("server slot 5 does not exist on node 0; this node has slots 0-1");
   const none = await runBerth(["exec", "vllm:d2", "--gpus-per-node", "2", "--backend", "cmd", "--", "true"]);
-  expect(none.code).toBe(2);
+  expect(none).toExitWith(2);
   expect(none.stderr).toContain("pass --server I, or set LOCAL_RANK or SLURM_LOCALID");
 });

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runBerth } from "../support/berth-process.ts";
+import { blockOf, freePortWindow } from "../support/free-ports.ts";
 import { FAKE_SERVER, killLeftoverBerths, startBerth } from "../support/berth-run.ts";
 
 afterEach(killLeftoverBerths);
@@ -13,13 +14,10 @@ function ownRegistry(name: string): string {
   return join(tmpdir(), `berth-exit-${process.pid}-${name}`);
 }
 
-/**
- * One vLLM-sized block (18 ports) per case, all below the kernel's ephemeral range: ports in that range can
- * be taken at any moment by outgoing connections, which made these tests flaky.
- */
-function blockOf(base: number, index: number): string {
-  return `${base + index * 18}-${base + index * 18 + 17}`;
-}
+/** One vLLM-sized block (18 ports) per case that runs at once, cut from a window found free at run time. */
+const BLOCK = 18;
+const EXEC_BATCH = 16;
+const RUN_BATCH = 8;
 
 const CODES = Array.from({ length: 256 }, (_, code) => code);
 
@@ -31,23 +29,32 @@ async function inBatches<T>(items: readonly T[], size: number, job: (item: T) =>
 describe("exit codes pass through", () => {
   test("berth exec: 0-255", async () => {
     const seen: number[] = [];
-    await inBatches(CODES, 16, async (code) => {
-      const run = await runBerth(["exec", "vllm:d1", "--gpus-per-node", "1", "--server", "0", "--backend", "cmd", "--port-pool", blockOf(13000, code), "--", "sh", "-c", `exit ${code}`], {
+    const stderr: string[] = [];
+    // A batch ends before the next starts, so batches reuse the same blocks; within one, each has its own.
+    const window = freePortWindow(EXEC_BATCH * BLOCK);
+    await inBatches(CODES, EXEC_BATCH, async (code) => {
+      const run = await runBerth(["exec", "vllm:d1", "--gpus-per-node", "1", "--server", "0", "--backend", "cmd", "--port-pool", blockOf(window, code % EXEC_BATCH, BLOCK), "--", "sh", "-c", `exit ${code}`], {
         env: { BERTH_REGISTRY_DIR: ownRegistry(`exec-${code}`) },
       });
       seen[code] = run.code;
+      if (run.code !== code) stderr.push(`exit ${code}: ${run.stderr}`);
     });
+    expect(stderr).toEqual([]);
     expect(seen).toEqual(CODES);
   }, 120_000);
 
   test("berth run: 0-255", async () => {
     const seen: number[] = [];
-    await inBatches(CODES, 8, async (code) => {
-      const run = await runBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--backend", "cmd", "--health-path", "none", "--port-pool", blockOf(17700, code), "--", "sh", "-c", `exit ${code}`], {
+    const stderr: string[] = [];
+    const window = freePortWindow(RUN_BATCH * BLOCK);
+    await inBatches(CODES, RUN_BATCH, async (code) => {
+      const run = await runBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--backend", "cmd", "--health-path", "none", "--port-pool", blockOf(window, code % RUN_BATCH, BLOCK), "--", "sh", "-c", `exit ${code}`], {
         env: { BERTH_REGISTRY_DIR: ownRegistry(`run-${code}`) },
       });
       seen[code] = run.code;
+      if (run.code !== code) stderr.push(`exit ${code}: ${run.stderr}`);
     });
+    expect(stderr).toEqual([]);
     expect(seen).toEqual(CODES);
   }, 120_000);
 
@@ -60,10 +67,10 @@ describe("exit codes pass through", () => {
     ["TERM", 15],
   ])("a server killed by SIG%s gives 128+%d through exec and run", async (name, number) => {
     const command = ["sh", "-c", `kill -${name} $$`];
-    const exec = await runBerth(["exec", "vllm:d1", "--gpus-per-node", "1", "--server", "0", "--backend", "cmd", "--port-pool", blockOf(22400, number), "--", ...command]);
-    expect(exec.code).toBe(128 + number);
-    const run = await runBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--backend", "cmd", "--health-path", "none", "--port-pool", blockOf(22800, number), "--", ...command]);
-    expect(run.code).toBe(128 + number);
+    const exec = await runBerth(["exec", "vllm:d1", "--gpus-per-node", "1", "--server", "0", "--backend", "cmd", "--port-pool", freePortWindow(BLOCK).pool, "--", ...command]);
+    expect(exec).toExitWith(128 + number);
+    const run = await runBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--backend", "cmd", "--health-path", "none", "--port-pool", freePortWindow(BLOCK).pool, "--", ...command]);
+    expect(run).toExitWith(128 + number);
   });
 });
 
@@ -74,9 +81,9 @@ describe("signals to berth give 128+N", () => {
     ["SIGQUIT", 131],
     ["SIGTERM", 143],
   ] as const)("%s", async (signal, expected) => {
-    const berth = startBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--backend", "cmd", "--host", "127.0.0.1", "--json", "--port-pool", blockOf(23200, expected - 128), "--", ...FAKE_SERVER, "--port", "{port}"]);
+    const berth = startBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--backend", "cmd", "--host", "127.0.0.1", "--json", "--port-pool", freePortWindow(BLOCK).pool, "--", ...FAKE_SERVER, "--port", "{port}"]);
     await berth.waitForEvent((event) => event.event === "ready", "ready");
     berth.kill(signal);
-    expect(await berth.exited).toBe(expected);
+    expect(await berth.result()).toExitWith(expected);
   });
 });

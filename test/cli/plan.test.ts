@@ -9,7 +9,7 @@ const CASE_652 = ["plan", "vllm:d12p1t1+d4p1t1", "--nodes", "2", "--gpus-per-nod
 describe("berth plan as a process", () => {
   test("--json keeps the contract's field names", async () => {
     const run = await runBerth([...CASE_652, "--json"]);
-    expect(run.code).toBe(0);
+    expect(run).toExitWith(0);
     const plan = JSON.parse(run.stdout);
     expect(Object.keys(plan)).toEqual(expect.arrayContaining(["spec", "nodes", "gpusPerNode", "portPool", "servers", "training"]));
     expect(plan.portPool).toEqual({ first: 10000, last: expect.any(Number) });
@@ -23,7 +23,7 @@ describe("berth plan as a process", () => {
 
   test("the table names every server and where training lands", async () => {
     const run = await runBerth(CASE_652);
-    expect(run.code).toBe(0);
+    expect(run).toExitWith(0);
     expect(run.stdout).toContain("SERVER  BACKEND  NODE  LOCAL  GPUS  SIZE  PORTS");
     expect(run.stdout).toMatch(/^11\s+vllm\s+1\s+3\s+3\s+t1p1\s+10054-10071/m);
     expect(run.stdout).toMatch(/^-\s+auto\s+1\s+4-7$/m);
@@ -39,7 +39,7 @@ describe("berth plan as a process", () => {
   test("every flag has a BERTH_* twin, and flags win over it", async () => {
     const env = { BERTH_NODES: "2", BERTH_GPUS_PER_NODE: "8", BERTH_SPEC: "vllm:d12+d4", BERTH_JSON: "1" };
     const fromEnv = await runBerth(["plan"], { env });
-    expect(fromEnv.code).toBe(0);
+    expect(fromEnv).toExitWith(0);
     expect(JSON.parse(fromEnv.stdout).servers).toHaveLength(12);
     const flagWins = await runBerth(["plan", "--gpus-per-node", "16"], { env });
     expect(JSON.parse(flagWins.stdout).gpusPerNode).toBe(16);
@@ -83,7 +83,7 @@ describe("bad input exits 2 with one line naming the value, its source and what 
     [["plna"], {}, 'unknown command "plna"; expected one of demo, probe, plan, run, exec, ports, status'],
   ])("%p %p", async (args, env, expected) => {
     const run = await runBerth(args, { env });
-    expect(run.code).toBe(2);
+    expect(run).toExitWith(2);
     expect(run.stdout).toBe("");
     const lines = run.stderr.trimEnd().split("\n");
     expect(lines).toHaveLength(1);
@@ -94,7 +94,7 @@ describe("bad input exits 2 with one line naming the value, its source and what 
 describe("help and version", () => {
   test("plan --help lists every flag with its BERTH_* twin", async () => {
     const run = await runBerth(["plan", "--help"]);
-    expect(run.code).toBe(0);
+    expect(run).toExitWith(0);
     for (const flag of ["--nodes", "--gpus-per-node", "--node-rank", "--port-pool", "--json", "--config"]) expect(run.stdout).toContain(flag);
     for (const variable of ["BERTH_NODES", "BERTH_GPUS_PER_NODE", "BERTH_NODE_RANK", "BERTH_PORT_POOL", "BERTH_JSON", "BERTH_CONFIG", "BERTH_SPEC"]) {
       expect(run.stdout).toContain(variable);
@@ -104,7 +104,7 @@ describe("help and version", () => {
   test("help through a pipe carries no colour codes, even where the terminal type would allow them", async () => {
     for (const args of [["--help"], ["plan", "--help"], ["run", "--help"]]) {
       const run = await runBerth(args, { env: { TERM: "xterm-256color", NO_COLOR: "", FORCE_COLOR: "1" } });
-      expect(run.code).toBe(0);
+      expect(run).toExitWith(0);
       expect(run.stdout).toContain("USAGE");
       expect(run.stdout).not.toContain("\x1b[");
     }
@@ -112,7 +112,7 @@ describe("help and version", () => {
 
   test("--version names the version", async () => {
     const run = await runBerth(["--version"]);
-    expect(run.code).toBe(0);
+    expect(run).toExitWith(0);
     expect(run.stdout).toMatch(/^berth \d+\.\d+\.\d+ \(\S+\)\n$/);
   });
 });

@@ -5,13 +5,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { berthArgv, runBerth, TEST_REGISTRY } from "../support/berth-process.ts";
 import { waitFor } from "../support/berth-run.ts";
+import { freePortWindow } from "../support/free-ports.ts";
 import { plainBindSucceeds, squat } from "../support/port-fixtures.ts";
-
-const POOL = "25000-25999";
 
 async function statusJson(): Promise<{ reservations: { kind: string; id: number; pid: number; role: string; command: string; startedAt: string }[] }> {
   const run = await runBerth(["status", "--json"]);
-  expect(run.code).toBe(0);
+  expect(run).toExitWith(0);
   return JSON.parse(run.stdout);
 }
 
@@ -20,27 +19,29 @@ describe("berth ports -- CMD", () => {
     const directory = mkdtempSync(join(tmpdir(), "berth-race-"));
     // Each command records its ports (written aside, then renamed, so a file seen is a file complete), then
     // waits for the go file, so all 32 hold their ports at once.
+    const window = freePortWindow(1000);
+    const inWindow = (port: number) => port >= window.first && port <= window.last;
     const script = `echo "$BERTH_PORTS" > "${directory}/$$.tmp" && mv "${directory}/$$.tmp" "${directory}/$$.ports"; while [ ! -e "${directory}/go" ]; do sleep 0.02; done`;
-    const runs = Array.from({ length: 32 }, () => runBerth(["ports", "-n", "8", "--port-pool", POOL, "--", "sh", "-c", script]));
+    const runs = Array.from({ length: 32 }, () => runBerth(["ports", "-n", "8", "--port-pool", window.pool, "--", "sh", "-c", script]));
     await waitFor(() => readdirSync(directory).filter((name) => name.endsWith(".ports")).length === 32, "32 commands to hold their ports");
     const ports = readdirSync(directory)
       .filter((name) => name.endsWith(".ports"))
       .flatMap((name) => readFileSync(join(directory, name), "utf8").trim().split(",").map(Number));
     expect(ports).toHaveLength(256);
     expect(new Set(ports).size).toBe(256);
-    expect(ports.every((port) => port >= 25000 && port <= 25999)).toBe(true);
-    const held = (await statusJson()).reservations.filter((entry) => entry.id >= 25000 && entry.id <= 25999);
+    expect(ports.every(inWindow)).toBe(true);
+    const held = (await statusJson()).reservations.filter((entry) => inWindow(entry.id));
     expect(held).toHaveLength(256);
     writeFileSync(join(directory, "go"), "");
     const results = await Promise.all(runs);
-    expect(results.map((run) => run.code)).toEqual(Array(32).fill(0));
+    for (const run of results) expect(run).toExitWith(0);
     // Each command exited, so the kernel dropped every lock.
-    expect((await statusJson()).reservations.filter((entry) => entry.id >= 25000 && entry.id <= 25999)).toEqual([]);
+    expect((await statusJson()).reservations.filter((entry) => inWindow(entry.id))).toEqual([]);
   });
 
   test("the command gets BERTH_PORTS and BERTH_PORT_i, keeps berth's pid and locks, and can bind its ports plainly", async () => {
     const run = await runBerth([
-      "ports", "-n", "2", "--port-pool", "26000-26099", "--",
+      "ports", "-n", "2", "--port-pool", freePortWindow(100).pool, "--",
       process.execPath, "-e",
       `const { bind, tcpSocket } = await import("${join(import.meta.dir, "../../src/ffi/libc.ts")}");
        const { anyIpv4 } = await import("${join(import.meta.dir, "../../src/ffi/sockaddr.ts")}");
@@ -48,7 +49,7 @@ describe("berth ports -- CMD", () => {
        const status = Bun.spawnSync([...${JSON.stringify(berthArgv())}, "status", "--json"], { env: process.env }).stdout.toString();
        console.log(JSON.stringify({ pid: process.pid, ports: process.env.BERTH_PORTS, port1: process.env.BERTH_PORT_1, plainBind: bound && bound.ok, status: JSON.parse(status) }));`,
     ]);
-    expect(run.code).toBe(0);
+    expect(run).toExitWith(0);
     const seen = JSON.parse(run.stdout);
     const [first, second] = seen.ports.split(",").map(Number);
     expect(String(second)).toBe(seen.port1);
@@ -65,16 +66,16 @@ describe("berth ports -- CMD", () => {
     [["no-such-command-berth"], 127],
     [["/etc/hostname"], 126],
   ])("%p exits %d", async (command, expected) => {
-    const run = await runBerth(["ports", "-n", "1", "--port-pool", "26100-26199", "--", ...command]);
-    expect(run.code).toBe(expected);
+    const run = await runBerth(["ports", "-n", "1", "--port-pool", freePortWindow(100).pool, "--", ...command]);
+    expect(run).toExitWith(expected);
     if (expected >= 126 && expected <= 127) expect(run.stderr).toMatch(/^berth: .*(command not found|cannot execute)/);
   });
 });
 
 describe("berth ports --ttl (a detached holder)", () => {
   test("held ports are busy to a plain bind and listed by status; SIGKILL of the holder frees them at once", async () => {
-    const run = await runBerth(["ports", "-n", "2", "--ttl", "2m", "--format", "json", "--port-pool", "26200-26299"]);
-    expect(run.code).toBe(0);
+    const run = await runBerth(["ports", "-n", "2", "--ttl", "2m", "--format", "json", "--port-pool", freePortWindow(100).pool]);
+    expect(run).toExitWith(0);
     const { ports, holder, expiresAt } = JSON.parse(run.stdout);
     expect(ports).toHaveLength(2);
     expect(Date.parse(expiresAt) - Date.now()).toBeGreaterThan(100_000);
@@ -90,13 +91,24 @@ describe("berth ports --ttl (a detached holder)", () => {
   });
 
   test("the holder lets go when the TTL ends", async () => {
-    const run = await runBerth(["ports", "-n", "1", "--ttl", "300ms", "--port-pool", "26300-26399"]);
-    const port = Number(run.stdout.trim());
-    await waitFor(() => plainBindSucceeds(port), "the TTL to end", 10_000);
+    const window = freePortWindow(100);
+    const run = await runBerth(["ports", "-n", "1", "--ttl", "1s", "--format", "json", "--port-pool", window.pool]);
+    expect(run).toExitWith(0);
+    const { ports, holder } = JSON.parse(run.stdout);
+    const [port] = ports;
+    expect(port).toBeGreaterThanOrEqual(window.first);
+    expect(port).toBeLessThanOrEqual(window.last);
+    // Held until the TTL ends (a holder that let go at once, or never held, fails here) …
+    expect(await plainBindSucceeds(port)).toBe(false);
+    expect((await statusJson()).reservations.map((entry) => entry.id)).toContain(port);
+    // … then free, with the holder gone and nothing listed.
+    await waitFor(() => plainBindSucceeds(port), "the TTL to end", 15_000);
+    await waitFor(() => !existsSync(`/proc/${holder}`) || readFileSync(`/proc/${holder}/stat`, "utf8").includes(") Z "), "the holder to exit");
+    expect((await statusJson()).reservations.map((entry) => entry.id)).not.toContain(port);
   });
 
   test("--format env can be eval'd by a shell", async () => {
-    const run = await runBerth(["ports", "-n", "3", "--ttl", "5s", "--format", "env", "--port-pool", "26400-26499"]);
+    const run = await runBerth(["ports", "-n", "3", "--ttl", "5s", "--format", "env", "--port-pool", freePortWindow(100).pool]);
     const shell = Bun.spawnSync(["sh", "-c", `${run.stdout}\necho "$BERTH_PORTS|$BERTH_PORT_2|$BERTH_PORTS_HOLDER"`]);
     const [list, third, holder] = shell.stdout.toString().trim().split("|");
     expect(list!.split(",")).toHaveLength(3);
@@ -105,25 +117,27 @@ describe("berth ports --ttl (a detached holder)", () => {
   });
 
   test("plain format prints the ports on one line", async () => {
-    const run = await runBerth(["ports", "-n", "2", "--ttl", "1s", "--port-pool", "26500-26599"]);
+    const run = await runBerth(["ports", "-n", "2", "--ttl", "1s", "--port-pool", freePortWindow(100).pool]);
     expect(run.stdout).toMatch(/^\d+ \d+\n$/);
   });
 });
 
 describe("berth ports --block", () => {
   test("N blocks of W contiguous ports, skipping a busy port, exported as BERTH_BLOCK_i", async () => {
-    const squatter = await squat("plain", 27795); // inside the top block's window: that block moves below it
+    const window = freePortWindow(100);
+    const busy = window.last - 4;
+    const squatter = await squat("plain", busy); // inside the top block's window: that block moves below it
     try {
-      const run = await runBerth(["ports", "-n", "2", "--block", "10", "--port-pool", "27700-27799", "--", "sh", "-c", 'echo "$BERTH_BLOCKS|$BERTH_BLOCK_0|$BERTH_PORTS"']);
-      expect(run.code).toBe(0);
+      const run = await runBerth(["ports", "-n", "2", "--block", "10", "--port-pool", window.pool, "--", "sh", "-c", 'echo "$BERTH_BLOCKS|$BERTH_BLOCK_0|$BERTH_PORTS"']);
+      expect(run).toExitWith(0);
       const [blocks, first, ports] = run.stdout.trim().split("|");
-      // Scanning down from 27799: 27790-27799 holds the busy 27795, so the blocks are the next two below it.
-      expect(blocks).toBe("27775-27784,27785-27794");
+      // Scanning down from the top: the top ten hold the busy port, so the blocks are the next two below it.
+      expect(blocks).toBe(`${busy - 20}-${busy - 11},${busy - 10}-${busy - 1}`);
       const ranges = blocks!.split(",").map((range) => range.split("-").map(Number) as [number, number]);
       expect(ranges).toHaveLength(2);
       for (const [low, high] of ranges) {
         expect(high - low).toBe(9);
-        expect(27795 >= low && 27795 <= high).toBe(false);
+        expect(busy >= low && busy <= high).toBe(false);
       }
       expect(first).toBe(blocks!.split(",")[0]);
       expect(ports!.split(",")).toHaveLength(20);
@@ -133,8 +147,8 @@ describe("berth ports --block", () => {
   });
 
   test("a pool too small for the blocks is bad input naming both numbers", async () => {
-    const run = await runBerth(["ports", "-n", "10", "--block", "18", "--port-pool", "27500-27599"]);
-    expect(run.code).toBe(2);
+    const run = await runBerth(["ports", "-n", "10", "--block", "18", "--port-pool", freePortWindow(100).pool]);
+    expect(run).toExitWith(2);
     expect(run.stderr).toContain("holds 100 usable ports (less ip_local_reserved_ports), fewer than -n 10 blocks of 18 (180 ports)");
   });
 });
@@ -146,13 +160,13 @@ describe("bad input exits 2 with one line", () => {
     [["ports", "--port-pool", "0-100"], 'bad value "0-100" for --port-pool; expected LO-HI with 1 ≤ LO ≤ HI ≤ 65535'],
     [["ports", "--port-pool", "30000-20000"], 'bad value "30000-20000" for --port-pool'],
     [["ports", "--port-pool", "60000-70000"], 'bad value "60000-70000" for --port-pool'],
-    [["ports", "-n", "8", "--port-pool", "27000-27003"], "the pool 27000-27003 holds 4 usable ports (less ip_local_reserved_ports), fewer than -n 8"],
+    [["ports", "-n", "8", "--port-pool", "11000-11003"], "the pool 11000-11003 holds 4 usable ports (less ip_local_reserved_ports), fewer than -n 8"],
     [["ports", "--ttl", "soon"], 'bad value "soon" for --ttl; expected a duration such as 500ms, 3s, 2m or 1h'],
     [["ports", "--format", "xml"], 'bad value "xml" for --format; expected one of plain, json, env'],
     [["status", "extra"], 'unexpected argument "extra"'],
   ])("%p", async (args, expected) => {
     const run = await runBerth(args);
-    expect(run.code).toBe(2);
+    expect(run).toExitWith(2);
     expect(run.stderr.trim().split("\n")).toHaveLength(1);
     expect(run.stderr).toContain(expected);
   });

@@ -16,7 +16,7 @@ async function probe(env: Record<string, string>, driver: "current" | "old" = "c
 describe("presets of the fake library", () => {
   test("8×H200: every field crosses the FFI boundary intact", async () => {
     const run = await probe({});
-    expect(run.code).toBe(0);
+    expect(run).toExitWith(0);
     const report = JSON.parse(run.stdout);
     expect(report.driverVersion).toBe("570.124.06");
     expect(report.cudaDriverVersion).toBe(12080);
@@ -40,7 +40,7 @@ describe("presets of the fake library", () => {
 
   test("the table flags a busy GPU", async () => {
     const run = await probe({}, "current", []);
-    expect(run.code).toBe(0);
+    expect(run).toExitWith(0);
     expect(run.stdout).toContain("driver 570.124.06, CUDA 12.8: 8 of 8 GPUs visible");
     expect(run.stdout).toMatch(/^3\s+NVIDIA H200\s+GPU-5eed0003\S+\s+42\.0 \/ 140\.4\s+00000000:48:00\.0\s+0\s+BUSY: 1 process \(pid 4242\)$/m);
   });
@@ -59,7 +59,7 @@ describe("presets of the fake library", () => {
 
   test("NO_PERMISSION on one GPU: the others are listed, that one is marked", async () => {
     const run = await probe({ FAKE_NVML_PRESET: "no-permission" });
-    expect(run.code).toBe(0);
+    expect(run).toExitWith(0);
     const report = JSON.parse(run.stdout);
     expect(report.gpus).toHaveLength(4);
     expect(report.gpus[2]).toMatchObject({ index: 2, uuid: null, name: null, error: "NVML_ERROR_NO_PERMISSION" });
@@ -69,14 +69,14 @@ describe("presets of the fake library", () => {
 
   test("a driver that is not loaded exits 3 and says so", async () => {
     const run = await probe({ FAKE_NVML_PRESET: "driver-not-loaded" });
-    expect(run.code).toBe(3);
+    expect(run).toExitWith(3);
     expect(run.stdout).toBe("");
     expect(run.stderr).toStartWith("berth: NVIDIA driver not loaded (NVML error 9)");
   });
 
   test("an old driver without the _v3/_v2 symbols falls back and reports what is missing", async () => {
     const run = await probe({}, "old");
-    expect(run.code).toBe(0);
+    expect(run).toExitWith(0);
     const report = JSON.parse(run.stdout);
     expect(report.missingFeatures).toEqual(["memoryV2", "numaNode"]);
     expect(report.gpus[3].processes).toEqual([{ pid: 4242, usedMemory: 42 * GIB }]); // through the v1 call
@@ -95,7 +95,7 @@ describe("presets of the fake library", () => {
 
   test("NVML is initialized once and shut down at exit", async () => {
     const log = join(mkdtempSync(join(tmpdir(), "berth-nvml-log-")), "calls");
-    expect((await probe({ FAKE_NVML_LOG: log })).code).toBe(0);
+    expect(await probe({ FAKE_NVML_LOG: log })).toExitWith(0);
     expect(readFileSync(log, "utf8")).toBe("init\nshutdown\n");
   });
 });
@@ -119,7 +119,7 @@ describe("visibility", () => {
 
   test("berth plan defaults --gpus-per-node to the visible GPU count", async () => {
     const run = await runBerth(["plan", "vllm:d2", "--json"], { env: { BERTH_NVML_LIBRARY: fakeNvmlLibrary(), CUDA_VISIBLE_DEVICES: "0,1,2", CUDA_DEVICE_ORDER: "PCI_BUS_ID" } });
-    expect(run.code).toBe(0);
+    expect(run).toExitWith(0);
     expect(JSON.parse(run.stdout).gpusPerNode).toBe(3);
   });
 });
@@ -132,7 +132,7 @@ describe("loading", () => {
     expect(run.stdout).not.toContain("PLANTED");
     // On a machine with a real driver the real library loads; here there is none, so berth says where it looked.
     if (run.code !== 0) {
-      expect(run.code).toBe(3);
+      expect(run).toExitWith(3);
       expect(run.stderr).toContain("looked for libnvidia-ml.so.1 in the ldconfig cache (/etc/ld.so.cache), /usr/lib/x86_64-linux-gnu");
       expect(run.stderr).toContain("BERTH_NVML_LIBRARY");
     }
@@ -143,7 +143,7 @@ describe("loading", () => {
     ["/nonexistent/libnvidia-ml.so.1", "BERTH_NVML_LIBRARY=/nonexistent/libnvidia-ml.so.1 does not exist or cannot be read"],
   ])("BERTH_NVML_LIBRARY=%p is bad input", async (value, expected) => {
     const run = await runBerth(["probe"], { env: { BERTH_NVML_LIBRARY: value } });
-    expect(run.code).toBe(2);
+    expect(run).toExitWith(2);
     expect(run.stderr.trim().split("\n")).toHaveLength(1);
     expect(run.stderr).toContain(expected);
   });
@@ -151,7 +151,7 @@ describe("loading", () => {
   test("a file that is not a library exits 3 naming it", async () => {
     const notALibrary = join(REPO_ROOT, "native/nvml.h");
     const run = await runBerth(["probe"], { env: { BERTH_NVML_LIBRARY: notALibrary } });
-    expect(run.code).toBe(3);
+    expect(run).toExitWith(3);
     expect(run.stderr.trim().split("\n")).toHaveLength(1);
     expect(run.stderr).toContain(notALibrary);
   });

@@ -5,19 +5,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runBerth } from "../support/berth-process.ts";
 import { fakeNvmlLibrary } from "../support/fake-nvml.ts";
+import { freePortWindow } from "../support/free-ports.ts";
 import { FAKE_SERVER, isAlive, killLeftoverBerths, startBerth, waitFor } from "../support/berth-run.ts";
 
 afterEach(killLeftoverBerths);
 
 const COMMON = ["--backend", "cmd", "--host", "127.0.0.1", "--json", "--grace", "2s"];
-let poolBase = 10000;
-/**
- * Each test gets its own 100 ports, below the kernel's ephemeral range (ports there can be taken at any
- * moment by outgoing connections, health checks included).
- */
+/** Each launch gets its own 100 ports, found free at run time (test/support/free-ports.ts). */
 function pool(): string {
-  poolBase += 100;
-  return `${poolBase}-${poolBase + 99}`;
+  return freePortWindow(100).pool;
 }
 
 function tempDirectory(): string {
@@ -49,7 +45,7 @@ describe("berth run", () => {
     }
 
     berth.kill("SIGTERM");
-    expect(await berth.exited).toBe(143);
+    expect(await berth.result()).toExitWith(143);
     for (const record of records) expect(isAlive(record.pid)).toBe(false);
     const final = JSON.parse(readFileSync(manifest, "utf8"));
     expect(final.servers.map((server: { state: string }) => server.state)).toEqual(["stopped", "stopped", "stopped", "stopped"]);
@@ -58,7 +54,7 @@ describe("berth run", () => {
   test("a server exiting with 7 makes berth exit 7 with the others stopped", async () => {
     const directory = tempDirectory();
     const berth = startBerth(["run", "vllm:d3", "--gpus-per-node", "3", "--port-pool", pool(), ...COMMON, "--", "sh", "-c", `echo $$ > ${directory}/{server}.pid; if [ {server} = 1 ]; then while [ ! -s ${directory}/0.pid ] || [ ! -s ${directory}/2.pid ]; do sleep 0.02; done; exit 7; fi; exec ${FAKE_SERVER.join(" ")} --port {port}`]);
-    expect(await berth.exited).toBe(7);
+    expect(await berth.result()).toExitWith(7);
     const failed = berth.events.find((event) => event.state === "failed");
     expect(failed).toMatchObject({ server: 1, detail: expect.stringContaining("exited with code 7") });
     for (const index of [0, 2]) expect(isAlive(Number(readFileSync(join(directory, `${index}.pid`), "utf8")))).toBe(false);
@@ -67,7 +63,7 @@ describe("berth run", () => {
   test("a crash during start-up is reported at once, with the tail of its log, not after the start-up timeout", async () => {
     const berth = startBerth(["run", "vllm:d2", "--gpus-per-node", "2", "--port-pool", pool(), "--startup-timeout", "10m", ...COMMON, "--", ...FAKE_SERVER, "--crash-at-start", "3"]);
     // The test's own 30 s limit is far below the 10 minute start-up timeout: berth must not wait for it.
-    expect(await berth.exited).toBe(3);
+    expect(await berth.result()).toExitWith(3);
     expect(berth.events.some((event) => event.state === "failed" && String(event.detail).includes("during start-up"))).toBe(true);
     expect(berth.events.some((event) => event.event === "message" && String(event.text).includes("CUDA out of memory"))).toBe(true);
   });
@@ -91,7 +87,7 @@ describe("berth run", () => {
     const orphan = Number(readFileSync(orphanFile, "utf8"));
     expect(isAlive(orphan)).toBe(true);
     berth.kill("SIGTERM");
-    expect(await berth.exited).toBe(143);
+    expect(await berth.result()).toExitWith(143);
     expect(isAlive(orphan)).toBe(false);
   });
 
@@ -99,7 +95,7 @@ describe("berth run", () => {
     const berth = startBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--port-pool", pool(), ...COMMON, "--", ...FAKE_SERVER, "--port", "{port}", "--ignore-term"]);
     await berth.waitForEvent((event) => event.event === "ready", "ready");
     berth.kill("SIGTERM");
-    expect(await berth.exited).toBe(143);
+    expect(await berth.result()).toExitWith(143);
     expect(berth.events.some((event) => event.state === "stopped" && String(event.detail).includes("SIGKILL"))).toBe(true);
   });
 
@@ -116,7 +112,7 @@ describe("berth run", () => {
     expect(written.servers.map((server: { restarts: number; state: string }) => [server.restarts, server.state])).toEqual([[1, "healthy"], [1, "healthy"]]);
     for (const server of written.servers) expect((await fetch(server.url + "/health")).status).toBe(200); // same port, now serving
     berth.kill("SIGINT");
-    expect(await berth.exited).toBe(130);
+    expect(await berth.result()).toExitWith(130);
   });
 
   test("a server that fails after ready is restarted, and ready is announced again once it is back", async () => {
@@ -131,12 +127,12 @@ describe("berth run", () => {
     const order = berth.events.filter((event) => event.event === "ready" || event.state === "restarting").map((event) => event.event === "ready" ? "ready" : "restarting");
     expect(order).toEqual(["ready", "restarting", "ready"]);
     berth.kill("SIGTERM");
-    expect(await berth.exited).toBe(143);
+    expect(await berth.result()).toExitWith(143);
   });
 
   test("--max-restarts is a limit: a server that keeps failing ends the run with its code", async () => {
     const berth = startBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--port-pool", pool(), "--restart", "on-failure", "--max-restarts", "1", ...COMMON, "--", "sh", "-c", "exit 9"]);
-    expect(await berth.exited).toBe(9);
+    expect(await berth.result()).toExitWith(9);
     expect(berth.events.filter((event) => event.state === "restarting")).toHaveLength(1);
     expect(berth.events.filter((event) => event.state === "failed")).toHaveLength(1);
   });
@@ -153,7 +149,7 @@ describe("berth run", () => {
       expect(cache.startsWith(`${root}/server-0/`)).toBe(true);
       expect(existsSync(root)).toBe(true);
       berth.kill("SIGTERM");
-      expect(await berth.exited).toBe(143);
+      expect(await berth.result()).toExitWith(143);
       expect(existsSync(root)).toBe(runDir !== undefined);
     }
   });
@@ -161,35 +157,48 @@ describe("berth run", () => {
   test("a second run that needs a held GPU fails fast with exit 3 naming the holder; refused launches leave no run directory", async () => {
     const scratch = tempDirectory(); // TMPDIR of the refused launches
     const refused = await runBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--port-pool", "100-200", "--backend", "cmd", "--", "true"], { env: { TMPDIR: scratch } });
-    expect(refused.code).toBe(2);
+    expect(refused).toExitWith(2);
     const ports = pool();
     const first = startBerth(["run", "vllm:d2", "--gpus-per-node", "2", "--port-pool", ports, ...COMMON, "--", ...FAKE_SERVER, "--port", "{port}"]);
     await first.waitForEvent((event) => event.event === "ready", "first run ready");
     const second = await runBerth(["run", "vllm:d2", "--gpus-per-node", "2", "--port-pool", pool(), "--backend", "cmd", "--host", "127.0.0.1", "--", "true"], { env: { TMPDIR: scratch } });
-    expect(second.code).toBe(3);
+    expect(second).toExitWith(3);
     expect(second.stderr).toContain(`is held by pid ${first.pid} (run vllm:d2`);
     expect(readdirSync(scratch)).toEqual([]);
     first.kill("SIGTERM");
-    expect(await first.exited).toBe(143);
+    expect(await first.result()).toExitWith(143);
   });
 
   test("as PID 1 (unshare --pid --fork --mount-proc): signals work and orphans are reaped", async () => {
     const directory = tempDirectory();
-    const berth = startBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--port-pool", pool(), ...COMMON, "--", ...FAKE_SERVER, "--port", "{port}", "--orphan", "--record", join(directory, "server.json")], {
+    const release = join(directory, "release-orphan");
+    const marker = `berth-orphan-${process.pid}`;
+    // The subshell starts the orphan in a session of its own and exits at once, so the orphan's parent is
+    // gone: the kernel hands it to PID 1 (berth). It waits for the test to see that, then exits.
+    const orphan = `(setsid sh -c 'while [ ! -e ${release} ]; do sleep 0.02; done; exit 0' ${marker} &)`;
+    const berth = startBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--port-pool", pool(), ...COMMON, "--", "sh", "-c", `${orphan}; exec ${FAKE_SERVER.join(" ")} --port {port}`], {
       prefix: ["unshare", "--pid", "--fork", "--mount-proc"],
     });
     await berth.waitForEvent((event) => event.event === "ready", "ready as PID 1");
     // The host pid of berth (PID 1 inside) is unshare's only child.
     const hostPid = Number(readFileSync(`/proc/${berth.pid}/task/${berth.pid}/children`, "utf8").trim());
     expect(readFileSync(`/proc/${hostPid}/status`, "utf8")).toMatch(new RegExp(`^NSpid:\\s+${hostPid}\\s+1$`, "m"));
-    // The orphan ran `sleep 0.3` in its own session; once it exits, PID 1 must reap it.
-    await waitFor(() => {
-      const children = readFileSync(`/proc/${hostPid}/task/${hostPid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
-      return children.every((pid) => !readFileSync(`/proc/${pid}/stat`, "utf8").includes(") Z "));
-    }, "no zombie children of PID 1");
+    const childrenOfBerth = () => readFileSync(`/proc/${hostPid}/task/${hostPid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+    const isOrphan = (pid: number) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(marker) || readFileSync(`/proc/${pid}/stat`, "utf8").includes(") Z ");
+      } catch {
+        return false;
+      }
+    };
+    let orphanPid = 0;
+    await waitFor(() => (orphanPid = childrenOfBerth().find(isOrphan) ?? 0) !== 0, "the orphan to become a child of PID 1");
+    writeFileSync(release, "");
+    // Once it exits, PID 1 must reap it: a zombie would stay in its children for good.
+    await waitFor(() => !childrenOfBerth().includes(orphanPid), `PID 1 to reap the orphan ${orphanPid}`);
     berth.kill("SIGTERM"); // to unshare: it does not forward, so signal PID 1 directly as well
     process.kill(hostPid, "SIGTERM");
-    expect(await berth.exited).toBe(143);
+    expect(await berth.result()).toExitWith(143);
   });
 });
 
@@ -206,7 +215,7 @@ describe("output and multi-node", () => {
     expect(lines).toContain("berth: all 2 server(s) healthy");
     expect(lines.some((line) => /^\[s1\] fixture: listening on \d+ with CUDA_VISIBLE_DEVICES=1$/.test(line))).toBe(true);
     berth.kill("SIGTERM");
-    expect(await berth.exited).toBe(143);
+    expect(await berth.result()).toExitWith(143);
     expect(readFileSync(join(logs, "server-0.log"), "utf8")).toContain("fixture: listening on");
     expect(berth.stderr()).toContain("berth: s0 healthy after");
   });
@@ -224,7 +233,7 @@ describe("output and multi-node", () => {
     expect(written.node).toBe(1);
     expect(written.servers.map((server: { index: number; node: number; localIndex: number; gpus: { index: number }[] }) => [server.index, server.node, server.localIndex, server.gpus[0]!.index])).toEqual([[2, 1, 0, 0]]);
     berth.kill("SIGTERM");
-    expect(await berth.exited).toBe(143);
+    expect(await berth.result()).toExitWith(143);
   });
 });
 
@@ -244,21 +253,21 @@ describe("with NVML (the fake library)", () => {
     ]);
     // The same GPUs, seen through another CUDA_VISIBLE_DEVICES spelling, are refused naming the holder.
     const second = await runBerth(["run", "vllm:d1t2", "--port-pool", pool(), "--backend", "cmd", "--", "true"], { env: { ...env, CUDA_VISIBLE_DEVICES: "GPU-5eed0006,GPU-5eed0007" } });
-    expect(second.code).toBe(3);
+    expect(second).toExitWith(3);
     expect(second.stderr).toContain(`GPU GPU-5eed0006-1006-2006-3006-000000abc006 for server 0 is held by pid ${berth.pid} (run vllm:d2t2`);
     // probe shows them as held, too.
     const probe = await runBerth(["probe", "--json"], { env });
     const held = JSON.parse(probe.stdout).gpus.map((gpu: { index: number; heldBy: { pid: number } | null }) => [gpu.index, gpu.heldBy?.pid ?? null]);
     expect(held).toEqual([[4, berth.pid], [5, berth.pid], [6, berth.pid], [7, berth.pid]]);
     berth.kill("SIGTERM");
-    expect(await berth.exited).toBe(143);
+    expect(await berth.result()).toExitWith(143);
   });
 
   test("a GPU NVML refuses to describe cannot be reserved: exit 3", async () => {
     const run = await runBerth(["run", "vllm:d4", "--port-pool", pool(), "--backend", "cmd", "--", "true"], {
       env: { BERTH_NVML_LIBRARY: fakeNvmlLibrary(), FAKE_NVML_PRESET: "no-permission", CUDA_DEVICE_ORDER: "PCI_BUS_ID" },
     });
-    expect(run.code).toBe(3);
+    expect(run).toExitWith(3);
     expect(run.stderr).toContain("GPU 2 cannot be read (NVML_ERROR_NO_PERMISSION); berth cannot reserve it");
   });
 });
@@ -275,19 +284,19 @@ describe("refusals", () => {
     [["run", "vllm:d1", "--gpus-per-node", "1", "--engine-cmd", "\"unclosed", "--", "x"], 'bad value "\\"unclosed" for --engine-cmd'],
   ])("%p", async (args, expected) => {
     const run = await runBerth(args);
-    expect(run.code).toBe(2);
+    expect(run).toExitWith(2);
     expect(run.stderr).toContain(expected);
   });
 
   test("a spec larger than the node is an environment problem (3)", async () => {
     const run = await runBerth(["run", "vllm:d4", "--gpus-per-node", "2", "--backend", "cmd", "--", "true"]);
-    expect(run.code).toBe(3);
+    expect(run).toExitWith(3);
     expect(run.stderr).toContain("does not fit 1 node(s) × 2 GPUs");
   });
 
   test("the node rank must be below the node count", async () => {
     const run = await runBerth(["run", "vllm:d4", "--gpus-per-node", "2", "--backend", "cmd", "--", "true"], { env: { SLURM_NODEID: "3", SLURM_NNODES: "2" } });
-    expect(run.code).toBe(2);
+    expect(run).toExitWith(2);
     expect(run.stderr).toContain("node rank 3 is not below the node count 2 (from SLURM_NODEID/SLURM_NNODES)");
   });
 });

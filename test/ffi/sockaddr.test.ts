@@ -4,6 +4,7 @@ import { expect, test } from "bun:test";
 import { bind, close, localAddress, setIpv6Only, tcpSocket } from "../../src/ffi/libc.ts";
 import { AF_INET, AF_INET6, errnoName } from "../../src/ffi/linux-constants.ts";
 import { anyIpv4, anyIpv6, portOf, SOCKADDR_IN6_SIZE, SOCKADDR_IN_SIZE } from "../../src/ffi/sockaddr.ts";
+import { freePortWindow } from "../support/free-ports.ts";
 
 test("sockaddr_in: family in host order, port in network order, 0.0.0.0, 16 bytes", () => {
   const bytes = anyIpv4(0x1234);
@@ -34,7 +35,7 @@ test("the kernel accepts both layouts, and a second plain bind fails with EADDRI
   const first = tcpSocket(AF_INET);
   const second = tcpSocket(AF_INET);
   if (!first.ok || !second.ok) throw new Error("no sockets");
-  const port = 31000 + (process.pid % 1000); // below the ephemeral range, where nothing else picks ports
+  const port = freePortWindow(1).first;
   expect(bind(first.value, anyIpv4(port)).ok).toBe(true);
   expect(bind(second.value, anyIpv4(port))).toEqual({ ok: false, errno: 98, name: "EADDRINUSE" });
   close(first.value);
@@ -44,7 +45,7 @@ test("the kernel accepts both layouts, and a second plain bind fails with EADDRI
 });
 
 test("getsockname gives back the very bytes berth wrote, and the port the kernel chose for port 0", () => {
-  const port = 31000 + ((process.pid + 500) % 1000);
+  const port = freePortWindow(1).first;
   for (const [family, make] of [[AF_INET, anyIpv4], [AF_INET6, anyIpv6]] as const) {
     for (const wanted of [port, 0]) {
       const socket = tcpSocket(family);

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { geteuid } from "../../src/ffi/libc.ts";
 import { listReservations, openRegistry, type Registry } from "../../src/host/registry.ts";
 import { releasePorts, releaseReservation, reserveBlock, reserveFreePorts, reserveGpus, reservePort, type HeldPort } from "../../src/host/reservations.ts";
+import { freePortWindow } from "../support/free-ports.ts";
 import { plainBindSucceeds, squat, type PortSquatter } from "../support/port-fixtures.ts";
 
 const HOLDER = { role: "test", command: "bun test" };
@@ -16,8 +17,8 @@ async function freshRegistry(): Promise<Registry> {
   return opened.registry;
 }
 
-// Each test file gets its own stretch of ports, so files running at once do not trip over each other.
-const BASE = 24000;
+// One stretch of 800 ports for this file, found free at run time; each test uses its own hundred of it.
+const BASE = freePortWindow(800).first;
 const squatters: PortSquatter[] = [];
 const heldInTest: HeldPort[][] = [];
 afterEach(async () => {

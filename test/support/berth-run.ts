@@ -20,6 +20,8 @@ export interface RunningBerth {
   events: BerthEvent[];
   stderr: () => string;
   exited: Promise<number>;
+  /** The exit code with all of stderr, once both are in: what `expect(…).toExitWith(code)` reads. */
+  result(): Promise<{ code: number; stderr: string }>;
   waitForEvent(match: (event: BerthEvent) => boolean, what: string, timeoutMs?: number): Promise<BerthEvent>;
   kill(signal: NodeJS.Signals): void;
 }
@@ -94,6 +96,7 @@ export function startBerth(args: string[], options: { env?: Record<string, strin
     // Resolves once the process has exited *and* all it wrote has been read, so a test that looks at the
     // events right after the exit sees the last ones too.
     exited: Promise.all([child.exited, stdoutRead, stderrRead]).then(([code]) => code),
+    result: async () => ({ code: await running.exited, stderr }),
     async waitForEvent(match, what, timeoutMs = 20_000) {
       await waitFor(() => events.some(match) || child.exitCode !== null, what, timeoutMs);
       const found = events.find(match);
