@@ -2,8 +2,7 @@
 // answers /health and /v1/models after a short warm-up, so the demo shows servers going starting → healthy.
 import { defineBerthCommand } from "./command.ts";
 import { durationOption, integerOption, stringOption } from "./option-kinds.ts";
-import { EXIT } from "../core/exit.ts";
-import { exitCodeForSignalName } from "../core/supervise/exit-status.ts";
+import { EXIT, exitCodeForSignalName } from "../core/exit.ts";
 import { useNormalJitPolicy } from "../host/jit-policy.ts";
 import { untilStopSignal } from "../host/stop-signal.ts";
 

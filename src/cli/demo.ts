@@ -16,23 +16,22 @@ export const demoCommand = defineBerthCommand({
     addrsEnv: booleanOption({ description: "When ready, print AREAL_LLM_SERVER_ADDRS=host:port,…" }),
   },
   async run({ options, io, commandLine }) {
-    const { runNode } = await import("./run-node.ts");
+    const { runNodeCommand } = await import("./run-node.ts");
     const spec = `vllm[demo]:d${options.servers}t1`;
     const manifestPath = options.manifest ?? `${io.env.TMPDIR ?? "/tmp"}/berth-demo-${process.pid}.json`;
     io.stderr(`berth demo: ${spec} on ${options.servers} simulated GPUs, built-in HTTP servers; manifest ${manifestPath}\n`);
-    const code = await runNode({
+    const launch = {
       specText: spec,
-      options: { backend: "cmd", gpusPerNode: options.servers, nodes: 1, nodeRank: 0, host: "127.0.0.1", portPool: options.portPool, seed: 1, visibleDevices: "index" },
+      options: { backend: "cmd" as const, gpusPerNode: options.servers, nodes: 1, nodeRank: 0, host: "127.0.0.1", portPool: options.portPool, seed: 1, visibleDevices: "index" as const },
       origins: { nodeRank: "berth demo", nodes: "berth demo" },
       passthrough: [...selfArgv(), DEMO_SERVER_COMMAND, "--port", "{port}", "--host", "{host}", "--server", "{server}", "--warmup", `${300 + 150 * options.servers}ms`],
-      io,
+      env: io.env,
       simulate: true,
-      role: "demo",
-      command: commandLine,
-      supervision: { healthPath: "/health,/v1/models", startupTimeoutMs: 30_000, graceMs: 5_000, restart: "no", maxRestarts: 0, manifestPath, durationMs: options.duration === 0 ? undefined : options.duration },
-      addrsEnv: options.addrsEnv,
-      json: options.json,
-    });
+      holder: { role: "demo", command: commandLine },
+      commandName: "berth demo",
+    };
+    const supervision = { healthPath: "/health,/v1/models", startupTimeoutMs: 30_000, graceMs: 5_000, restart: "no" as const, maxRestarts: 0, manifestPath, durationMs: options.duration === 0 ? undefined : options.duration };
+    const code = await runNodeCommand({ launch, supervision }, io, { addrsEnv: options.addrsEnv, json: options.json });
     if (!options.json) io.stderr(`berth demo: done (exit ${code}); the manifest is in ${manifestPath}\n`);
     return code;
   },

@@ -1,6 +1,7 @@
 // Errors the command layer throws at the boundary; run-cli.ts turns them into one line and an exit code.
-import { EXIT } from "../core/exit.ts";
-import type { Issue } from "../core/result.ts";
+// Host and core code never throw these: they return a Refusal, and `orRefuse` is the one translation.
+import { EXIT, exitCodeForRefusal } from "../core/exit.ts";
+import type { Outcome, Refusal } from "../core/refusal.ts";
 
 export class BerthError extends Error {
   constructor(
@@ -11,21 +12,22 @@ export class BerthError extends Error {
   }
 }
 
-/** Bad usage or bad input: exit 2. */
+/** Bad usage of the command line itself (a flag, a positional, a config key): exit 2. */
 export class UsageError extends BerthError {
   constructor(message: string) {
     super(EXIT.badInput, message);
   }
 }
 
-/** The environment cannot serve (no NVML, not enough GPUs, no free ports): exit 3. */
-export class EnvironmentError extends BerthError {
-  constructor(message: string) {
-    super(EXIT.environment, message);
+/** A refusal from core or host code, with the exit code of its class (2 bad input, 3 environment). */
+export class RefusalError extends BerthError {
+  constructor(readonly refusal: Refusal) {
+    super(exitCodeForRefusal(refusal.class), refusal.message);
   }
 }
 
-export function usageErrorFromIssues(prefix: string, issues: readonly Issue[]): UsageError {
-  const detail = issues.map((issue) => issue.message).join("; ");
-  return new UsageError(`${prefix}${detail}`);
+/** The value of a successful outcome, or the refusal thrown for run-cli.ts to print. */
+export function orRefuse<T>(outcome: Outcome<T>): T {
+  if (!outcome.ok) throw new RefusalError(outcome.refusal);
+  return outcome.value;
 }

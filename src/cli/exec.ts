@@ -2,7 +2,7 @@
 // its environment and becomes the engine through execve: same pid, and the inherited locks make the
 // reservation live exactly as long as the server.
 import { defineBerthCommand } from "./command.ts";
-import { BerthError, UsageError } from "./errors.ts";
+import { BerthError, orRefuse, UsageError } from "./errors.ts";
 import { integerOption } from "./option-kinds.ts";
 import { LAUNCH_OPTIONS } from "./run-options.ts";
 
@@ -17,19 +17,21 @@ export const execCommand = defineBerthCommand({
     const { serverSlot } = await import("../core/launch/node-identity.ts");
     const slot = serverSlot(options.server, io.env);
     if (!slot.ok) throw new UsageError(slot.message);
-    const { prepareNode } = await import("./launch-node.ts");
+    const { prepareNode } = await import("../host/node/prepare-node.ts");
     const { handOverToExec } = await import("../host/reservations.ts");
     const { execCommand: execProgram } = await import("../host/exec.ts");
-    const node = await prepareNode({
-      specText: positionals.spec!,
-      options,
-      origins,
-      passthrough,
-      io,
-      onlySlot: slot.slot,
-      role: `exec ${positionals.spec} slot ${slot.slot}`,
-      command: commandLine,
-    });
+    const node = orRefuse(
+      await prepareNode({
+        specText: positionals.spec!,
+        options,
+        origins,
+        passthrough,
+        env: io.env,
+        onlySlot: slot.slot,
+        holder: { role: `exec ${positionals.spec} slot ${slot.slot}`, command: commandLine },
+        commandName: "berth exec",
+      }),
+    );
     const [server] = node.servers;
     if (!server) throw new UsageError(`node ${node.identity.rank} has no server slot ${slot.slot}`);
     for (const warning of node.warnings) io.stderr(`berth: warning: ${warning}\n`);

@@ -1,13 +1,13 @@
 // Hidden `berth __hold-ports`: the detached process that keeps `berth ports` reservations for their TTL.
 import * as v from "valibot";
 import { defineBerthCommand } from "./command.ts";
-import { BerthError, UsageError } from "./errors.ts";
-import { reserveRequestedPorts } from "./ports-request.ts";
-import { EXIT } from "../core/exit.ts";
-import { exitCodeForSignalName } from "../core/supervise/exit-status.ts";
+import { UsageError } from "./errors.ts";
+import { EXIT, exitCodeForRefusal, exitCodeForSignalName } from "../core/exit.ts";
 import { HOLD_COMMAND } from "../core/hidden-commands.ts";
 import { HOLD_REQUEST_VARIABLE, type HolderReport } from "../host/port-holder-process.ts";
+import { reserveRequestedPorts } from "../host/requested-ports.ts";
 import { untilStopSignal } from "../host/stop-signal.ts";
+import { after } from "../host/timers.ts";
 import { closeStandardOutput, writeAll } from "../host/terminal.ts";
 
 const RangeSchema = v.object({ first: v.number(), last: v.number() });
@@ -29,25 +29,23 @@ export const holdPortsCommand = defineBerthCommand({
     const parsed = v.safeParse(HoldRequestSchema, JSON.parse(io.env[HOLD_REQUEST_VARIABLE] ?? "null"));
     if (!parsed.success) throw new UsageError(`${HOLD_COMMAND} is internal to berth ports`);
     const { request, ttlMilliseconds } = parsed.output;
-    let reserved;
-    try {
-      reserved = await reserveRequestedPorts(request, io.env);
-    } catch (error) {
-      if (error instanceof BerthError) {
-        report({ ok: false, exitCode: error.exitCode, message: error.message });
-        return error.exitCode;
-      }
-      throw error;
+    const outcome = await reserveRequestedPorts(request, io.env);
+    if (!outcome.ok) {
+      const exitCode = exitCodeForRefusal(outcome.refusal.class);
+      report({ ok: false, exitCode, message: outcome.refusal.message });
+      return exitCode;
     }
+    const reserved = outcome.value;
     const expiresAt = new Date(Date.now() + ttlMilliseconds).toISOString();
     const checked = reserved.held.every((held) => held.checked === "ipv4+ipv6") ? "ipv4+ipv6" : "ipv4";
     report({ ok: true, ports: reserved.held.map((held) => held.port), blocks: reserved.blocks, holder: process.pid, expiresAt, checked });
     // Exiting releases everything: the kernel drops the locks and closes the sockets.
-    let timer: Timer | undefined;
-    const expired = new Promise<number>((resolve) => (timer = setTimeout(() => resolve(EXIT.ok), ttlMilliseconds)));
+    // `after`, not setTimeout: a TTL past ~24.8 days would overflow setTimeout and release at once.
+    const timers = new AbortController();
+    const expired = new Promise<number>((resolve) => after(timers.signal, ttlMilliseconds, () => resolve(EXIT.ok)));
     const stopped = untilStopSignal().then(exitCodeForSignalName);
     const code = await Promise.race([expired, stopped]);
-    clearTimeout(timer);
+    timers.abort();
     return code;
   },
 });

@@ -1,12 +1,13 @@
 // `berth plan SPEC`: the whole cluster's layout for a spec; pure, needs no GPU.
 import { defineBerthCommand } from "./command.ts";
-import { EnvironmentError, UsageError, usageErrorFromIssues } from "./errors.ts";
+import { RefusalError, UsageError } from "./errors.ts";
 import { integerOption, portRangeOption } from "./option-kinds.ts";
 import { printJson } from "./render/json.ts";
 import { renderPlanTable } from "./render/plan-table.ts";
 import { EXIT } from "../core/exit.ts";
 import { planCluster } from "../core/plan/plan.ts";
 import { planJson } from "../core/plan/plan-json.ts";
+import { doesNotFitClass, environmentRefusal, refusalFromIssues } from "../core/refusal.ts";
 import { readSpec } from "../core/spec/index.ts";
 import { readHostPortSettings } from "../host/kernel-port-settings.ts";
 
@@ -19,8 +20,8 @@ async function thisNodesGpus(env: Record<string, string | undefined>): Promise<{
   const [{ probeVisibleGpus }, { gpuHolders }] = await Promise.all([import("../host/visible-gpus.ts"), import("../host/gpu-holders.ts")]);
   const probe = probeVisibleGpus(env);
   const hint = "pass --gpus-per-node (or BERTH_GPUS_PER_NODE) to plan without reading this node";
-  if (!probe.ok) throw probe.badInput ? new UsageError(probe.message) : new EnvironmentError(`cannot count this node's GPUs: ${probe.message}; ${hint}`);
-  if (probe.visible.gpus.length === 0) throw new EnvironmentError(`this node shows no visible GPUs (${probe.visible.source}); ${hint}`);
+  if (!probe.ok) throw new RefusalError(probe.refusal.class === "bad-input" ? probe.refusal : environmentRefusal(`cannot count this node's GPUs: ${probe.refusal.message}; ${hint}`));
+  if (probe.visible.gpus.length === 0) throw new RefusalError(environmentRefusal(`this node shows no visible GPUs (${probe.visible.source}); ${hint}`));
   const holders = await gpuHolders(env);
   const warnings = [...probe.visible.warnings];
   probe.visible.gpus.forEach((gpu, local) => {
@@ -47,7 +48,7 @@ export const planCommand = defineBerthCommand({
   async run({ options, positionals, io }) {
     const specText = positionals.spec!;
     const spec = readSpec(specText);
-    if (!spec.ok) throw usageErrorFromIssues(`bad spec ${JSON.stringify(specText)}: `, spec.issues);
+    if (!spec.ok) throw new RefusalError(refusalFromIssues(`bad spec ${JSON.stringify(specText)}: `, spec.issues));
     const probed = options.gpusPerNode === undefined ? await thisNodesGpus(io.env) : undefined;
     const gpusPerNode = options.gpusPerNode ?? probed!.count;
     if (options.nodeRank !== undefined && options.nodeRank >= options.nodes) {
@@ -61,7 +62,10 @@ export const planCommand = defineBerthCommand({
       reservedPorts: host.reservedPorts,
       ephemeralLow: host.ephemeralLow,
     });
-    if (!planned.ok) throw usageErrorFromIssues(`${JSON.stringify(specText)} does not fit: `, planned.issues);
+    if (!planned.ok) {
+      const refusal = refusalFromIssues(`${JSON.stringify(specText)} does not fit ${options.nodes} node(s) × ${gpusPerNode} GPUs: `, planned.issues);
+      throw new RefusalError({ ...refusal, class: doesNotFitClass(planned.issues, { gpusFromHost: probed !== undefined, poolFromHost: options.portPool === undefined }) });
+    }
     const warnings = [...spec.warnings, ...(probed?.warnings ?? []), ...planned.warnings];
     if (options.json) {
       printJson(io, planJson(planned.value, { nodeRank: options.nodeRank, warnings }));

@@ -1,13 +1,13 @@
 // `berth ports`: reserve N free ports host-wide, then either exec a command that keeps them for its life,
 // or print them and leave a detached holder keeping them for --ttl.
 import { defineBerthCommand } from "./command.ts";
-import { BerthError } from "./errors.ts";
+import { BerthError, orRefuse } from "./errors.ts";
 import { durationOption, enumOption, integerOption, portRangeOption, stringOption } from "./option-kinds.ts";
-import { reserveRequestedPorts, type PortsRequest } from "./ports-request.ts";
 import { printJson } from "./render/json.ts";
 import { EXIT } from "../core/exit.ts";
 import { portsAsEnvironment } from "../core/ports/port-request.ts";
 import { execCommand } from "../host/exec.ts";
+import { reserveRequestedPorts, type PortsRequest } from "../host/requested-ports.ts";
 import { handOverToExec } from "../host/reservations.ts";
 import { startPortHolder } from "../host/port-holder-process.ts";
 
@@ -26,7 +26,7 @@ export const portsCommand = defineBerthCommand({
     const request: PortsRequest = { count: options.count, blockSize: options.block, pool: options.portPool, holder: { role: options.role, command: commandLine } };
     const blocksWanted = options.block !== undefined;
     if (passthrough.length > 0) {
-      const reserved = await reserveRequestedPorts(request, io.env);
+      const reserved = orRefuse(await reserveRequestedPorts(request, io.env));
       handOverToExec({ ports: reserved.held, gpus: [] });
       const numbers = reserved.held.map((held) => held.port);
       const failure = execCommand(passthrough, { ...io.env, ...portsAsEnvironment(numbers, blocksWanted ? reserved.blocks : undefined) });

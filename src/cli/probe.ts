@@ -1,6 +1,6 @@
 // `berth probe`: the GPUs this process may use, read straight from NVML.
 import { defineBerthCommand } from "./command.ts";
-import { EnvironmentError, UsageError } from "./errors.ts";
+import { RefusalError } from "./errors.ts";
 import { printJson } from "./render/json.ts";
 import { renderProbeTable } from "./render/probe-table.ts";
 import { EXIT } from "../core/exit.ts";
@@ -13,7 +13,7 @@ export const probeCommand = defineBerthCommand({
   options: {},
   async run({ options, io }) {
     const probe = probeVisibleGpus(io.env);
-    if (!probe.ok) throw probe.badInput ? new UsageError(probe.message) : new EnvironmentError(probe.message);
+    if (!probe.ok) throw new RefusalError(probe.refusal);
     const { inventory, visible } = probe;
     const holders = await gpuHolders(io.env);
     const heldBy = (uuid: string | null) => {

@@ -9,15 +9,10 @@ export const runCommand = defineBerthCommand({
   options: { ...LAUNCH_OPTIONS, ...SUPERVISE_OPTIONS },
   async run({ options, origins, positionals, passthrough, io, commandLine }) {
     if (options.restart === "no" && origins.maxRestarts) throw new UsageError("--max-restarts needs --restart on-failure");
-    const { runNode } = await import("./run-node.ts");
-    return runNode({
-      specText: positionals.spec!,
-      options,
-      origins,
-      passthrough,
-      io,
-      role: `run ${positionals.spec}`,
-      command: commandLine,
+    const { runNodeCommand } = await import("./run-node.ts");
+    const launch = { specText: positionals.spec!, options, origins, passthrough, env: io.env, holder: { role: `run ${positionals.spec}`, command: commandLine }, commandName: "berth run" };
+    return runNodeCommand({
+      launch,
       supervision: {
         healthPath: options.healthPath,
         startupTimeoutMs: options.startupTimeout,
@@ -27,8 +22,6 @@ export const runCommand = defineBerthCommand({
         manifestPath: options.manifest,
         logDirectory: options.logDir,
       },
-      addrsEnv: options.addrsEnv,
-      json: options.json,
-    });
+    }, io, { addrsEnv: options.addrsEnv, json: options.json });
   },
 });

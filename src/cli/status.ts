@@ -1,6 +1,7 @@
 // `berth status`: what berth holds on this host right now, grouped by holder.
 import { defineBerthCommand } from "./command.ts";
-import { EnvironmentError } from "./errors.ts";
+import { RefusalError } from "./errors.ts";
+import { environmentRefusal } from "../core/refusal.ts";
 import { printJson } from "./render/json.ts";
 import { compactList } from "./render/table.ts";
 import { EXIT } from "../core/exit.ts";
@@ -28,7 +29,7 @@ export const statusCommand = defineBerthCommand({
   options: {},
   async run({ options, io }) {
     const registry = await openRegistry(io.env);
-    if (!registry.ok) throw new EnvironmentError(registry.message);
+    if (!registry.ok) throw new RefusalError(environmentRefusal(registry.message));
     const reservations = await listReservations(registry.registry);
     if (options.json) {
       printJson(io, {

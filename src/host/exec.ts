@@ -1,8 +1,7 @@
 // Replaces this process with a command (execve), so the command keeps berth's pid, its inherited locks
 // and its place under the caller's supervisor. Failures map to 126/127 as in tini and the shell.
-import { EXIT } from "../core/exit.ts";
+import { EXIT, SIGNAL_NUMBERS } from "../core/exit.ts";
 import { execve, resetSignalsForExec } from "../ffi/libc.ts";
-import { SIGNAL_NUMBERS } from "../core/supervise/exit-status.ts";
 import { ERRNO } from "../ffi/linux-constants.ts";
 
 export interface ExecFailure {

@@ -2,52 +2,76 @@
 // back off to 1 s, and wake at once when the port starts listening; once the server answers (503 while it
 // warms up) it is asked every 40 ms. The process is watched throughout, so a server that dies during
 // start-up is reported at once.
-import { ANSWERING_POLL_MS, nextHealthDelay } from "../core/supervise/backoff.ts";
+import { classifyRequestError, describeHealthFailure, type HealthFailure } from "../core/supervise/health-failure.ts";
+import { ANSWERING_POLL_MS, HEALTH_REQUEST_TIMEOUT_MS, nextHealthDelay } from "../core/supervise/timing.ts";
 import { whenListening } from "./listen-watch.ts";
 
 export type HealthOutcome = { kind: "healthy"; afterMs: number } | { kind: "exited" } | { kind: "timeout"; lastError: string } | { kind: "cancelled" };
 
-const REQUEST_TIMEOUT_MS = 2000;
+export interface HealthWatch {
+  baseUrl: string;
+  port: number;
+  paths: readonly string[];
+  deadline: number;
+  ended: Promise<unknown>;
+  /** Aborted when berth stops: the watch ends at once. */
+  signal: AbortSignal;
+}
 
-async function answers(url: string): Promise<string | undefined> {
+/** undefined when the path answered 2xx. */
+async function ask(url: string): Promise<HealthFailure | undefined> {
   try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    const response = await fetch(url, { signal: AbortSignal.timeout(HEALTH_REQUEST_TIMEOUT_MS) });
     await response.arrayBuffer();
-    return response.ok ? undefined : `HTTP ${response.status}`;
+    return response.ok ? undefined : { kind: "answered", status: response.status };
   } catch (error) {
-    return error instanceof Error ? error.message : String(error);
+    const code = (error as { code?: unknown }).code;
+    return classifyRequestError(typeof code === "string" ? code : undefined, error instanceof Error ? error.message : String(error));
   }
 }
 
-export async function waitHealthy(options: { baseUrl: string; port: number; paths: readonly string[]; deadline: number; ended: Promise<unknown>; cancelled: () => boolean }): Promise<HealthOutcome> {
+function nextDelay(failure: HealthFailure, previous: number | undefined): number {
+  return failure.kind === "answered" ? ANSWERING_POLL_MS : nextHealthDelay(previous);
+}
+
+/** Waits for the delay, the end of the process, an abort, or (after a refusal) the port starting to listen. */
+async function pause(watch: HealthWatch, delay: number, failure: HealthFailure): Promise<"woke" | "waited"> {
+  const listening = failure.kind === "refused" ? whenListening(watch.port) : undefined;
+  let onAbort = () => {};
+  const aborted = new Promise<boolean>((resolve) => {
+    onAbort = () => resolve(false);
+    watch.signal.addEventListener("abort", onAbort, { once: true });
+  });
+  const woke = await Promise.race([
+    Bun.sleep(Math.min(delay, Math.max(0, watch.deadline - Date.now()))).then(() => false),
+    watch.ended.then(() => false),
+    aborted,
+    listening ? listening.promise.then(() => true) : new Promise<boolean>(() => {}),
+  ]);
+  watch.signal.removeEventListener("abort", onAbort);
+  listening?.cancel();
+  return woke ? "woke" : "waited";
+}
+
+export async function waitHealthy(watch: HealthWatch): Promise<HealthOutcome> {
   const started = Date.now();
   let exited = false;
-  void options.ended.then(() => (exited = true));
+  void watch.ended.then(() => (exited = true));
   let delay: number | undefined;
   let lastError = "no answer yet";
   let pathIndex = 0;
-  while (!exited && !options.cancelled()) {
-    if (pathIndex >= options.paths.length) return { kind: "healthy", afterMs: Date.now() - started };
-    const error = await Promise.race([answers(`${options.baseUrl}${options.paths[pathIndex]}`), options.ended.then(() => "exited")]);
+  while (!exited && !watch.signal.aborted) {
+    if (pathIndex >= watch.paths.length) return { kind: "healthy", afterMs: Date.now() - started };
+    const failure = await Promise.race([ask(`${watch.baseUrl}${watch.paths[pathIndex]}`), watch.ended.then(() => undefined)]);
     if (exited) break;
-    if (error === undefined) {
+    if (failure === undefined) {
       pathIndex++;
       continue;
     }
-    lastError = `${options.paths[pathIndex]}: ${error}`;
-    if (Date.now() >= options.deadline) return { kind: "timeout", lastError };
-    const answered = /^HTTP \d+$/.test(error);
-    delay = answered ? ANSWERING_POLL_MS : nextHealthDelay(delay);
-    // A refused connection means nothing listens yet: the moment something does, poll again at once.
-    const refused = /refused|ECONNREFUSED|Unable to connect/i.test(error);
-    const listening = refused ? whenListening(options.port) : undefined;
-    const woke = await Promise.race([
-      Bun.sleep(Math.min(delay, Math.max(0, options.deadline - Date.now()))).then(() => false),
-      options.ended.then(() => false),
-      listening ? listening.promise.then(() => true) : new Promise<boolean>(() => {}),
-    ]);
-    listening?.cancel();
-    if (woke) delay = undefined;
+    lastError = `${watch.paths[pathIndex]}: ${describeHealthFailure(failure)}`;
+    if (Date.now() >= watch.deadline) return { kind: "timeout", lastError };
+    delay = nextDelay(failure, delay);
+    if ((await pause(watch, delay, failure)) === "woke") delay = undefined;
   }
   return exited ? { kind: "exited" } : { kind: "cancelled" };
 }

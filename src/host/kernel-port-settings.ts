@@ -16,22 +16,17 @@ export interface HostPortSettings {
   ephemeralLow: number;
   reservedPorts: PortRange[];
   defaultPool: PortRange;
-  /** Which files could not be read, so output can say what was assumed. */
-  assumed: string[];
 }
 
 export function readHostPortSettings(procRoot = ""): HostPortSettings {
-  const assumed: string[] = [];
   const rangeText = readSmallFile(procRoot + PROC_PORT_RANGE);
   const reservedText = readSmallFile(procRoot + PROC_RESERVED_PORTS);
   const range = rangeText === undefined ? undefined : parseEphemeralRange(rangeText);
-  if (!range) assumed.push(`${PROC_PORT_RANGE} unreadable; assumed the ephemeral range starts at ${DEFAULT_EPHEMERAL_LOW}`);
+  // Unreadable files (a locked-down /proc) fall back to the kernel's defaults: ephemeral from 32768, none reserved.
   const ephemeralLow = range?.first ?? DEFAULT_EPHEMERAL_LOW;
-  if (reservedText === undefined) assumed.push(`${PROC_RESERVED_PORTS} unreadable; assumed no reserved ports`);
   return {
     ephemeralLow,
     reservedPorts: parseReservedPorts(reservedText ?? ""),
     defaultPool: defaultPortPool(ephemeralLow),
-    assumed,
   };
 }

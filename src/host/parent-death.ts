@@ -1,7 +1,7 @@
 // The exec step's guard: die with the parent (PR_SET_PDEATHSIG, kept across execve), and do not start at
 // all when the parent is already gone.
 import { getppid, prctl } from "../ffi/libc.ts";
-import { SIGNAL_NUMBERS } from "../core/supervise/exit-status.ts";
+import { SIGNAL_NUMBERS } from "../core/exit.ts";
 import { PR_SET_PDEATHSIG } from "../ffi/linux-constants.ts";
 
 export function armParentDeathSignal(expectedParent: number): boolean {

@@ -7,6 +7,11 @@ import { anyIpv4, anyIpv6 } from "../ffi/sockaddr.ts";
 import { onlyTimeWait } from "../core/ports/proc-net-tcp.ts";
 import { tcpStatesOnThisHost } from "./tcp-sockets.ts";
 
+/** allowTimeWait: a port whose only sockets are TIME_WAIT counts as free (see holdPort). */
+export interface HoldOptions {
+  allowTimeWait: boolean;
+}
+
 export type PortHold = { ok: true; sockets: number[]; checked: "ipv4+ipv6" | "ipv4" } | { ok: false; reason: string };
 
 function bindPlainThenShare(family: number, address: Uint8Array, shareFirst = false): { ok: true; fd: number } | { ok: false; errno: number; name: string } {
@@ -37,7 +42,7 @@ function bindPlainThenShare(family: number, address: Uint8Array, shareFirst = fa
  * usable right after the previous run stopped, and servers bind with SO_REUSEADDR. (A plain bind refuses
  * such a port for about 60 s.)
  */
-export function holdPort(port: number, allowTimeWait = false): PortHold {
+export function holdPort(port: number, { allowTimeWait }: HoldOptions): PortHold {
   // Read /proc/net at most once per port, and only when a plain bind was refused.
   let timeWait: boolean | undefined;
   const timeWaitOnly = () => (timeWait ??= allowTimeWait && onlyTimeWait(tcpStatesOnThisHost().get(port)));

@@ -1,7 +1,7 @@
 // Reserving ports and GPUs for a holder: a registry lock plus, for ports, the hold sockets. This is the API
 // `berth run` uses: a server's whole block in one call, released by server.
 import type { PortRange } from "../core/types.ts";
-import { holdPort, releaseHold } from "./port-holds.ts";
+import { holdPort, releaseHold, type HoldOptions } from "./port-holds.ts";
 import { inheritAcrossExec, releaseLease, tryLock, type Lease, type Registry } from "./registry.ts";
 
 export interface HeldPort {
@@ -25,14 +25,14 @@ export interface Holder {
 export type PortAttempt = { ok: true; held: HeldPort } | { ok: false; port: number; why: string; unsafe?: boolean };
 
 /** Registry lock first, so two berths never bind-check the same port at once; then the bind check. */
-export function reservePort(registry: Registry, port: number, holder: Holder, allowTimeWait = false): PortAttempt {
+export function reservePort(registry: Registry, port: number, holder: Holder, options: HoldOptions = { allowTimeWait: false }): PortAttempt {
   const lock = tryLock(registry, "port", port, holder.role, holder.command);
   if (!lock.ok) {
     if (lock.reason === "unsafe") return { ok: false, port, why: lock.message, unsafe: true };
     const by = lock.holder ? `held by pid ${lock.holder.pid} (${lock.holder.role})` : "held by another berth";
     return { ok: false, port, why: by };
   }
-  const hold = holdPort(port, allowTimeWait);
+  const hold = holdPort(port, options);
   if (!hold.ok) {
     releaseLease(lock.lease);
     return { ok: false, port, why: `in use by another process (${hold.reason})` };
@@ -45,12 +45,11 @@ export function reserveBlock(
   registry: Registry,
   block: PortRange,
   holder: Holder,
-  allowTimeWait = true,
+  options: HoldOptions,
 ): { ok: true; ports: HeldPort[] } | { ok: false; port: number; why: string } {
   const ports: HeldPort[] = [];
   for (let port = block.first; port <= block.last; port++) {
-    // TIME_WAIT leftovers of the previous run do not block a planned block (see holdPort).
-    const attempt = reservePort(registry, port, holder, allowTimeWait);
+    const attempt = reservePort(registry, port, holder, options);
     if (!attempt.ok) {
       releasePorts(ports);
       return { ok: false, port, why: attempt.why };
@@ -107,7 +106,7 @@ export function reserveFreeBlocks(
       last = clash.first - 1;
       continue;
     }
-    const block = reserveBlock(registry, window, holder, false);
+    const block = reserveBlock(registry, window, holder, { allowTimeWait: false });
     if (block.ok) {
       blocks.push(block.ports);
       last = window.first - 1;

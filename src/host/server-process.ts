@@ -1,7 +1,7 @@
 // Starting one server: berth runs itself in a hidden exec step, in a new session and process group, which
 // arms PR_SET_PDEATHSIG(SIGKILL) and then execve's the engine, so a SIGKILLed berth takes its servers along.
 import type { Launch } from "../core/launch/launch-types.ts";
-import type { ChildEnd } from "../core/supervise/exit-status.ts";
+import type { ChildEnd } from "../core/exit.ts";
 import { EXEC_STEP } from "../core/hidden-commands.ts";
 import { selfArgv } from "./self-process.ts";
 

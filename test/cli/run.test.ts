@@ -288,10 +288,34 @@ describe("refusals", () => {
     expect(run.stderr).toContain(expected);
   });
 
-  test("a spec larger than the node is an environment problem (3)", async () => {
-    const run = await runBerth(["run", "vllm:d4", "--gpus-per-node", "2", "--backend", "cmd", "--", "true"]);
+  // One rule for every command: what follows from the flags and the spec alone is 2; only what the host
+  // contributes (NVML's GPU count, the kernel's default pool) makes it 3.
+  test.each([
+    ["plan", 2],
+    ["run", 2],
+    ["exec", 2],
+  ] as const)("a spec larger than --gpus-per-node is bad input (2) from %s", async (command, code) => {
+    const slot = command === "exec" ? ["--server", "0"] : [];
+    const args = command === "plan" ? [command, "vllm:d4", "--gpus-per-node", "2"] : [command, "vllm:d4", "--gpus-per-node", "2", ...slot, "--backend", "cmd", "--", "true"];
+    const run = await runBerth(args);
+    expect(run).toExitWith(code);
+    expect(run.stderr).toContain("does not fit 1 node(s) × 2 GPUs");
+  });
+
+  test.each(["plan", "run"] as const)("a spec larger than the GPUs NVML shows is the environment (3) from %s", async (command) => {
+    const env = { BERTH_NVML_LIBRARY: fakeNvmlLibrary(), CUDA_VISIBLE_DEVICES: "0,1" };
+    const run = await runBerth(command === "plan" ? [command, "vllm:d4"] : [command, "vllm:d4", "--backend", "cmd", "--", "true"], { env });
     expect(run).toExitWith(3);
     expect(run.stderr).toContain("does not fit 1 node(s) × 2 GPUs");
+  });
+
+  test.each([
+    ["plan", []],
+    ["run", ["--backend", "cmd", "--host", "127.0.0.1", "--", "true"]],
+  ] as const)("a --port-pool too small for the blocks is bad input (2) from %s", async (command, rest) => {
+    const run = await runBerth([command, "vllm:d8", "--gpus-per-node", "8", "--port-pool", "11000-11099", ...rest]);
+    expect(run).toExitWith(2);
+    expect(run.stderr).toContain("but the pool 11000-11099, less reserved ports, holds only 5");
   });
 
   test("the node rank must be below the node count", async () => {

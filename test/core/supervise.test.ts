@@ -1,7 +1,7 @@
 import { expect, test } from "bun:test";
 import { onlyTimeWait, tcpStatesByPort } from "../../src/core/ports/proc-net-tcp.ts";
-import { nextHealthDelay, restartDelay } from "../../src/core/supervise/backoff.ts";
-import { describeEnd, exitCodeForSignalName, exitCodeOf } from "../../src/core/supervise/exit-status.ts";
+import { nextHealthDelay, restartDelay } from "../../src/core/supervise/timing.ts";
+import { describeEnd, exitCodeForSignalName, exitCodeOf } from "../../src/core/exit.ts";
 import { parseProcLocks, splitDevice, fileKey } from "../../src/core/registry/proc-locks.ts";
 import { parseBootTime, parseProcStat } from "../../src/core/process/proc-stat.ts";
 

@@ -100,10 +100,10 @@ describe("the free check", () => {
   test("a block is all or nothing", async () => {
     const registry = await freshRegistry();
     squatters.push(await squat("plain", BASE + 605));
-    const block = reserveBlock(registry, { first: BASE + 600, last: BASE + 617 }, HOLDER);
+    const block = reserveBlock(registry, { first: BASE + 600, last: BASE + 617 }, HOLDER, { allowTimeWait: true });
     expect(block).toMatchObject({ ok: false, port: BASE + 605 });
     // Nothing of the failed block stays held.
-    const again = reserveBlock(registry, { first: BASE + 600, last: BASE + 604 }, HOLDER);
+    const again = reserveBlock(registry, { first: BASE + 600, last: BASE + 604 }, HOLDER, { allowTimeWait: true });
     expect(again.ok).toBe(true);
     if (again.ok) heldInTest.push(again.ports);
   });

@@ -2,7 +2,8 @@
 // events with --json. Server output is always prefixed with its id.
 import { createConsola } from "consola/basic";
 import type { Io } from "../io.ts";
-import type { RunView, SupervisedServer } from "../../host/supervise.ts";
+import type { RunView } from "../../host/supervise/settings.ts";
+import type { SupervisedServer } from "../../host/supervise/supervised-server.ts";
 import { compactList, renderTable } from "./table.ts";
 
 export type ViewMode = "tty" | "plain" | "json";

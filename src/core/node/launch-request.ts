@@ -1,0 +1,74 @@
+// A node launch as the user asked for it (`run`, `exec`, `demo`), and the checks that need nothing from the
+// host: the spec, which node this is, --engine-cmd, and the flags after `--`. All of them are bad input.
+import { ownedFlagIn } from "../launch/owned-flags.ts";
+import type { Backend } from "../launch/launch-types.ts";
+import { resolveNodeIdentity, type NodeIdentity } from "../launch/node-identity.ts";
+import { splitCommand } from "../launch/split-command.ts";
+import { badInput, refusalFromIssues, refused, succeeded, type Outcome } from "../refusal.ts";
+import { readSpec } from "../spec/index.ts";
+import type { Spec } from "../spec/ast.ts";
+import type { PortRange } from "../types.ts";
+
+export interface LaunchOptions {
+  backend?: Backend;
+  nodes?: number;
+  nodeRank?: number;
+  gpusPerNode?: number;
+  portPool?: PortRange;
+  host?: string;
+  leaderAddr?: string;
+  seed: number;
+  engineCmd?: string;
+  visibleDevices: "index" | "uuid";
+  runDir?: string;
+}
+
+export interface LaunchRequest {
+  specText: string;
+  options: LaunchOptions;
+  /** Where each option's value came from (a flag, a BERTH_* variable, a config file), for messages. */
+  origins: Record<string, string>;
+  passthrough: string[];
+  env: Record<string, string | undefined>;
+  /** Run on simulated GPUs without asking NVML (the demo). */
+  simulate?: boolean;
+  /** Only this node-local slot (berth exec). */
+  onlySlot?: number;
+  /** Who holds the reservations, as `berth status` shows them. */
+  holder: { role: string; command: string };
+  /** The command to name in a refusal's advice, e.g. "berth run". */
+  commandName: string;
+}
+
+export interface CheckedRequest {
+  request: LaunchRequest;
+  spec: Spec;
+  identity: NodeIdentity;
+  engineCommand?: string[];
+  warnings: string[];
+}
+
+function inferenceBackends(spec: Spec): Backend[] {
+  const backends = spec.groups.flatMap((group) => group.members).flatMap((member) => (member.kind === "inference" ? [member.backend] : []));
+  return [...new Set(backends)];
+}
+
+export function checkLaunchRequest(request: LaunchRequest): Outcome<CheckedRequest> {
+  const { options } = request;
+  const spec = readSpec(request.specText);
+  if (!spec.ok) return refused(refusalFromIssues(`bad spec ${JSON.stringify(request.specText)}: `, spec.issues));
+
+  const identity = resolveNodeIdentity({ rank: options.nodeRank, count: options.nodes, rankSource: request.origins.nodeRank, countSource: request.origins.nodes }, request.env);
+  if (!identity.ok) return refused(badInput(identity.message));
+
+  const engineCommand = options.engineCmd === undefined ? undefined : splitCommand(options.engineCmd);
+  if (options.engineCmd !== undefined && (engineCommand === undefined || engineCommand.length === 0)) {
+    return refused(badInput(`bad value ${JSON.stringify(options.engineCmd)} for --engine-cmd; expected a command with balanced quotes, e.g. "python3 -m areal.server"`));
+  }
+  const backends = options.backend !== undefined ? [options.backend] : inferenceBackends(spec.value);
+  for (const backend of backends) {
+    const owned = ownedFlagIn(request.passthrough, backend);
+    if (owned) return refused(badInput(`${owned.argument} after -- sets ${owned.flag}, which berth sets itself for each server; remove it (see ${request.commandName} --help)`));
+  }
+  return succeeded({ request, spec: spec.value, identity: identity.identity, engineCommand, warnings: [...spec.warnings] });
+}

@@ -1,0 +1,84 @@
+// Every pure step of a node launch, for every server, before anything is reserved: the cluster plan, this
+// node's servers, their GPUs and their launches. The host supplies only facts (GPUs, address, kernel ports).
+import { buildLaunch } from "../launch/build-launch.ts";
+import { assignGpus } from "../launch/gpu-assignment.ts";
+import type { Backend, Launch, LaunchContext, ServerGpu } from "../launch/launch-types.ts";
+import { leaderAddress } from "../launch/node-identity.ts";
+import { planCluster } from "../plan/plan.ts";
+import { serversOnNode, type ServerOnNode } from "../plan/servers-on-node.ts";
+import { badInput, doesNotFitClass, refusalFromIssues, refused, succeeded, type Outcome } from "../refusal.ts";
+import type { PlannedServer, PortRange, ServerPlacement } from "../types.ts";
+import type { CheckedRequest } from "./launch-request.ts";
+
+/** What the host contributes to a node launch. */
+export interface NodeFacts {
+  gpus: ServerGpu[];
+  /** NVML gave the GPU count (no --gpus-per-node). */
+  gpuCountFromHost: boolean;
+  host: string;
+  kernel: { defaultPool: PortRange; reservedPorts: PortRange[]; ephemeralLow: number };
+  runDirectory: string;
+}
+
+/** One server of this node, ready to reserve and start. */
+export interface ServerLaunch {
+  server: PlannedServer;
+  /** How it is started, which may differ from the spec's backend (--backend cmd). */
+  backend: Backend;
+  placement: ServerPlacement;
+  launch: Launch;
+  gpus: ServerGpu[];
+  /** The GPUs this server locks: colocated servers share GPUs, and each is locked once. */
+  gpusToLock: ServerGpu[];
+}
+
+export interface NodeLaunchPlan {
+  servers: ServerLaunch[];
+  warnings: string[];
+}
+
+function thisNodesSlots(checked: CheckedRequest, all: ServerOnNode[]): Outcome<ServerOnNode[]> {
+  const slot = checked.request.onlySlot;
+  if (slot === undefined) return succeeded(all);
+  const found = all.find((entry) => entry.placement.localIndex === slot);
+  if (!found) return refused(badInput(`server slot ${slot} does not exist on node ${checked.identity.rank}; this node has slots 0-${all.length - 1}`));
+  return succeeded([found]);
+}
+
+function launchContext(checked: CheckedRequest, facts: NodeFacts, backend: Backend): LaunchContext {
+  const { options, passthrough, env } = checked.request;
+  return {
+    backend,
+    host: facts.host,
+    seedBase: options.seed,
+    engineCommand: checked.engineCommand,
+    visibleDevices: options.visibleDevices,
+    runDirectory: facts.runDirectory,
+    nodeRank: checked.identity.rank,
+    leaderAddress: leaderAddress(options.leaderAddr, env),
+    userArgs: passthrough,
+    baseEnvironment: env,
+  };
+}
+
+export function planNodeLaunch(checked: CheckedRequest, facts: NodeFacts): Outcome<NodeLaunchPlan> {
+  const { request, identity } = checked;
+  const pool = request.options.portPool ?? facts.kernel.defaultPool;
+  const planned = planCluster(checked.spec, { nodes: identity.count, gpusPerNode: facts.gpus.length, portPool: pool, reservedPorts: facts.kernel.reservedPorts, ephemeralLow: facts.kernel.ephemeralLow });
+  if (!planned.ok) {
+    const refusal = refusalFromIssues(`${JSON.stringify(request.specText)} does not fit ${identity.count} node(s) × ${facts.gpus.length} GPUs: `, planned.issues);
+    return refused({ ...refusal, class: doesNotFitClass(planned.issues, { gpusFromHost: facts.gpuCountFromHost, poolFromHost: request.options.portPool === undefined }) });
+  }
+  const slots = thisNodesSlots(checked, serversOnNode(planned.value, identity.rank));
+  if (!slots.ok) return slots;
+  const assignments = assignGpus(slots.value, facts.gpus);
+  const servers: ServerLaunch[] = [];
+  for (const [position, { server, placement }] of slots.value.entries()) {
+    const backend = request.options.backend ?? server.backend;
+    const { gpus, toLock } = assignments[position]!;
+    const launch = buildLaunch(server, placement, gpus, launchContext(checked, facts, backend));
+    if (!launch.ok) return refused(refusalFromIssues("", launch.issues));
+    servers.push({ server, backend, placement, launch: launch.value, gpus, gpusToLock: toLock });
+  }
+  return succeeded({ servers, warnings: [...checked.warnings, ...planned.warnings] });
+}

@@ -1,0 +1,57 @@
+// Why berth will not go on, as data: host code returns an Outcome, and one place in the command layer turns
+// a refusal into its line and exit code. The class follows one rule, the same for every command: what
+// follows from the flags and the spec alone is bad input (2); only what the host contributes (its GPUs,
+// its kernel's port settings, ports other programs hold) makes it the environment (3).
+import type { Issue } from "./result.ts";
+
+export type RefusalClass = "bad-input" | "environment";
+
+export interface Refusal {
+  class: RefusalClass;
+  /** One line a user can act on: the value, where it came from, what is accepted. */
+  message: string;
+}
+
+export type Outcome<T> = { ok: true; value: T } | { ok: false; refusal: Refusal };
+
+export function badInput(message: string): Refusal {
+  return { class: "bad-input", message };
+}
+
+export function environmentRefusal(message: string): Refusal {
+  return { class: "environment", message };
+}
+
+export function refused<T>(refusal: Refusal): Outcome<T> {
+  return { ok: false, refusal };
+}
+
+export function succeeded<T>(value: T): Outcome<T> {
+  return { ok: true, value };
+}
+
+/** The core's issues (always about what the user wrote) as one bad-input refusal. */
+export function refusalFromIssues(prefix: string, issues: readonly Issue[]): Refusal {
+  return badInput(`${prefix}${issues.map((issue) => issue.message).join("; ")}`);
+}
+
+/** Where the numbers a plan used came from: the user (flags, BERTH_*, a config file) or this host. */
+export interface PlanSources {
+  /** NVML's count, not --gpus-per-node. */
+  gpusFromHost: boolean;
+  /** The kernel's default pool, not --port-pool. */
+  poolFromHost: boolean;
+}
+
+function isPoolIssue(issue: Issue): boolean {
+  return issue.code.startsWith("plan.pool") || issue.code === "plan.port-pool";
+}
+
+/**
+ * A spec that does not fit a cluster: the environment when a number the host supplied is what it does not
+ * fit (too few of NVML's GPUs, the kernel's pool too small), else bad input: the user's own numbers clash.
+ */
+export function doesNotFitClass(issues: readonly Issue[], sources: PlanSources): RefusalClass {
+  const hostShare = issues.some((issue) => (isPoolIssue(issue) ? sources.poolFromHost : sources.gpusFromHost));
+  return hostShare ? "environment" : "bad-input";
+}

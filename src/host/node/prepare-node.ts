@@ -1,0 +1,61 @@
+// A node launch made ready to start, for `run`, `exec` and `demo`: every pure step for every server first
+// (core/node), with the host's facts; then the reservations, all or nothing; then the run directory.
+import { checkLaunchRequest, type LaunchRequest } from "../../core/node/launch-request.ts";
+import type { NodeIdentity } from "../../core/launch/node-identity.ts";
+import { planNodeLaunch, type NodeFacts } from "../../core/node/node-launch-plan.ts";
+import { environmentRefusal, refused, succeeded, type Outcome } from "../../core/refusal.ts";
+import { firstNonLoopbackAddress } from "../address.ts";
+import { readHostPortSettings } from "../kernel-port-settings.ts";
+import { nodeGpus } from "../node-gpus.ts";
+import { openRegistry } from "../registry.ts";
+import { chooseRunDirectory, createRunDirectory, type RunDirectory } from "../run-directory.ts";
+import type { SupervisedServer } from "../supervise/supervised-server.ts";
+import { releaseServers, reserveServers } from "./reserve-servers.ts";
+
+export interface PreparedNode {
+  identity: NodeIdentity;
+  host: string;
+  servers: SupervisedServer[];
+  warnings: string[];
+  simulated: boolean;
+  runDirectory: RunDirectory;
+}
+
+function advertisedHost(named: string | undefined, warnings: string[]): string {
+  if (named !== undefined) return named;
+  const detected = firstNonLoopbackAddress();
+  if (detected.fallback) warnings.push("no non-loopback address found; servers advertise 127.0.0.1 (pass --host)");
+  return detected.address;
+}
+
+export async function prepareNode(request: LaunchRequest): Promise<Outcome<PreparedNode>> {
+  const checked = checkLaunchRequest(request);
+  if (!checked.ok) return checked;
+  const gpus = nodeGpus(request.env, request.options.gpusPerNode, request.simulate ?? false);
+  if (!gpus.ok) return gpus;
+  const warnings = [...gpus.value.warnings];
+  const runDirectory = chooseRunDirectory(request.options.runDir, request.env);
+  const facts: NodeFacts = {
+    gpus: gpus.value.gpus,
+    gpuCountFromHost: gpus.value.countFromHost,
+    host: advertisedHost(request.options.host, warnings),
+    kernel: readHostPortSettings(),
+    runDirectory: runDirectory.path,
+  };
+  const plan = planNodeLaunch(checked.value, facts);
+  if (!plan.ok) return plan;
+
+  const registry = await openRegistry(request.env);
+  if (!registry.ok) return refused(environmentRefusal(registry.message));
+  const servers = reserveServers(registry.registry, plan.value.servers, request.holder);
+  if (!servers.ok) return servers;
+  // Made only once everything is reserved, so a refused launch leaves nothing behind.
+  try {
+    createRunDirectory(runDirectory);
+  } catch (error) {
+    releaseServers(servers.value);
+    return refused(environmentRefusal(`cannot create the run directory ${runDirectory.path} (--run-dir): ${error instanceof Error ? error.message : String(error)}`));
+  }
+  const identity = checked.value.identity;
+  return succeeded({ identity, host: facts.host, servers: servers.value, warnings: [...plan.value.warnings, ...warnings], simulated: gpus.value.simulated, runDirectory });
+}

@@ -1,0 +1,24 @@
+// "ready" once every server is healthy, and only once the manifest on disk says so too: whoever waits for
+// the event and then reads the manifest must never see a server still "starting".
+import { EXIT } from "../../core/exit.ts";
+import { beginStop } from "./stop-servers.ts";
+import type { SupervisorRun } from "./supervisor-run.ts";
+import { after } from "../timers.ts";
+
+function allHealthy(run: SupervisorRun): boolean {
+  return !run.stopping && run.servers.every((entry) => entry.state === "healthy");
+}
+
+export function announceReadyWhenAllHealthy(run: SupervisorRun): void {
+  if (!allHealthy(run)) return;
+  void run.manifest.written().then(() => {
+    if (!allHealthy(run) || run.readyAnnounced) return;
+    run.readyAnnounced = true;
+    run.view.ready(run.servers);
+    // The demo's --duration counts from the first time everything is ready.
+    if (run.settings.durationMs !== undefined && !run.durationArmed) {
+      run.durationArmed = true;
+      after(run.running.signal, run.settings.durationMs, () => beginStop(run, "SIGTERM", EXIT.ok));
+    }
+  });
+}

@@ -1,0 +1,28 @@
+// Signals to berth: TERM, INT, HUP and QUIT start the stop, forwarded to every server's process group;
+// berth exits 128+N and never re-raises. A second INT kills every server at once.
+import { exitCodeForSignalName } from "../../core/exit.ts";
+import { beginStop, killEverything } from "./stop-servers.ts";
+import type { SupervisorRun } from "./supervisor-run.ts";
+
+const STOP_SIGNALS = ["SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT"] as const;
+
+/** Installs the handlers; returns what removes them. */
+export function forwardSignals(run: SupervisorRun): () => void {
+  let interrupts = 0;
+  const handlers = STOP_SIGNALS.map((signal) => {
+    const handler = () => {
+      if (signal === "SIGINT" && ++interrupts >= 2) {
+        run.view.message("second interrupt: killing every server now");
+        killEverything(run);
+        return;
+      }
+      if (!run.stopping) run.view.message(`${signal}: stopping ${run.live().length} server(s), SIGKILL after ${run.settings.graceMs / 1000}s`);
+      beginStop(run, signal, exitCodeForSignalName(signal));
+    };
+    process.on(signal, handler);
+    return [signal, handler] as const;
+  });
+  return () => {
+    for (const [signal, handler] of handlers) process.off(signal, handler);
+  };
+}

@@ -1,0 +1,23 @@
+// What the supervisor is told (settings) and whom it tells (the view): plain interfaces, no behaviour.
+import type { SupervisedServer } from "./supervised-server.ts";
+
+export interface SupervisorSettings {
+  host: string;
+  node: number;
+  healthPaths: string[];
+  startupTimeoutMs: number;
+  graceMs: number;
+  restart: "no" | "on-failure";
+  maxRestarts: number;
+  /** Stop cleanly this long after all are healthy (the demo); undefined runs until a signal or a failure. */
+  durationMs?: number;
+  manifestPath?: string;
+  logDirectory?: string;
+}
+
+export interface RunView {
+  state(server: SupervisedServer, detail?: string): void;
+  line(server: SupervisedServer, stream: "stdout" | "stderr", line: string): void;
+  ready(servers: readonly SupervisedServer[]): void;
+  message(text: string): void;
+}

@@ -1,0 +1,61 @@
+// Starting one server (first start or restart) and gating it on health; its end goes to watch-exit.ts.
+import { EXIT } from "../../core/exit.ts";
+import { hostForUrl, reachableHost } from "../../core/launch/url-host.ts";
+import { waitHealthy } from "../health.ts";
+import { releaseHold } from "../port-holds.ts";
+import { startServerProcess } from "../server-process.ts";
+import { announceReadyWhenAllHealthy } from "./announce-ready.ts";
+import { beginStop } from "./stop-servers.ts";
+import type { ServerLogs } from "./server-logs.ts";
+import type { SupervisedServer } from "./supervised-server.ts";
+import type { SupervisorRun } from "./supervisor-run.ts";
+import { onServerEnd } from "./watch-exit.ts";
+
+const TAIL_LINES = 20;
+
+/** The hold sockets go just before the server starts, so it can bind its ports; the locks stay. */
+function releaseHoldSockets(entry: SupervisedServer): void {
+  for (const held of entry.reservation.ports) {
+    releaseHold(held.sockets);
+    held.sockets = [];
+  }
+}
+
+function gateOnHealth(run: SupervisorRun, entry: SupervisedServer, ended: Promise<unknown>): void {
+  const { settings } = run;
+  if (settings.healthPaths.length === 0 || !entry.launch.url) {
+    run.setState(entry, "healthy");
+    announceReadyWhenAllHealthy(run);
+    return;
+  }
+  const baseUrl = `http://${hostForUrl(reachableHost(settings.host))}:${entry.placement.ports.http}`;
+  const deadline = entry.startedAt + settings.startupTimeoutMs;
+  void waitHealthy({ baseUrl, port: entry.placement.ports.http, paths: settings.healthPaths, deadline, ended, signal: run.running.signal }).then((outcome) => {
+    if (run.stopping) return;
+    if (outcome.kind === "healthy" && entry.end === null) {
+      run.setState(entry, "healthy", `after ${(outcome.afterMs / 1000).toFixed(1)}s`);
+      announceReadyWhenAllHealthy(run);
+    } else if (outcome.kind === "timeout") {
+      run.setState(entry, "failed", `not healthy after ${settings.startupTimeoutMs / 1000}s (${outcome.lastError})`);
+      beginStop(run, "SIGTERM", EXIT.serverFailed);
+    }
+  });
+}
+
+export function startServer(run: SupervisorRun, entry: SupervisedServer, logs: ServerLogs): void {
+  releaseHoldSockets(entry);
+  entry.end = null;
+  entry.endedAt = null;
+  entry.startedAt = Date.now();
+  const child = startServerProcess(entry.launch, (stream, line) => {
+    entry.tail.push(line);
+    if (entry.tail.length > TAIL_LINES) entry.tail.shift();
+    logs.write(entry, line);
+    run.view.line(entry, stream, line);
+  });
+  run.spawned.add(child.pid);
+  entry.pid = child.pid;
+  run.setState(entry, "starting");
+  void child.ended.then((end) => onServerEnd(run, entry, end, () => startServer(run, entry, logs)));
+  gateOnHealth(run, entry, child.ended);
+}

@@ -1,0 +1,38 @@
+// The supervisor, read top to bottom as tini's main is: forward signals, reap orphans, start every server
+// (each gated on health, its end decided in core), wait until all have ended, sweep the orphans, release,
+// write the final manifest, and return the exit code.
+import { EXIT } from "../../core/exit.ts";
+import { useNormalJitPolicy } from "../jit-policy.ts";
+import { releaseReservation } from "../reservations.ts";
+import { forwardSignals } from "./forward-signals.ts";
+import { openServerLogs } from "./server-logs.ts";
+import type { RunView, SupervisorSettings } from "./settings.ts";
+import { startServer } from "./start-server.ts";
+import type { SupervisedServer } from "./supervised-server.ts";
+import { SupervisorRun } from "./supervisor-run.ts";
+import { reapWhileRunning, sweepOrphans } from "./sweep-orphans.ts";
+
+export type { RunView, SupervisorSettings } from "./settings.ts";
+
+export async function supervise(servers: SupervisedServer[], settings: SupervisorSettings, view: RunView): Promise<number> {
+  const run = new SupervisorRun(servers, settings, view);
+  const stopForwarding = forwardSignals(run);
+  reapWhileRunning(run);
+  const logs = openServerLogs(servers, settings.logDirectory);
+  for (const entry of servers) startServer(run, entry, logs);
+  useNormalJitPolicy(); // start-up is over; what runs from here on (output, health, signals) may run for days
+  await run.allEnded;
+
+  await sweepOrphans(run);
+  run.lifetime.abort(); // the grace timer and the reaper
+  stopForwarding();
+  await logs.close();
+  for (const entry of servers) {
+    // A restart that the stop cancelled: the server is stopped, not about to come back.
+    if (entry.state === "restarting") run.setState(entry, "stopped", "its restart was cancelled by the stop");
+    releaseReservation(entry.reservation);
+  }
+  run.manifest.write();
+  await run.manifest.written();
+  return run.exitCode ?? EXIT.ok;
+}

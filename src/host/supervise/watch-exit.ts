@@ -1,0 +1,42 @@
+// A server has ended: the pure decision (core/supervise/after-exit.ts) says stop, restart or fail; this
+// carries it out.
+import { describeEnd, type ChildEnd } from "../../core/exit.ts";
+import { decideAfterExit } from "../../core/supervise/after-exit.ts";
+import { holdPort } from "../port-holds.ts";
+import { beginStop } from "./stop-servers.ts";
+import type { SupervisedServer } from "./supervised-server.ts";
+import type { SupervisorRun } from "./supervisor-run.ts";
+import { after } from "../timers.ts";
+
+/** Hold the ports again while waiting to restart, so nothing else takes them in between. */
+function holdPortsAgain(entry: SupervisedServer): void {
+  for (const held of entry.reservation.ports) {
+    const hold = holdPort(held.port, { allowTimeWait: true });
+    if (hold.ok) held.sockets = hold.sockets;
+  }
+}
+
+function reportFailure(run: SupervisorRun, entry: SupervisedServer, detail: string): void {
+  run.setState(entry, "failed", detail);
+  if (entry.tail.length > 0) run.view.message(`last lines of ${entry.label}:\n${entry.tail.map((line) => `  ${line}`).join("\n")}`);
+}
+
+export function onServerEnd(run: SupervisorRun, entry: SupervisedServer, end: ChildEnd, restart: () => void): void {
+  const wasStarting = entry.state === "starting";
+  entry.end = end;
+  entry.endedAt = Date.now();
+  const { settings } = run;
+  const decision = decideAfterExit({ end, stopping: run.stopping, restart: settings.restart, restartsSoFar: entry.restarts, maxRestarts: settings.maxRestarts });
+  if (decision.action === "stopped") {
+    run.setState(entry, "stopped", describeEnd(end));
+  } else if (decision.action === "restart") {
+    entry.restarts = decision.attempt;
+    holdPortsAgain(entry);
+    run.setState(entry, "restarting", `${describeEnd(end)}; restart ${decision.attempt} of ${settings.maxRestarts} in ${decision.delayMs / 1000}s on the same GPUs and ports`);
+    after(run.running.signal, decision.delayMs, restart);
+  } else {
+    reportFailure(run, entry, [describeEnd(end), wasStarting ? "during start-up" : ""].filter(Boolean).join(" "));
+    beginStop(run, "SIGTERM", decision.exitCode);
+  }
+  run.settleIfDone();
+}

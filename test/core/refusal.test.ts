@@ -1,0 +1,21 @@
+// One exit-class rule for every command: the user's own numbers clashing is bad input; the host's, environment.
+import { expect, test } from "bun:test";
+import { exitCodeForRefusal } from "../../src/core/exit.ts";
+import { doesNotFitClass } from "../../src/core/refusal.ts";
+
+const gpuIssue = { code: "plan.too-many-gpus", message: "" };
+const poolIssue = { code: "plan.pool-too-small", message: "" };
+
+test.each([
+  ["too few GPUs, --gpus-per-node given", [gpuIssue], { gpusFromHost: false, poolFromHost: true }, "bad-input"],
+  ["too few GPUs, counted by NVML", [gpuIssue], { gpusFromHost: true, poolFromHost: false }, "environment"],
+  ["pool too small, --port-pool given", [poolIssue], { gpusFromHost: true, poolFromHost: false }, "bad-input"],
+  ["pool too small, the kernel's default", [poolIssue], { gpusFromHost: false, poolFromHost: true }, "environment"],
+  ["both, one of them the host's", [gpuIssue, poolIssue], { gpusFromHost: false, poolFromHost: true }, "environment"],
+] as const)("%s", (_, issues, sources, expected) => {
+  expect(doesNotFitClass(issues, sources)).toBe(expected);
+});
+
+test("classes map to exit codes 2 and 3", () => {
+  expect([exitCodeForRefusal("bad-input"), exitCodeForRefusal("environment")]).toEqual([2, 3]);
+});

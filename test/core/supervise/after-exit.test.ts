@@ -1,0 +1,22 @@
+// The supervisor's one decision, as a table: after a server's end, stop, restart or fail, and with what code.
+import { expect, test } from "bun:test";
+import { decideAfterExit, type AfterExit, type ExitContext } from "../../../src/core/supervise/after-exit.ts";
+
+const exited = (code: number) => ({ code, signal: null });
+const killed = (signal: string) => ({ code: null, signal });
+const base = { stopping: false, restart: "no" as const, restartsSoFar: 0, maxRestarts: 3 };
+
+test.each<[string, Partial<ExitContext> & Pick<ExitContext, "end">, AfterExit]>([
+  ["a crash fails the run with its code", { end: exited(7) }, { action: "fail", exitCode: 7 }],
+  ["an OOM kill (SIGKILL) fails with 137", { end: killed("SIGKILL") }, { action: "fail", exitCode: 137 }],
+  ["any end while stopping is a stop", { end: exited(7), stopping: true }, { action: "stopped" }],
+  ["SIGTERM while stopping is a stop", { end: killed("SIGTERM"), stopping: true }, { action: "stopped" }],
+  ["on-failure restarts a crash after 1 s", { end: exited(1), restart: "on-failure" }, { action: "restart", delayMs: 1000, attempt: 1 }],
+  ["the third restart waits 4 s", { end: exited(1), restart: "on-failure", restartsSoFar: 2 }, { action: "restart", delayMs: 4000, attempt: 3 }],
+  ["restarts used up: fail", { end: exited(1), restart: "on-failure", restartsSoFar: 3 }, { action: "fail", exitCode: 1 }],
+  ["a kill is restarted too", { end: killed("SIGSEGV"), restart: "on-failure" }, { action: "restart", delayMs: 1000, attempt: 1 }],
+  ["exit 0 is not a failure to restart", { end: exited(0), restart: "on-failure" }, { action: "fail", exitCode: 0 }],
+  ["no restart while stopping, even on-failure", { end: exited(1), restart: "on-failure", stopping: true }, { action: "stopped" }],
+])("%s", (_, context, expected) => {
+  expect(decideAfterExit({ ...base, ...context })).toEqual(expected);
+});
