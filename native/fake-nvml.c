@@ -217,12 +217,6 @@ nvmlReturn_t nvmlDeviceGetMigMode(nvmlDevice_t device, unsigned int *currentMode
   return NVML_SUCCESS;
 }
 
-nvmlReturn_t nvmlDeviceGetTopologyCommonAncestor(nvmlDevice_t device1, nvmlDevice_t device2, int *pathInfo) {
-  if (!valid(device1) || !valid(device2) || !pathInfo) return NVML_ERROR_INVALID_ARGUMENT;
-  *pathInfo = device1 == device2 ? 0 : device1->numa == device2->numa ? 40 : 50;
-  return NVML_SUCCESS;
-}
-
 /* The two-call protocol every process query follows: too small a buffer gives the count and size error. */
 #define FILL_PROCESSES(device, infoCount, infos, assign)                   \
   do {                                                                     \

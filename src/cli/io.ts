@@ -6,7 +6,6 @@ export interface Io {
   stderr(text: string): void;
   isTTY: boolean;
   env: Record<string, string | undefined>;
-  cwd: string;
 }
 
 export function processIo(): Io {
@@ -20,7 +19,6 @@ export function processIo(): Io {
       return isTTY;
     },
     env: process.env,
-    cwd: process.cwd(),
   };
 }
 
@@ -31,7 +29,6 @@ export function memoryIo(env: Record<string, string | undefined> = {}, isTTY = f
     err: "",
     isTTY,
     env,
-    cwd: process.cwd(),
     stdout(text: string) {
       io.out += text;
     },

@@ -35,7 +35,7 @@ export function cittyArgs(table: OptionTable): ArgsDef {
 }
 
 export interface OptionSources {
-  /** Flag values as citty parsed them (kebab-case keys). */
+  /** Flag values as argv.ts parsed them (kebab-case keys); citty is loaded only for --help. */
   flags: Record<string, unknown>;
   /** How each flag was typed, for messages; defaults to its long form. */
   spelling?: Record<string, string>;

@@ -39,43 +39,34 @@ export const STATX_INO = 0x100;
 export const STATX_SIZE = 256;
 
 
-export const ERRNO_NAMES: Record<number, string> = {
-  1: "EPERM",
-  2: "ENOENT",
-  3: "ESRCH",
-  4: "EINTR",
-  9: "EBADF",
-  10: "ECHILD",
-  11: "EAGAIN",
-  13: "EACCES",
-  17: "EEXIST",
-  20: "ENOTDIR",
-  22: "EINVAL",
-  24: "EMFILE",
-  28: "ENOSPC",
-  40: "ELOOP",
-  8: "ENOEXEC",
-  97: "EAFNOSUPPORT",
-  98: "EADDRINUSE",
-  99: "EADDRNOTAVAIL",
-};
-
+/** The errno values berth checks or names, in one table; the names come from it too. */
 export const ERRNO = {
   EPERM: 1,
   ENOENT: 2,
   ESRCH: 3,
   EINTR: 4,
   ENOEXEC: 8,
+  EBADF: 9,
   ECHILD: 10,
   EAGAIN: 11,
-  EWOULDBLOCK: 11,
   EACCES: 13,
-  ELOOP: 40,
+  EEXIST: 17,
+  ENOTDIR: 20,
+  EINVAL: 22,
+  EMFILE: 24,
+  ENOSPC: 28,
   ENOSYS: 38,
+  ELOOP: 40,
   EAFNOSUPPORT: 97,
   EADDRINUSE: 98,
+  EADDRNOTAVAIL: 99,
 } as const;
 
+/** EWOULDBLOCK is EAGAIN on Linux. */
+export const EWOULDBLOCK = ERRNO.EAGAIN;
+
+const ERRNO_NAMES = new Map<number, string>(Object.entries(ERRNO).map(([name, code]) => [code, name]));
+
 export function errnoName(code: number): string {
-  return ERRNO_NAMES[code] ?? `errno ${code}`;
+  return ERRNO_NAMES.get(code) ?? `errno ${code}`;
 }

@@ -40,7 +40,6 @@ const OPTIONAL = {
   nvmlDeviceGetComputeRunningProcesses_v3: { args: [pointer, pointer, pointer], returns: i32 },
   nvmlDeviceGetComputeRunningProcesses_v2: { args: [pointer, pointer, pointer], returns: i32 },
   nvmlDeviceGetComputeRunningProcesses: { args: [pointer, pointer, pointer], returns: i32 },
-  nvmlDeviceGetTopologyCommonAncestor: { args: [pointer, pointer, pointer], returns: i32 },
 } as const;
 
 type OptionalName = keyof typeof OPTIONAL;
@@ -57,7 +56,7 @@ export interface NvmlDevice {
 export interface Nvml {
   readonly path: string;
   /** Optional symbols this library has; processes names the newest process-list call present. */
-  readonly features: { memoryV2: boolean; numaNode: boolean; migMode: boolean; topology: boolean; processes: "v3" | "v2" | "v1" | null; cudaDriverVersion: boolean };
+  readonly features: { memoryV2: boolean; numaNode: boolean; migMode: boolean; processes: "v3" | "v2" | "v1" | null; cudaDriverVersion: boolean };
   driverVersion(): NvmlCall<string>;
   cudaDriverVersion(): NvmlCall<number>;
   deviceCount(): NvmlCall<number>;
@@ -69,7 +68,6 @@ export interface Nvml {
   numaNode(device: NvmlDevice): NvmlCall<number>;
   migEnabled(device: NvmlDevice): NvmlCall<boolean>;
   computeProcesses(device: NvmlDevice): NvmlCall<GpuProcess[]>;
-  commonAncestor(first: NvmlDevice, second: NvmlDevice): NvmlCall<number>;
   shutdown(): void;
 }
 
@@ -127,6 +125,28 @@ function readProcesses(list: (device: Pointer, count: Pointer, infos: Pointer | 
   return { ok: false, code: NVML_RETURN.ERROR_INSUFFICIENT_SIZE };
 }
 
+/** The newest compute-process query this driver has, with the struct layout it fills. */
+function processCallFor(present: ReadonlySet<string>) {
+  if (present.has("nvmlDeviceGetComputeRunningProcesses_v3")) return { name: "nvmlDeviceGetComputeRunningProcesses_v3", version: "v3", layout: PROCESS_INFO_V2 } as const;
+  if (present.has("nvmlDeviceGetComputeRunningProcesses_v2")) return { name: "nvmlDeviceGetComputeRunningProcesses_v2", version: "v2", layout: PROCESS_INFO_V2 } as const;
+  if (present.has("nvmlDeviceGetComputeRunningProcesses")) return { name: "nvmlDeviceGetComputeRunningProcesses", version: "v1", layout: PROCESS_INFO_V1 } as const;
+  return undefined;
+}
+
+/** v2 where present: v1's `used` counts memory the driver reserves (gpustat's lesson on drivers ≥ 515). */
+function readMemory(nvml: ReturnType<typeof openSymbols>["symbols"], hasV2: boolean, device: NvmlDevice): NvmlCall<{ total: number; used: number; free: number }> {
+  if (hasV2) {
+    const buffer = new Uint8Array(MEMORY_V2.size);
+    const view = new DataView(buffer.buffer);
+    view.setUint32(MEMORY_V2.version, MEMORY_V2.versionValue, true);
+    const code = nvml.nvmlDeviceGetMemoryInfo_v2!(device.handle, ptr(buffer));
+    if (code === NVML_RETURN.SUCCESS) return { ok: true, value: { total: readU64(view, MEMORY_V2.total), used: readU64(view, MEMORY_V2.used), free: readU64(view, MEMORY_V2.free) } };
+  }
+  const buffer = new Uint8Array(MEMORY_V1.size);
+  const view = new DataView(buffer.buffer);
+  return call(nvml.nvmlDeviceGetMemoryInfo!(device.handle, ptr(buffer)), () => ({ total: readU64(view, MEMORY_V1.total), used: readU64(view, MEMORY_V1.used), free: readU64(view, MEMORY_V1.free) }));
+}
+
 export type NvmlOpen = { ok: true; nvml: Nvml } | { ok: false; code: number; detail?: string };
 
 /** Loads the library at an absolute path and initializes NVML once. */
@@ -146,13 +166,7 @@ export function openNvml(path: string): NvmlOpen {
     return { ok: false, code: initCode };
   }
   let shutDown = false;
-  const processCall = present.has("nvmlDeviceGetComputeRunningProcesses_v3")
-    ? ({ name: "nvmlDeviceGetComputeRunningProcesses_v3", version: "v3", layout: PROCESS_INFO_V2 } as const)
-    : present.has("nvmlDeviceGetComputeRunningProcesses_v2")
-      ? ({ name: "nvmlDeviceGetComputeRunningProcesses_v2", version: "v2", layout: PROCESS_INFO_V2 } as const)
-      : present.has("nvmlDeviceGetComputeRunningProcesses")
-        ? ({ name: "nvmlDeviceGetComputeRunningProcesses", version: "v1", layout: PROCESS_INFO_V1 } as const)
-        : undefined;
+  const processCall = processCallFor(present);
 
   const readString = (fill: (buffer: Uint8Array) => number, size: number): NvmlCall<string> => {
     const buffer = new Uint8Array(size);
@@ -165,7 +179,6 @@ export function openNvml(path: string): NvmlOpen {
       memoryV2: present.has("nvmlDeviceGetMemoryInfo_v2"),
       numaNode: present.has("nvmlDeviceGetNumaNodeId"),
       migMode: present.has("nvmlDeviceGetMigMode"),
-      topology: present.has("nvmlDeviceGetTopologyCommonAncestor"),
       processes: processCall?.version ?? null,
       cudaDriverVersion: present.has("nvmlSystemGetCudaDriverVersion_v2"),
     },
@@ -185,19 +198,7 @@ export function openNvml(path: string): NvmlOpen {
     },
     uuid: (device) => readString((buffer) => nvml.nvmlDeviceGetUUID!(device.handle, ptr(buffer), buffer.length), UUID_BUFFER),
     name: (device) => readString((buffer) => nvml.nvmlDeviceGetName!(device.handle, ptr(buffer), buffer.length), NAME_BUFFER),
-    memory(device) {
-      // v2 where present: v1's `used` counts memory the driver reserves (gpustat's lesson on drivers ≥ 515).
-      if (instance.features.memoryV2) {
-        const buffer = new Uint8Array(MEMORY_V2.size);
-        const view = new DataView(buffer.buffer);
-        view.setUint32(MEMORY_V2.version, MEMORY_V2.versionValue, true);
-        const code = nvml.nvmlDeviceGetMemoryInfo_v2!(device.handle, ptr(buffer));
-        if (code === NVML_RETURN.SUCCESS) return { ok: true, value: { total: readU64(view, MEMORY_V2.total), used: readU64(view, MEMORY_V2.used), free: readU64(view, MEMORY_V2.free) } };
-      }
-      const buffer = new Uint8Array(MEMORY_V1.size);
-      const view = new DataView(buffer.buffer);
-      return call(nvml.nvmlDeviceGetMemoryInfo!(device.handle, ptr(buffer)), () => ({ total: readU64(view, MEMORY_V1.total), used: readU64(view, MEMORY_V1.used), free: readU64(view, MEMORY_V1.free) }));
-    },
+    memory: (device) => readMemory(nvml, instance.features.memoryV2, device),
     pciBusId(device) {
       const buffer = new Uint8Array(PCI_INFO_V3.size);
       return call(nvml.nvmlDeviceGetPciInfo_v3!(device.handle, ptr(buffer)), () => readCString(buffer, PCI_INFO_V3.busId, PCI_INFO_V3.busIdLength));
@@ -215,11 +216,6 @@ export function openNvml(path: string): NvmlOpen {
     computeProcesses(device) {
       if (!processCall) return missing();
       return readProcesses(nvml[processCall.name]! as never, device.handle, processCall.layout);
-    },
-    commonAncestor(first, second) {
-      if (!instance.features.topology) return missing();
-      const level = new Int32Array(1);
-      return call(nvml.nvmlDeviceGetTopologyCommonAncestor!(first.handle, second.handle, ptr(level)), () => level[0]!);
     },
     shutdown() {
       if (shutDown) return;

@@ -4,7 +4,7 @@ import { encodeLockRecord, isSafeGpuId, lockFileName, LockRecordSchema, parseLoc
 import { fileKey, parseProcLocks, splitDevice, type FileKey } from "../core/registry/proc-locks.ts";
 import * as v from "valibot";
 import { close, flock, geteuid, isWritable, mkdir, open, readAll, readSmallFile, rewrite, setCloseOnExec, statOpenFile } from "../ffi/libc.ts";
-import { ERRNO, LOCK_EX, LOCK_NB, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_NOFOLLOW, O_RDONLY, O_RDWR } from "../ffi/linux-constants.ts";
+import { ERRNO, EWOULDBLOCK, LOCK_EX, LOCK_NB, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_NOFOLLOW, O_RDONLY, O_RDWR } from "../ffi/linux-constants.ts";
 import { ownIdentity } from "./self-process.ts";
 
 export type RegistryOpen = { ok: true; registry: Registry } | { ok: false; message: string };
@@ -130,9 +130,9 @@ export function tryLock(registry: Registry, kind: ReservationKind, id: string | 
   const fd = opened.value;
   const locked = flock(fd, LOCK_EX | LOCK_NB);
   if (!locked.ok) {
-    const holder = locked.errno === ERRNO.EWOULDBLOCK ? readRecord(fd) : undefined;
+    const holder = locked.errno === EWOULDBLOCK ? readRecord(fd) : undefined;
     close(fd);
-    if (locked.errno === ERRNO.EWOULDBLOCK) return { ok: false, reason: "held", holder };
+    if (locked.errno === EWOULDBLOCK) return { ok: false, reason: "held", holder };
     return { ok: false, reason: "unsafe", message: `cannot lock ${path}: ${locked.name}` };
   }
   rewrite(fd, recordBytes(role, command));

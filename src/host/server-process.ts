@@ -9,8 +9,6 @@ export const EXEC_PARENT_VARIABLE = "BERTH_EXEC_PARENT";
 
 export interface ServerProcess {
   pid: number;
-  /** The process group: the pid itself, since the step starts a new session. */
-  pgid: number;
   ended: Promise<ChildEnd>;
 }
 
@@ -42,7 +40,8 @@ export function startServerProcess(launch: Launch, onLine: (stream: "stdout" | "
     const signal = child.signalCode === null || child.signalCode === undefined ? null : String(child.signalCode);
     return { code: signal ? null : child.exitCode, signal };
   });
-  return { pid: child.pid, pgid: child.pid, ended };
+  // The process group is the pid itself: the step starts a new session.
+  return { pid: child.pid, ended };
 }
 
 /** Signals one process; one that is already gone is not an error. */

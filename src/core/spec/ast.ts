@@ -1,4 +1,4 @@
-// The allocation spec as plain data, after parsing (see grammar.md in this folder for the forms).
+// The allocation spec as plain data, after parsing (parse.ts reads the text; the forms are in the README).
 
 export const INFERENCE_BACKENDS = ["vllm", "sglang"] as const;
 export const TRAINING_BACKENDS = ["fsdp", "megatron", "archon"] as const;
