@@ -31,10 +31,13 @@ export interface TrainingComponent extends ComponentBase {
   dims: Dimensions;
 }
 
-/** Megatron's MoE form: `megatron:(attn:d4p2t2c2|ffn:d2p2t4e2)`. */
+/**
+ * The MoE form: `megatron:(attn:d4p2t2c2|ffn:d2p2t4e2)`, `archon:(…)` (current AReaL), or bare, with or
+ * without parentheses (`attn:d1p1t2c2|ffn:d1p1t1e4`, AReaL 8b54f78), which means megatron.
+ */
 export interface HybridTrainingComponent extends ComponentBase {
   kind: "hybrid";
-  backend: "megatron";
+  backend: "megatron" | "archon";
   attn: Dimensions;
   ffn: Dimensions;
 }

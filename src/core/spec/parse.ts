@@ -82,7 +82,8 @@ function expectColon(cursor: Cursor, after: string): void {
   refuse("spec.expected-colon", column, `expected ':' after '${after}', found ${cursor.describeHere()}`);
 }
 
-function parseHybrid(cursor: Cursor, column: number, name: string | undefined, warnings: string[]): Component {
+/** attn:…|ffn:… (in either order), then `)` when the group opened with `(`. */
+function parseHybrid(cursor: Cursor, column: number, name: string | undefined, backend: "megatron" | "archon", parenthesised: boolean, warnings: string[]): Component {
   const parts: Partial<Record<"attn" | "ffn", Dimensions>> = {};
   for (let index = 0; index < 2; index++) {
     if (index === 1 && !cursor.take("|")) {
@@ -97,8 +98,8 @@ function parseHybrid(cursor: Cursor, column: number, name: string | undefined, w
     expectColon(cursor, part);
     parts[part] = parseDimensions(cursor, part === "attn" ? ATTN_DIMENSIONS : FFN_DIMENSIONS, warnings);
   }
-  if (!cursor.take(")")) refuse("spec.unclosed-hybrid", cursor.position, `expected ')' to close the attn/ffn group, found ${cursor.describeHere()}`);
-  return { kind: "hybrid", backend: "megatron", name, column, attn: parts.attn!, ffn: parts.ffn! };
+  if (parenthesised && !cursor.take(")")) refuse("spec.unclosed-hybrid", cursor.position, `expected ')' to close the attn/ffn group, found ${cursor.describeHere()}`);
+  return { kind: "hybrid", backend, name, column, attn: parts.attn!, ffn: parts.ffn! };
 }
 
 function parseComponent(cursor: Cursor, warnings: string[]): Component {
@@ -109,7 +110,13 @@ function parseComponent(cursor: Cursor, warnings: string[]): Component {
     expectColon(cursor, `[${name}]`);
     return { kind: "training", backend: "auto", name, column, dims: parseDimensions(cursor, TRAINING_DIMENSIONS, warnings) };
   }
+  // The bare MoE form (AReaL 8b54f78): `(attn:…|ffn:…)`, or without the parentheses; megatron's.
+  if (cursor.take("(")) return parseHybrid(cursor, column, undefined, "megatron", true, warnings);
   const word = cursor.readWord();
+  if ((word === "attn" || word === "ffn") && cursor.peek() === ":") {
+    cursor.position = column;
+    return parseHybrid(cursor, column, undefined, "megatron", false, warnings);
+  }
   // A single letter followed by a digit is a bare training dimension list (`d4p1t1`), AReaL 8b54f78's form.
   if (word.length === 1 && isDigit(cursor.peekRaw())) {
     cursor.position = column;
@@ -129,8 +136,8 @@ function parseComponent(cursor: Cursor, warnings: string[]): Component {
     if (cursor.peek() === "(") {
       const parenColumn = cursor.position;
       cursor.position++;
-      if (backend !== "megatron") refuse("spec.hybrid-backend", parenColumn, `the attn/ffn form is only for megatron, not ${backend}`);
-      return parseHybrid(cursor, column, name, warnings);
+      if (backend === "fsdp") refuse("spec.hybrid-backend", parenColumn, `the attn/ffn form is only for megatron and archon, not ${backend}`);
+      return parseHybrid(cursor, column, name, backend, true, warnings);
     }
     return { kind: "training", backend, name, column, dims: parseDimensions(cursor, TRAINING_DIMENSIONS, warnings) };
   }

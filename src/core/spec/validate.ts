@@ -1,5 +1,5 @@
 // The semantic refusals AReaL makes after parsing, with its meaning kept; each names the column.
-import type { Component, Spec } from "./ast.ts";
+import type { Component, Spec, TrainingComponent } from "./ast.ts";
 import { describeComponent, ffnWorldSize, gpuCount, trainingWorldSize } from "./gpu-count.ts";
 import { MAX_COMPONENT_GPUS } from "./limits.ts";
 import type { Issue } from "../result.ts";
@@ -8,15 +8,43 @@ function issue(code: string, column: number, detail: string): Issue {
   return { code, column, message: `column ${column}: ${detail}` };
 }
 
+/** AReaL's rules for a plain training component: what FSDP cannot do, and experts that must fit the world. */
+function trainingIssues(component: TrainingComponent): Issue[] {
+  const { dims, column } = component;
+  const [pipeline, experts] = [dims.p ?? 1, dims.e ?? 1];
+  if (component.backend === "fsdp" && pipeline > 1) {
+    return [issue("spec.fsdp-pipeline", column, `fsdp does not support pipeline parallelism (p${pipeline}); use megatron:… or drop p`)];
+  }
+  if (component.backend === "fsdp" && experts > 1) {
+    return [issue("spec.fsdp-expert", column, `fsdp does not support expert parallelism (e${experts}): FSDP supports only data, tensor and context parallelism; use megatron:… or archon:…, or drop e`)];
+  }
+  const world = trainingWorldSize(dims);
+  // AReaL: expert model parallel size = p × expert tensor parallel size (1 in this form) × e.
+  const expertWorld = pipeline * experts;
+  if (experts > 1 && world % expertWorld !== 0) {
+    return [issue("spec.expert-world", column, `expert model parallel size ${expertWorld} (p*e) cannot divide world size ${world} (d*p*t*c), as AReaL requires`)];
+  }
+  return [];
+}
+
+/** Training components are told apart by name: AReaL refuses two or more where any is anonymous. */
+function anonymousTrainingIssues(spec: Spec): Issue[] {
+  const training = spec.groups.flatMap((group) => group.members.filter((member) => member.kind === "training" || member.kind === "hybrid").map((member) => ({ member, colocated: group.members.length > 1 })));
+  if (training.length < 2) return [];
+  return training
+    .filter(({ member }) => !member.name)
+    .map(({ member, colocated }) =>
+      issue("spec.name-required", member.column, `${colocated ? "colocated" : "several"} training components must each have a [name], e.g. ${member.backend === "auto" ? "" : member.backend}[actor]:…`),
+    );
+}
+
 function componentIssues(component: Component): Issue[] {
   const issues: Issue[] = [];
   const gpus = gpuCount(component);
   if (gpus > MAX_COMPONENT_GPUS) {
     issues.push(issue("spec.huge-size", component.column, `${describeComponent(component)} needs ${gpus} GPUs; at most ${MAX_COMPONENT_GPUS} are accepted`));
   }
-  if (component.kind === "training" && component.backend === "fsdp" && (component.dims.p ?? 1) > 1) {
-    issues.push(issue("spec.fsdp-pipeline", component.column, `fsdp does not support pipeline parallelism (p${component.dims.p}); use megatron:… or drop p`));
-  }
+  if (component.kind === "training") issues.push(...trainingIssues(component));
   if (component.kind === "hybrid") {
     const attnPipeline = component.attn.p ?? 1;
     const ffnPipeline = component.ffn.p ?? 1;
@@ -37,9 +65,12 @@ export function validateSpec(spec: Spec): Issue[] {
   const components = spec.groups.flatMap((group) => group.members);
   for (const component of components) issues.push(...componentIssues(component));
 
+  const anonymous = anonymousTrainingIssues(spec);
+  issues.push(...anonymous);
+  const named = new Set(anonymous.map((found) => found.column));
   if (components.length >= 3) {
     for (const component of components) {
-      if (!component.name && component.kind !== "eval") {
+      if (!component.name && component.kind !== "eval" && !named.has(component.column)) {
         issues.push(issue("spec.name-required", component.column, `with 3 or more components each needs a [name], e.g. ${describeComponent(component)}[rollout]:…`));
       }
     }

@@ -15,7 +15,7 @@ function summarize(text: string): string {
       case "training":
         return `${component.backend}${name} ${Object.entries(component.dims).map(([letter, value]) => `${letter}${value}`).join("")} =${gpuCount(component)}`;
       case "hybrid":
-        return `megatron${name} attn ${JSON.stringify(component.attn)} ffn ${JSON.stringify(component.ffn)} =${gpuCount(component)}`;
+        return `${component.backend}${name} attn ${JSON.stringify(component.attn)} ffn ${JSON.stringify(component.ffn)} =${gpuCount(component)}`;
       case "eval":
         return "eval";
     }
@@ -47,6 +47,15 @@ describe("every form in reference/areal-launcher.md parses", () => {
     ["vllm[gen]:d2t2|megatron[train]:d2t2", "vllm[gen] d2t2p1 | megatron[train] d2t2 =4"],
     ["d8", "auto d8 =8"],
     ["megatron:d2p2t2e4", "megatron d2p2t2e4 =8"],
+    // AReaL 8b54f78: the bare MoE form, with or without parentheses, is megatron's.
+    ["(attn:d4p2t2c2|ffn:d2p2t4e2)", 'megatron attn {"d":4,"p":2,"t":2,"c":2} ffn {"d":2,"p":2,"t":4,"e":2} =32'],
+    ["attn:d1p1t2c2|ffn:d1p1t1e4", 'megatron attn {"d":1,"p":1,"t":2,"c":2} ffn {"d":1,"p":1,"t":1,"e":4} =4'],
+    ["vllm:d4+attn:d1p1t2c2|ffn:d1p1t1e4", 'vllm d4t1p1 + megatron attn {"d":1,"p":1,"t":2,"c":2} ffn {"d":1,"p":1,"t":1,"e":4} =4'],
+    // Current AReaL: archon takes the MoE form too.
+    ["archon:(attn:d1p1t2c2|ffn:d1p1t1e4)", 'archon attn {"d":1,"p":1,"t":2,"c":2} ffn {"d":1,"p":1,"t":1,"e":4} =4'],
+    ["archon:d4e2", "archon d4e2 =4"],
+    ["fsdp[actor]:d4|fsdp[critic]:d4", "fsdp[actor] d4 =4 | fsdp[critic] d4 =4"],
+    ["[actor]:d4+[ref]:d4", "auto[actor] d4 =4 + auto[ref] d4 =4"],
   ])("%s", (text, expected) => {
     expect(summarize(text)).toBe(expected);
   });
@@ -88,7 +97,16 @@ describe("refusals name the column and what was expected", () => {
     ["vllm:d2+fsdp:d2+vllm[b]:d2", "with 3 or more components each needs a [name]"],
     ["megatron:(attn:d4p2|ffn:d4p1)", "attn and ffn must use the same pipeline size, got attn p2 and ffn p1"],
     ["megatron:(attn:d4|ffn:d2)", "attn uses 4 GPUs (d*c*t*p) but ffn uses 2 (d*t*p*e); they must match"],
-    ["fsdp:(attn:d4|ffn:d4)", "column 5: the attn/ffn form is only for megatron, not fsdp"],
+    ["fsdp:(attn:d4|ffn:d4)", "column 5: the attn/ffn form is only for megatron and archon, not fsdp"],
+    // AReaL's own refusals, with its meaning.
+    ["archon:d1p2e2", "column 0: expert model parallel size 4 (p*e) cannot divide world size 2 (d*p*t*c)"],
+    ["megatron:d1t2e4", "expert model parallel size 4 (p*e) cannot divide world size 2 (d*p*t*c)"],
+    ["fsdp:d2e2", "column 0: fsdp does not support expert parallelism (e2): FSDP supports only data, tensor and context parallelism"],
+    ["d4+d4", "column 0: several training components must each have a [name], e.g. [actor]:…; column 3: several training components must each have a [name]"],
+    ["vllm:d2+fsdp:d4+[ref]:d4", "column 8: several training components must each have a [name]"],
+    ["fsdp:d4|fsdp:d4", "column 0: colocated training components must each have a [name], e.g. fsdp[actor]:…; column 8: colocated training components"],
+    ["fsdp[actor]:d4|fsdp:d4", "column 15: colocated training components must each have a [name]"],
+    ["(attn:d4|ffn:d4", "expected ')' to close the attn/ffn group"],
     ["megatron:(attn:d4)", "column 17: expected '|' between attn and ffn, found ')'"],
     ["megatron:(attn:d4|attn:d4)", "'attn' given twice"],
     ["megatron:(attn:d4|ffn:d4", "expected ')' to close the attn/ffn group, found end of spec"],
