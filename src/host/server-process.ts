@@ -3,6 +3,7 @@
 import type { Launch } from "../core/launch/launch-types.ts";
 import type { ChildEnd } from "../core/exit.ts";
 import { EXEC_STEP } from "../core/hidden-commands.ts";
+import { OUTPUT_DRAIN_MS } from "../core/supervise/timing.ts";
 import { selfArgv } from "./self-process.ts";
 
 export const EXEC_PARENT_VARIABLE = "BERTH_EXEC_PARENT";
@@ -35,8 +36,10 @@ export function startServerProcess(launch: Launch, onLine: (stream: "stdout" | "
     detached: true,
   });
   const output = Promise.all([forwardLines(child.stdout, (line) => onLine("stdout", line)), forwardLines(child.stderr, (line) => onLine("stderr", line))]);
+  // The end is the process's own exit, not its pipes closing: a daemon it forked may keep stdout open for
+  // good. The last lines get a short while to arrive first; the rest drain in the background.
   const ended = child.exited.then(async () => {
-    await output.catch(() => undefined); // the last lines arrive before the end is reported
+    await Promise.race([output.catch(() => undefined), Bun.sleep(OUTPUT_DRAIN_MS)]);
     const signal = child.signalCode === null || child.signalCode === undefined ? null : String(child.signalCode);
     return { code: signal ? null : child.exitCode, signal };
   });

@@ -1,11 +1,12 @@
 // tini's matrix: every exit code 0-255 passes through `berth exec` and `berth run`, and death by signal N
 // becomes 128+N, whether the server gets the signal or berth does.
 import { afterEach, describe, expect, test } from "bun:test";
+import { existsSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runBerth } from "../support/berth-process.ts";
 import { blockOf, freePortWindow } from "../support/free-ports.ts";
-import { FAKE_SERVER, killLeftoverBerths, startBerth } from "../support/berth-run.ts";
+import { FAKE_SERVER, killLeftoverBerths, startBerth, waitFor } from "../support/berth-run.ts";
 
 afterEach(killLeftoverBerths);
 
@@ -43,7 +44,9 @@ describe("exit codes pass through", () => {
     expect(seen).toEqual(CODES);
   }, 120_000);
 
-  test("berth run: 0-255", async () => {
+  // A server is meant to run: one that exits 0 by itself has failed the run, so `run` gives 1 for it.
+  test("berth run: 1-255, and 1 for an unasked exit 0", async () => {
+    const expected = CODES.map((code) => (code === 0 ? 1 : code));
     const seen: number[] = [];
     const stderr: string[] = [];
     const window = freePortWindow(RUN_BATCH * BLOCK);
@@ -52,10 +55,11 @@ describe("exit codes pass through", () => {
         env: { BERTH_REGISTRY_DIR: ownRegistry(`run-${code}`) },
       });
       seen[code] = run.code;
-      if (run.code !== code) stderr.push(`exit ${code}: ${run.stderr}`);
+      if (run.code !== expected[code]) stderr.push(`exit ${code}: ${run.stderr}`);
+      if (code === 0) expect(run.stderr).toContain("exited with code 0 during start-up although nothing asked it to stop");
     });
     expect(stderr).toEqual([]);
-    expect(seen).toEqual(CODES);
+    expect(seen).toEqual(expected);
   }, 120_000);
 
   test.each([
@@ -85,5 +89,21 @@ describe("signals to berth give 128+N", () => {
     await berth.waitForEvent((event) => event.event === "ready", "ready");
     berth.kill(signal);
     expect(await berth.result()).toExitWith(expected);
+  });
+});
+
+describe("other signals are passed on, and berth runs on", () => {
+  test.each(["USR1", "USR2", "ALRM", "WINCH"] as const)("SIG%s reaches the server's process group; berth keeps running", async (name) => {
+    const seen = join(tmpdir(), `berth-forward-${process.pid}-${name}`);
+    // The whole group gets the signal: the shell records it, the fixture (started with it ignored) serves on,
+    // and berth must neither die nor start a stop.
+    const script = `(trap '' ${name}; exec ${FAKE_SERVER.join(" ")} --port {port}) & trap 'echo ${name} >> ${seen}' ${name}; while :; do wait; done`;
+    const berth = startBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--backend", "cmd", "--host", "127.0.0.1", "--json", "--port-pool", freePortWindow(BLOCK).pool, "--", "sh", "-c", script]);
+    await berth.waitForEvent((event) => event.event === "ready", "ready");
+    berth.kill(`SIG${name}`);
+    await waitFor(() => existsSync(seen) && readFileSync(seen, "utf8").includes(name), `the server to see SIG${name}`);
+    expect(berth.events.some((event) => event.state === "stopped" || event.state === "failed")).toBe(false);
+    berth.kill("SIGTERM");
+    expect(await berth.result()).toExitWith(143);
   });
 });

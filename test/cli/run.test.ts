@@ -169,6 +169,27 @@ describe("berth run", () => {
     expect(await first.result()).toExitWith(143);
   });
 
+  test("a server that exits 0 after ready, unasked, fails the run: exit 1, manifest failed", async () => {
+    const manifest = join(tempDirectory(), "manifest.json");
+    const gate = join(tempDirectory(), "exit-now");
+    const script = `${FAKE_SERVER.join(" ")} --port {port} & server=$!; while [ ! -e ${gate} ]; do sleep 0.02; done; kill $server; wait $server; exit 0`;
+    const berth = startBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--port-pool", pool(), "--manifest", manifest, ...COMMON, "--", "sh", "-c", script]);
+    await berth.waitForEvent((event) => event.event === "ready", "ready");
+    writeFileSync(gate, "");
+    expect(await berth.result()).toExitWith(1);
+    expect(berth.events.find((event) => event.state === "failed")?.detail).toContain("exited with code 0 although nothing asked it to stop");
+    const written = JSON.parse(readFileSync(manifest, "utf8"));
+    expect(written.servers.map((server: { state: string; exitCode: number }) => [server.state, server.exitCode])).toEqual([["failed", 0]]);
+  });
+
+  test("a server's exit is seen when the process exits, not when its pipes close (a forked daemon keeps stdout)", async () => {
+    // Before the fix this waited out the daemon (300 s) and the test's 30 s timeout failed it.
+    // `sleep 300 &` keeps the server's stdout and stderr open long after the shell has exited 3.
+    const run = await runBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--port-pool", pool(), "--backend", "cmd", "--host", "127.0.0.1", "--health-path", "none", "--grace", "2s", "--", "sh", "-c", "sleep 300 & exit 3"]);
+    expect(run).toExitWith(3);
+    expect(run.stderr).toContain("s0 failed exited with code 3");
+  });
+
   test("as PID 1 (unshare --pid --fork --mount-proc): signals work and orphans are reaped", async () => {
     const directory = tempDirectory();
     const release = join(directory, "release-orphan");

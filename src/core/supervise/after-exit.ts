@@ -1,6 +1,6 @@
 // The one decision of supervision: a server has ended; what now? Stop (berth is already stopping), restart
 // it, or fail the run. Pure, so every case is in a table test (test/core/supervise/after-exit.test.ts).
-import { exitCodeOf, type ChildEnd } from "../exit.ts";
+import { EXIT, exitCodeOf, type ChildEnd } from "../exit.ts";
 import { restartDelay } from "./timing.ts";
 
 export interface ExitContext {
@@ -15,7 +15,8 @@ export interface ExitContext {
 export type AfterExit =
   | { action: "stopped" }
   | { action: "restart"; delayMs: number; attempt: number }
-  | { action: "fail"; exitCode: number };
+  /** unasked: the server exited 0 although nothing asked it to stop; a server is meant to run. */
+  | { action: "fail"; exitCode: number; unasked?: true };
 
 export function decideAfterExit(context: ExitContext): AfterExit {
   if (context.stopping) return { action: "stopped" };
@@ -23,5 +24,7 @@ export function decideAfterExit(context: ExitContext): AfterExit {
   if (context.restart === "on-failure" && code !== 0 && context.restartsSoFar < context.maxRestarts) {
     return { action: "restart", delayMs: restartDelay(context.restartsSoFar), attempt: context.restartsSoFar + 1 };
   }
+  // A server that ends by itself, even with 0, has failed the run: berth must not report success.
+  if (code === 0) return { action: "fail", exitCode: EXIT.serverFailed, unasked: true };
   return { action: "fail", exitCode: code };
 }

@@ -21,6 +21,9 @@ export function restartDelay(restartsSoFar: number): number {
   return Math.min(30_000, 1000 * 2 ** restartsSoFar);
 }
 
+/** After a server exits, how long its last output may take to arrive before the end is reported. */
+export const OUTPUT_DRAIN_MS = 200;
+
 /** How often berth, as a subreaper, reaps orphans it adopted while the servers run. */
 export const REAP_INTERVAL_MS = 1000;
 

@@ -1,10 +1,15 @@
 // Signals to berth: TERM, INT, HUP and QUIT start the stop, forwarded to every server's process group;
-// berth exits 128+N and never re-raises. A second INT kills every server at once.
+// berth exits 128+N and never re-raises. A second INT kills every server at once. Every other catchable
+// signal (USR1, USR2, ALRM, WINCH…) is passed on to the servers' groups as tini does, and berth runs on:
+// unhandled, each of them would kill berth at once with no stop sequence.
 import { exitCodeForSignalName } from "../../core/exit.ts";
+import { signalGroup } from "../server-process.ts";
 import { beginStop, killEverything } from "./stop-servers.ts";
 import type { SupervisorRun } from "./supervisor-run.ts";
 
 const STOP_SIGNALS = ["SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT"] as const;
+/** What tini forwards, less the stop signals, the synchronous faults (SEGV, BUS…) and job control. */
+const PASSED_ON_SIGNALS = ["SIGUSR1", "SIGUSR2", "SIGALRM", "SIGWINCH", "SIGVTALRM", "SIGPROF", "SIGPWR", "SIGXCPU", "SIGXFSZ", "SIGURG"] as const;
 
 /** Installs the handlers; returns what removes them. */
 export function forwardSignals(run: SupervisorRun): () => void {
@@ -22,7 +27,14 @@ export function forwardSignals(run: SupervisorRun): () => void {
     process.on(signal, handler);
     return [signal, handler] as const;
   });
+  const passedOn = PASSED_ON_SIGNALS.map((signal) => {
+    const handler = () => {
+      for (const entry of run.live()) signalGroup(entry.pid!, signal);
+    };
+    process.on(signal, handler);
+    return [signal, handler] as const;
+  });
   return () => {
-    for (const [signal, handler] of handlers) process.off(signal, handler);
+    for (const [signal, handler] of [...handlers, ...passedOn]) process.off(signal, handler);
   };
 }

@@ -35,7 +35,8 @@ export function onServerEnd(run: SupervisorRun, entry: SupervisedServer, end: Ch
     run.setState(entry, "restarting", `${describeEnd(end)}; restart ${decision.attempt} of ${settings.maxRestarts} in ${decision.delayMs / 1000}s on the same GPUs and ports`);
     after(run.running.signal, decision.delayMs, restart);
   } else {
-    reportFailure(run, entry, [describeEnd(end), wasStarting ? "during start-up" : ""].filter(Boolean).join(" "));
+    const why = decision.unasked ? "although nothing asked it to stop" : "";
+    reportFailure(run, entry, [describeEnd(end), wasStarting ? "during start-up" : "", why].filter(Boolean).join(" "));
     beginStop(run, "SIGTERM", decision.exitCode);
   }
   run.settleIfDone();

@@ -15,7 +15,9 @@ test.each<[string, Partial<ExitContext> & Pick<ExitContext, "end">, AfterExit]>(
   ["the third restart waits 4 s", { end: exited(1), restart: "on-failure", restartsSoFar: 2 }, { action: "restart", delayMs: 4000, attempt: 3 }],
   ["restarts used up: fail", { end: exited(1), restart: "on-failure", restartsSoFar: 3 }, { action: "fail", exitCode: 1 }],
   ["a kill is restarted too", { end: killed("SIGSEGV"), restart: "on-failure" }, { action: "restart", delayMs: 1000, attempt: 1 }],
-  ["exit 0 is not a failure to restart", { end: exited(0), restart: "on-failure" }, { action: "fail", exitCode: 0 }],
+  ["exit 0 unasked fails the run with 1", { end: exited(0) }, { action: "fail", exitCode: 1, unasked: true }],
+  ["exit 0 unasked is not restarted either", { end: exited(0), restart: "on-failure" }, { action: "fail", exitCode: 1, unasked: true }],
+  ["exit 0 while stopping is a stop", { end: exited(0), stopping: true }, { action: "stopped" }],
   ["no restart while stopping, even on-failure", { end: exited(1), restart: "on-failure", stopping: true }, { action: "stopped" }],
 ])("%s", (_, context, expected) => {
   expect(decideAfterExit({ ...base, ...context })).toEqual(expected);
