@@ -107,6 +107,18 @@ describe("berth ports --ttl (a detached holder)", () => {
     expect((await statusJson()).reservations.map((entry) => entry.id)).not.toContain(port);
   });
 
+  test("a TTL past setTimeout's ~24.8-day limit holds (--ttl 600h once released at once)", async () => {
+    const run = await runBerth(["ports", "-n", "1", "--ttl", "600h", "--format", "json", "--port-pool", freePortWindow(100).pool]);
+    expect(run).toExitWith(0);
+    const { ports, holder, expiresAt } = JSON.parse(run.stdout);
+    expect(Date.parse(expiresAt) - Date.now()).toBeGreaterThan(599 * 3_600_000);
+    // The overflowed timer fired within a millisecond of the report; by now the holder would be gone.
+    await runBerth(["status", "--json"]);
+    expect(await plainBindSucceeds(ports[0])).toBe(false);
+    expect(existsSync(`/proc/${holder}`) && !readFileSync(`/proc/${holder}/stat`, "utf8").includes(") Z ")).toBe(true);
+    process.kill(holder, "SIGTERM");
+  });
+
   test("--format env can be eval'd by a shell", async () => {
     const run = await runBerth(["ports", "-n", "3", "--ttl", "5s", "--format", "env", "--port-pool", freePortWindow(100).pool]);
     const shell = Bun.spawnSync(["sh", "-c", `${run.stdout}\necho "$BERTH_PORTS|$BERTH_PORT_2|$BERTH_PORTS_HOLDER"`]);
