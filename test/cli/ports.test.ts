@@ -166,13 +166,19 @@ describe("berth ports --block", () => {
 });
 
 describe("bad input exits 2 with one line", () => {
+  test("a --port-pool smaller than -n is bad input naming both", async () => {
+    const window = freePortWindow(4);
+    const run = await runBerth(["ports", "-n", "8", "--port-pool", window.pool]);
+    expect(run).toExitWith(2);
+    expect(run.stderr).toContain(`the pool ${window.pool} holds 4 usable ports (less ip_local_reserved_ports), fewer than -n 8`);
+  });
+
   test.each([
     [["ports", "-n", "0"], 'bad value "0" for -n'],
     [["ports", "-n", "two"], 'bad value "two" for -n'],
     [["ports", "--port-pool", "0-100"], 'bad value "0-100" for --port-pool; expected LO-HI with 1 ≤ LO ≤ HI ≤ 65535'],
     [["ports", "--port-pool", "30000-20000"], 'bad value "30000-20000" for --port-pool'],
     [["ports", "--port-pool", "60000-70000"], 'bad value "60000-70000" for --port-pool'],
-    [["ports", "-n", "8", "--port-pool", "11000-11003"], "the pool 11000-11003 holds 4 usable ports (less ip_local_reserved_ports), fewer than -n 8"],
     [["ports", "--ttl", "soon"], 'bad value "soon" for --ttl; expected a duration such as 500ms, 3s, 2m or 1h'],
     [["ports", "--format", "xml"], 'bad value "xml" for --format; expected one of plain, json, env'],
     [["status", "extra"], 'unexpected argument "extra"'],

@@ -334,9 +334,10 @@ describe("refusals", () => {
     ["plan", []],
     ["run", ["--backend", "cmd", "--host", "127.0.0.1", "--", "true"]],
   ] as const)("a --port-pool too small for the blocks is bad input (2) from %s", async (command, rest) => {
-    const run = await runBerth([command, "vllm:d8", "--gpus-per-node", "8", "--port-pool", "11000-11099", ...rest]);
+    const window = freePortWindow(100);
+    const run = await runBerth([command, "vllm:d8", "--gpus-per-node", "8", "--port-pool", window.pool, ...rest]);
     expect(run).toExitWith(2);
-    expect(run.stderr).toContain("but the pool 11000-11099, less reserved ports, holds only 5");
+    expect(run.stderr).toContain(`but the pool ${window.pool}, less reserved ports, holds only 5`);
   });
 
   test("the node rank must be below the node count", async () => {
