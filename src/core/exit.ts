@@ -26,6 +26,13 @@ export interface ChildEnd {
   signal: string | null;
 }
 
+/** The signals that ask berth (and, from a scheduler, its servers with it) to stop. */
+export const STOP_SIGNALS = ["SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT"] as const;
+
+export function isStopSignal(signal: string | null): boolean {
+  return signal !== null && (STOP_SIGNALS as readonly string[]).includes(signal);
+}
+
 export function exitCodeForSignal(signal: number): number {
   return 128 + signal;
 }

@@ -24,6 +24,13 @@ export function restartDelay(restartsSoFar: number): number {
 /** After a server exits, how long its last output may take to arrive before the end is reported. */
 export const OUTPUT_DRAIN_MS = 200;
 
+/**
+ * Slurm and Kubernetes signal a job's servers and berth together, in no set order. A server that dies of a
+ * stop signal while berth is not stopping is judged only after this long, so that berth's own signal, if it
+ * is on its way, makes it `stopped` (berth exits 128+N) instead of `failed` or `restarting`.
+ */
+export const STOP_SIGNAL_RACE_MS = 1000;
+
 /** How often berth, as a subreaper, reaps orphans it adopted while the servers run. */
 export const REAP_INTERVAL_MS = 1000;
 

@@ -2,14 +2,23 @@
 // berth exits 128+N and never re-raises. A second INT kills every server at once. Every other catchable
 // signal (USR1, USR2, ALRM, WINCH…) is passed on to the servers' groups as tini does, and berth runs on:
 // unhandled, each of them would kill berth at once with no stop sequence.
-import { exitCodeForSignalName } from "../../core/exit.ts";
+// A job cancelled by its scheduler is a stop, whatever order the deaths came in: once berth itself got a
+// stop signal it exits 128+N, and a server that died of a stop signal just before is `stopped`, not `failed`.
+import { exitCodeForSignalName, isStopSignal, STOP_SIGNALS } from "../../core/exit.ts";
 import { signalGroup } from "../server-process.ts";
 import { beginStop, killEverything } from "./stop-servers.ts";
 import type { SupervisorRun } from "./supervisor-run.ts";
 
-const STOP_SIGNALS = ["SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT"] as const;
 /** What tini forwards, less the stop signals, the synchronous faults (SEGV, BUS…) and job control. */
 const PASSED_ON_SIGNALS = ["SIGUSR1", "SIGUSR2", "SIGALRM", "SIGWINCH", "SIGVTALRM", "SIGPROF", "SIGPWR", "SIGXCPU", "SIGXFSZ", "SIGURG"] as const;
+
+/** berth was signalled: its exit says so, and servers the same cancellation killed first were stopped. */
+function stoppedBySignal(run: SupervisorRun, signal: NodeJS.Signals): void {
+  run.exitCode = exitCodeForSignalName(signal);
+  for (const entry of run.servers) {
+    if (entry.state === "failed" && isStopSignal(entry.end?.signal ?? null)) run.setState(entry, "stopped", `killed by ${entry.end!.signal} as berth got ${signal}`);
+  }
+}
 
 /** Installs the handlers; returns what removes them. */
 export function forwardSignals(run: SupervisorRun): () => void {
@@ -23,6 +32,7 @@ export function forwardSignals(run: SupervisorRun): () => void {
       }
       if (!run.stopping) run.view.message(`${signal}: stopping ${run.live().length} server(s), SIGKILL after ${run.settings.graceMs / 1000}s`);
       beginStop(run, signal, exitCodeForSignalName(signal));
+      stoppedBySignal(run, signal);
     };
     process.on(signal, handler);
     return [signal, handler] as const;

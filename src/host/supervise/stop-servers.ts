@@ -14,6 +14,7 @@ export function beginStop(run: SupervisorRun, signal: NodeJS.Signals, exitCode: 
   run.exitCode = exitCode;
   run.running.abort();
   for (const entry of run.live()) signalGroup(entry.pid!, signal);
+  run.decideAllNow();
   after(run.lifetime.signal, run.settings.graceMs, () => {
     if (run.live().length > 0) run.view.message(`grace of ${run.settings.graceMs / 1000}s is over; sending SIGKILL`);
     killEverything(run);

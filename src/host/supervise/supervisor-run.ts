@@ -4,6 +4,7 @@ import type { ServerState } from "../../core/launch/manifest.ts";
 import { manifestWriter, type ManifestWriter } from "./manifest-writer.ts";
 import type { RunView, SupervisorSettings } from "./settings.ts";
 import type { SupervisedServer } from "./supervised-server.ts";
+import { after } from "../timers.ts";
 
 export class SupervisorRun {
   /** Every pid berth started, so the reaper leaves those to their own watchers. */
@@ -17,6 +18,8 @@ export class SupervisorRun {
   exitCode: number | undefined;
   readyAnnounced = false;
   durationArmed = false;
+  /** Ends not judged yet (see STOP_SIGNAL_RACE_MS): each judges itself when due, or at once when the stop begins. */
+  private readonly undecided = new Map<SupervisedServer, () => void>();
   private resolveEnded: () => void = () => {};
   readonly allEnded = new Promise<void>((resolve) => (this.resolveEnded = resolve));
 
@@ -40,8 +43,26 @@ export class SupervisorRun {
     this.manifest.write();
   }
 
-  /** Called after every end: once stopping and nothing is alive, supervision moves on to the sweep. */
+  /** Judges a server's end after delayMs, unless the stop begins first: then at once. */
+  decideLater(entry: SupervisedServer, delayMs: number, decide: () => void): void {
+    this.undecided.set(entry, decide);
+    after(this.lifetime.signal, delayMs, () => this.decideNow(entry));
+  }
+
+  /** Every end that waits for its judgement is judged now (the stop has begun). */
+  decideAllNow(): void {
+    for (const entry of [...this.undecided.keys()]) this.decideNow(entry);
+  }
+
+  private decideNow(entry: SupervisedServer): void {
+    const decide = this.undecided.get(entry);
+    if (!decide) return;
+    this.undecided.delete(entry);
+    decide();
+  }
+
+  /** Called after every end: once stopping, nothing alive and every end judged, supervision moves on to the sweep. */
   settleIfDone(): void {
-    if (this.stopping && this.live().length === 0) this.resolveEnded();
+    if (this.stopping && this.live().length === 0 && this.undecided.size === 0) this.resolveEnded();
   }
 }

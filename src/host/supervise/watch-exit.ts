@@ -1,7 +1,8 @@
 // A server has ended: the pure decision (core/supervise/after-exit.ts) says stop, restart or fail; this
 // carries it out.
-import { describeEnd, type ChildEnd } from "../../core/exit.ts";
+import { describeEnd, isStopSignal, type ChildEnd } from "../../core/exit.ts";
 import { decideAfterExit } from "../../core/supervise/after-exit.ts";
+import { STOP_SIGNAL_RACE_MS } from "../../core/supervise/timing.ts";
 import { holdPort } from "../port-holds.ts";
 import { beginStop } from "./stop-servers.ts";
 import type { SupervisedServer } from "./supervised-server.ts";
@@ -22,9 +23,16 @@ function reportFailure(run: SupervisorRun, entry: SupervisedServer, detail: stri
 }
 
 export function onServerEnd(run: SupervisorRun, entry: SupervisedServer, end: ChildEnd, restart: () => void): void {
-  const wasStarting = entry.state === "starting";
   entry.end = end;
   entry.endedAt = Date.now();
+  // Killed by TERM/INT/HUP/QUIT while berth runs on: most likely the scheduler signalled the whole job, and
+  // berth's own signal is on its way. Judge it a moment later (or as soon as the stop begins).
+  if (!run.stopping && isStopSignal(end.signal)) run.decideLater(entry, STOP_SIGNAL_RACE_MS, () => judgeEnd(run, entry, end, restart));
+  else judgeEnd(run, entry, end, restart);
+}
+
+function judgeEnd(run: SupervisorRun, entry: SupervisedServer, end: ChildEnd, restart: () => void): void {
+  const wasStarting = entry.state === "starting";
   const { settings } = run;
   const decision = decideAfterExit({ end, stopping: run.stopping, restart: settings.restart, restartsSoFar: entry.restarts, maxRestarts: settings.maxRestarts });
   if (decision.action === "stopped") {
