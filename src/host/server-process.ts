@@ -64,3 +64,13 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals): void {
     // ESRCH: every process of the group has exited.
   }
 }
+
+/** Whether any process of a group is still there (signal 0 checks without sending). */
+export function groupExists(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}

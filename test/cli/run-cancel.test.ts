@@ -1,7 +1,7 @@
 // A job cancelled by its scheduler (Slurm's scancel, a Kubernetes pod deletion): the servers and berth are
 // signalled together, in no set order, and berth may even be SIGKILLed. Real processes, real signals.
 import { afterEach, describe, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePortWindow } from "../support/free-ports.ts";
@@ -13,6 +13,19 @@ const COMMON = ["--backend", "cmd", "--host", "127.0.0.1", "--json", "--grace", 
 
 function manifestStates(path: string): string[] {
   return JSON.parse(readFileSync(path, "utf8")).servers.map((server: { state: string }) => server.state);
+}
+
+function childrenOf(pid: number): number[] {
+  const tasks = readdirSync(`/proc/${pid}/task`);
+  return tasks.flatMap((task) => readFileSync(`/proc/${pid}/task/${task}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number));
+}
+
+function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
+  } catch {
+    return "";
+  }
 }
 
 function serverPids(berth: RunningBerth): number[] {
@@ -42,5 +55,36 @@ describe("a cancelled job", () => {
     process.kill(-serverPids(berth)[0]!, "SIGTERM");
     expect(await berth.result()).toExitWith(143);
     expect(manifestStates(manifest)).toEqual(["failed"]);
+  });
+});
+
+describe("a SIGKILLed berth", () => {
+  test("takes each server's whole process tree (the workers too), and its guardian goes with them", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "berth-tree-"));
+    // Each server starts two workers in its own process group, as an engine's workers are.
+    const server = `sleep 1000 & echo $! >> ${directory}/{server}.workers; sleep 1000 & echo $! >> ${directory}/{server}.workers; wait`;
+    const berth = startBerth(["run", "vllm:d2", "--gpus-per-node", "2", "--port-pool", freePortWindow(100).pool, ...COMMON, "--", "sh", "-c", server]);
+    await berth.waitForEvent((event) => event.event === "ready", "ready");
+    const workerFiles = [0, 1].map((index) => join(directory, `${index}.workers`));
+    await waitFor(() => workerFiles.every((file) => existsSync(file) && readFileSync(file, "utf8").trim().split("\n").length === 2), "the workers to start");
+    const workers = workerFiles.flatMap((file) => readFileSync(file, "utf8").trim().split("\n").map(Number));
+    const guardian = childrenOf(berth.pid).find((pid) => commandLine(pid).includes("berth-guardian"));
+    expect(guardian).toBeNumber();
+    expect(workers.every(isAlive)).toBe(true);
+
+    berth.kill("SIGKILL");
+    await berth.exited;
+    await waitFor(() => workers.every((pid) => !isAlive(pid)), "the guardian to kill the workers", 10_000);
+    await waitFor(() => !isAlive(guardian!), "the guardian to exit", 10_000);
+  });
+
+  test("after a normal stop the guardian is dismissed, and kills nothing", async () => {
+    const berth = startBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--port-pool", freePortWindow(100).pool, ...COMMON, "--", "sleep", "1000"]);
+    await berth.waitForEvent((event) => event.event === "ready", "ready");
+    const guardian = childrenOf(berth.pid).find((pid) => commandLine(pid).includes("berth-guardian"));
+    expect(guardian).toBeNumber();
+    berth.kill("SIGTERM");
+    expect(await berth.result()).toExitWith(143);
+    expect(isAlive(guardian!)).toBe(false);
   });
 });

@@ -54,6 +54,7 @@ export function startServer(run: SupervisorRun, entry: SupervisedServer, logs: S
     run.view.line(entry, stream, line);
   });
   run.spawned.add(child.pid);
+  run.guardian.guard(child.pid); // its group is its pid: the exec step starts a new session
   entry.pid = child.pid;
   run.setState(entry, "starting");
   void child.ended.then((end) => onServerEnd(run, entry, end, () => startServer(run, entry, logs)));

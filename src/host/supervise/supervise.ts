@@ -1,5 +1,6 @@
 // The supervisor, read top to bottom as tini's main is: forward signals, reap orphans, start every server
-// (each gated on health, its end decided in core), wait until all have ended, sweep the orphans, release,
+// (each gated on health, its end decided in core, its process group guarded should berth be SIGKILLed),
+// wait until all have ended, sweep the orphans, dismiss the guardian, release,
 // write the final manifest, and return the exit code.
 import { EXIT } from "../../core/exit.ts";
 import { useNormalJitPolicy } from "../jit-policy.ts";
@@ -24,6 +25,7 @@ export async function supervise(servers: SupervisedServer[], settings: Superviso
   await run.allEnded;
 
   await sweepOrphans(run);
+  await run.guardian.dismiss(); // every group has been stopped and swept
   run.lifetime.abort(); // the grace timer and the reaper
   stopForwarding();
   await logs.close();

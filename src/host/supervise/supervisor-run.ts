@@ -5,11 +5,14 @@ import { manifestWriter, type ManifestWriter } from "./manifest-writer.ts";
 import type { RunView, SupervisorSettings } from "./settings.ts";
 import type { SupervisedServer } from "./supervised-server.ts";
 import { after } from "../timers.ts";
+import { startTreeGuardian, type TreeGuardian } from "./tree-guardian.ts";
 
 export class SupervisorRun {
   /** Every pid berth started, so the reaper leaves those to their own watchers. */
   readonly spawned = new Set<number>();
   readonly manifest: ManifestWriter;
+  /** Kills every server's process group if berth dies without a stop (SIGKILL, OOM). */
+  readonly guardian: TreeGuardian;
   /** Aborted when the stop begins (health watches, restart and duration timers)… */
   readonly running = new AbortController();
   /** …and this one when supervision is over (the grace timer and the reaper too). */
@@ -29,6 +32,8 @@ export class SupervisorRun {
     readonly view: RunView,
   ) {
     this.manifest = manifestWriter(servers, settings, (message) => view.message(message));
+    this.guardian = startTreeGuardian((message) => view.message(message));
+    if (this.guardian.pid !== null) this.spawned.add(this.guardian.pid); // berth's own child, not an orphan
   }
 
   /** Servers whose process is alive (started and not yet ended). */
