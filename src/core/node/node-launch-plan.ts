@@ -5,6 +5,7 @@ import { assignGpus } from "../launch/gpu-assignment.ts";
 import type { Backend, Launch, LaunchContext, ServerGpu } from "../launch/launch-types.ts";
 import { leaderAddress } from "../launch/node-identity.ts";
 import { planCluster } from "../plan/plan.ts";
+import { shiftBlock } from "../plan/port-block-layout.ts";
 import { serversOnNode, type ServerOnNode } from "../plan/servers-on-node.ts";
 import { badInput, doesNotFitClass, refusalFromIssues, refused, succeeded, type Outcome } from "../refusal.ts";
 import type { PlannedServer, PortRange, ServerPlacement } from "../types.ts";
@@ -35,6 +36,9 @@ export interface ServerLaunch {
 export interface NodeLaunchPlan {
   servers: ServerLaunch[];
   warnings: string[];
+  /** The pool and reserved ports the blocks were cut from: where a server whose block is held may move. */
+  pool: PortRange;
+  reservedPorts: PortRange[];
 }
 
 function thisNodesSlots(checked: CheckedRequest, all: ServerOnNode[]): Outcome<ServerOnNode[]> {
@@ -80,5 +84,19 @@ export function planNodeLaunch(checked: CheckedRequest, facts: NodeFacts): Outco
     if (!launch.ok) return refused(refusalFromIssues("", launch.issues));
     servers.push({ server, backend, placement, launch: launch.value, gpus, gpusToLock: toLock });
   }
-  return succeeded({ servers, warnings: [...checked.warnings, ...planned.warnings] });
+  return succeeded({ servers, warnings: [...checked.warnings, ...planned.warnings], pool, reservedPorts: facts.kernel.reservedPorts });
+}
+
+/**
+ * A single-node server moved to the block starting at `first` (its planned one is held by another launch on
+ * a shared node): the same layout, every port shifted, and its launch rebuilt with the real ports.
+ */
+export function movedLaunch(checked: CheckedRequest, facts: NodeFacts, original: ServerLaunch, first: number): ServerLaunch {
+  const ports = shiftBlock(original.placement.ports, first);
+  const placement = { ...original.placement, ports };
+  const server = { ...original.server, ports, placements: [placement] };
+  const launch = buildLaunch(server, placement, original.gpus, launchContext(checked, facts, original.backend));
+  // The flags were checked when the plan was built, and moving changes only numbers.
+  if (!launch.ok) throw new Error(`rebuilding server ${server.index}'s launch failed: ${launch.issues.map((issue) => issue.message).join("; ")}`);
+  return { ...original, server, placement, launch: launch.value };
 }

@@ -32,3 +32,15 @@ export function blockAt(first: number, layout: BlockLayout): PortBlock {
     internal: { first: first + layout.internalFirst, last: first + layout.internalLast },
   };
 }
+
+/** The same block moved to start at `first`: every port keeps its offset, whatever the backend's layout. */
+export function shiftBlock(block: PortBlock, first: number): PortBlock {
+  const delta = first - block.first;
+  return {
+    first,
+    last: block.last + delta,
+    http: block.http + delta,
+    dist: block.dist + delta,
+    internal: { first: block.internal.first + delta, last: block.internal.last + delta },
+  };
+}

@@ -2,7 +2,7 @@
 // (core/node), with the host's facts; then the reservations, all or nothing; then the run directory.
 import { checkLaunchRequest, type LaunchRequest } from "../../core/node/launch-request.ts";
 import type { NodeIdentity } from "../../core/launch/node-identity.ts";
-import { planNodeLaunch, type NodeFacts } from "../../core/node/node-launch-plan.ts";
+import { movedLaunch, planNodeLaunch, type NodeFacts } from "../../core/node/node-launch-plan.ts";
 import { environmentRefusal, refused, succeeded, type Outcome } from "../../core/refusal.ts";
 import { firstNonLoopbackAddress } from "../address.ts";
 import { readHostPortSettings } from "../kernel-port-settings.ts";
@@ -47,15 +47,16 @@ export async function prepareNode(request: LaunchRequest): Promise<Outcome<Prepa
 
   const registry = await openRegistry(request.env);
   if (!registry.ok) return refused(environmentRefusal(registry.message));
-  const servers = reserveServers(registry.registry, plan.value.servers, request.holder);
-  if (!servers.ok) return servers;
+  const reserved = reserveServers(registry.registry, plan.value, request.holder, (launch, first) => movedLaunch(checked.value, facts, launch, first));
+  if (!reserved.ok) return reserved;
+  const servers = reserved.value.servers;
   // Made only once everything is reserved, so a refused launch leaves nothing behind.
   try {
     createRunDirectory(runDirectory);
   } catch (error) {
-    releaseServers(servers.value);
+    releaseServers(servers);
     return refused(environmentRefusal(`cannot create the run directory ${runDirectory.path} (--run-dir): ${error instanceof Error ? error.message : String(error)}`));
   }
   const identity = checked.value.identity;
-  return succeeded({ identity, host: facts.host, servers: servers.value, warnings: [...plan.value.warnings, ...warnings], simulated: gpus.value.simulated, runDirectory });
+  return succeeded({ identity, host: facts.host, servers, warnings: [...plan.value.warnings, ...warnings, ...reserved.value.warnings], simulated: gpus.value.simulated, runDirectory });
 }

@@ -1,35 +1,84 @@
 // Reserving a node's servers all or nothing: each server's GPUs, then its port block. One refusal releases
-// everything taken so far, so a refused launch leaves nothing held.
-import type { ServerLaunch } from "../../core/node/node-launch-plan.ts";
+// everything taken so far, so a refused launch leaves nothing held. On a shared node another job may hold a
+// single-node server's planned block: it moves to another free block of the pool (see moveBlock).
+import type { NodeLaunchPlan, ServerLaunch } from "../../core/node/node-launch-plan.ts";
+import { nextWindow } from "../../core/plan/port-blocks.ts";
 import { environmentRefusal, refused, succeeded, type Outcome } from "../../core/refusal.ts";
+import type { PortRange } from "../../core/types.ts";
 import type { Registry } from "../registry.ts";
-import { releaseReservation, reserveBlock, reserveGpus, type Holder, type Reservation } from "../reservations.ts";
+import { releaseReservation, reserveBlock, reserveGpus, type HeldPort, type Holder, type Reservation } from "../reservations.ts";
 import { supervisedServer, type SupervisedServer } from "../supervise/supervised-server.ts";
 
-function reserveServer(registry: Registry, launch: ServerLaunch, holder: Holder): Outcome<Reservation> {
-  const { server, placement } = launch;
-  const gpus = reserveGpus(registry, launch.gpusToLock.map((gpu) => gpu.uuid), holder);
-  if (!gpus.ok) return refused(environmentRefusal(`GPU ${gpus.uuid} for server ${server.index} is ${gpus.why}; berth will not share a GPU with another launch`));
-  // TIME_WAIT leftovers of a previous run on these very ports do not block a planned block (see holdPort).
-  const block = reserveBlock(registry, placement.ports, holder, { allowTimeWait: true });
-  if (!block.ok) {
-    releaseReservation({ ports: [], gpus: gpus.gpus });
-    return refused(environmentRefusal(`port ${block.port} of server ${server.index}'s block ${placement.ports.first}-${placement.ports.last} is ${block.why}; free it or choose another --port-pool`));
-  }
-  return succeeded({ ports: block.ports, gpus: gpus.gpus });
+/** Rebuilds a server's launch around the block that starts at `first`. */
+export type MoveLaunch = (launch: ServerLaunch, first: number) => ServerLaunch;
+
+interface Reserving {
+  registry: Registry;
+  plan: NodeLaunchPlan;
+  holder: Holder;
+  move: MoveLaunch;
+  /** Blocks this launch holds or has planned: a moved block keeps out of all of them. */
+  taken: PortRange[];
+  warnings: string[];
 }
 
-export function reserveServers(registry: Registry, launches: readonly ServerLaunch[], holder: Holder): Outcome<SupervisedServer[]> {
-  const servers: SupervisedServer[] = [];
-  for (const launch of launches) {
-    const reservation = reserveServer(registry, launch, holder);
-    if (!reservation.ok) {
-      releaseServers(servers);
-      return reservation;
-    }
-    servers.push(supervisedServer(launch, reservation.value));
+function describe(range: PortRange): string {
+  return `${range.first}-${range.last}`;
+}
+
+/** The first free block of the same width in the pool, clear of reserved ports and of this launch's blocks. */
+function moveBlock(state: Reserving, launch: ServerLaunch): { launch: ServerLaunch; ports: HeldPort[] } | undefined {
+  const width = launch.placement.ports.last - launch.placement.ports.first + 1;
+  const avoid = [...state.plan.reservedPorts, ...state.taken];
+  for (let first = nextWindow(state.plan.pool.first, width, state.plan.pool, avoid); first !== undefined; ) {
+    const block = reserveBlock(state.registry, { first, last: first + width - 1 }, state.holder, { allowTimeWait: false });
+    if (block.ok) return { launch: state.move(launch, first), ports: block.ports };
+    first = nextWindow(block.port + 1, width, state.plan.pool, avoid);
   }
-  return succeeded(servers);
+  return undefined;
+}
+
+function reservePorts(state: Reserving, launch: ServerLaunch): Outcome<{ launch: ServerLaunch; ports: HeldPort[] }> {
+  const planned = launch.placement.ports;
+  // TIME_WAIT leftovers of a previous run on these very ports do not block a planned block (see holdPort).
+  const block = reserveBlock(state.registry, planned, state.holder, { allowTimeWait: true });
+  if (block.ok) return succeeded({ launch, ports: block.ports });
+  const index = launch.server.index;
+  const why = `port ${block.port} of server ${index}'s block ${describe(planned)} is ${block.why}`;
+  if (launch.server.nodes !== undefined) {
+    return refused(environmentRefusal(`${why}; a multi-node server's block must be the same on every node, so it cannot move: free it or choose another --port-pool`));
+  }
+  const moved = moveBlock(state, launch);
+  if (!moved) return refused(environmentRefusal(`${why}, and no other free block of ${planned.last - planned.first + 1} ports is left in the pool ${describe(state.plan.pool)}; free ports or choose another --port-pool`));
+  state.warnings.push(`${why}; server ${index} uses ${describe(moved.launch.placement.ports)} instead`);
+  return succeeded(moved);
+}
+
+function reserveServer(state: Reserving, launch: ServerLaunch): Outcome<SupervisedServer> {
+  const gpus = reserveGpus(state.registry, launch.gpusToLock.map((gpu) => gpu.uuid), state.holder);
+  if (!gpus.ok) return refused(environmentRefusal(`GPU ${gpus.uuid} for server ${launch.server.index} is ${gpus.why}; berth will not share a GPU with another launch`));
+  const ports = reservePorts(state, launch);
+  if (!ports.ok) {
+    releaseReservation({ ports: [], gpus: gpus.gpus });
+    return ports;
+  }
+  state.taken.push(ports.value.launch.placement.ports);
+  const reservation: Reservation = { ports: ports.value.ports, gpus: gpus.gpus };
+  return succeeded(supervisedServer(ports.value.launch, reservation));
+}
+
+export function reserveServers(registry: Registry, plan: NodeLaunchPlan, holder: Holder, move: MoveLaunch): Outcome<{ servers: SupervisedServer[]; warnings: string[] }> {
+  const state: Reserving = { registry, plan, holder, move, taken: plan.servers.map((launch) => launch.placement.ports), warnings: [] };
+  const servers: SupervisedServer[] = [];
+  for (const launch of plan.servers) {
+    const server = reserveServer(state, launch);
+    if (!server.ok) {
+      releaseServers(servers);
+      return server;
+    }
+    servers.push(server.value);
+  }
+  return succeeded({ servers, warnings: state.warnings });
 }
 
 export function releaseServers(servers: readonly SupervisedServer[]): void {
