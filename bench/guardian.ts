@@ -43,7 +43,7 @@ let guardianTicks = 0;
 for (let round = 0; round < 5; round++) {
   const directory = scratchDirectory("guardian");
   const server = `sleep 1000 & echo $! >> ${directory}/{server}.workers; sleep 1000 & echo $! >> ${directory}/{server}.workers; wait`;
-  const child = Bun.spawn([berth, "run", `vllm:d${SERVERS}`, "--gpus-per-node", String(SERVERS), "--backend", "cmd", "--host", "127.0.0.1", "--health-path", "none", "--port-pool", "28000-29999", "--json", "--", "sh", "-c", server], {
+  const child = Bun.spawn([berth, "run", `vllm:d${SERVERS}`, "--gpus-per-node", String(SERVERS), "--simulate", "--backend", "cmd", "--host", "127.0.0.1", "--health-path", "none", "--port-pool", "28000-29999", "--json", "--", "sh", "-c", server], {
     env: { ...process.env, BERTH_REGISTRY_DIR: registry },
     stdout: "ignore",
     stderr: "ignore",

@@ -19,7 +19,7 @@ interface Started {
 function startRun(servers: number, healthyAfterMs: number, listenLate = false): Started {
   const directory = scratchDirectory("run");
   const child = Bun.spawn(
-    [berth, "run", `vllm:d${servers}`, "--gpus-per-node", String(servers), "--backend", "cmd", "--host", "127.0.0.1", "--json", "--port-pool", "28000-29999", "--",
+    [berth, "run", `vllm:d${servers}`, "--gpus-per-node", String(servers), "--simulate", "--backend", "cmd", "--host", "127.0.0.1", "--json", "--port-pool", "28000-29999", "--",
       ...fixture, "--port", "{port}", "--healthy-after", String(healthyAfterMs), ...(listenLate ? ["--listen-late"] : []), "--record", join(directory, "{server}.json")],
     { env: { ...process.env, BERTH_REGISTRY_DIR: registry }, stdout: "pipe", stderr: "ignore" },
   );

@@ -5,6 +5,7 @@ import { integerOption, portRangeOption } from "./option-kinds.ts";
 import { printJson } from "./render/json.ts";
 import { renderPlanTable } from "./render/plan-table.ts";
 import { EXIT } from "../core/exit.ts";
+import { gpuInUse } from "../core/gpu/gpu-in-use.ts";
 import { planCluster } from "../core/plan/plan.ts";
 import { planJson } from "../core/plan/plan-json.ts";
 import { doesNotFitClass, environmentRefusal, refusalFromIssues } from "../core/refusal.ts";
@@ -27,6 +28,8 @@ async function thisNodesGpus(env: Record<string, string | undefined>): Promise<{
   probe.visible.gpus.forEach((gpu, local) => {
     const holder = gpu.uuid === null ? undefined : holders.get(gpu.uuid);
     if (holder) warnings.push(`local GPU ${local} (${gpu.uuid}) is held by berth pid ${holder.pid} (${holder.role}) on this node`);
+    const inUse = gpuInUse(gpu);
+    if (inUse) warnings.push(`${inUse.why}; berth run would refuse it${inUse.mig ? "" : " without --allow-busy-gpus"}`);
   });
   return { count: probe.visible.gpus.length, warnings };
 }

@@ -12,7 +12,7 @@ test("LOCAL_RANK picks the slot; the server has berth's pid, its GPU, its ports,
     console.log(JSON.stringify({ pid: getpid(), env: { CUDA_VISIBLE_DEVICES: process.env.CUDA_VISIBLE_DEVICES, BERTH_SERVER: process.env.BERTH_SERVER, BERTH_PORT: process.env.BERTH_PORT, BERTH_PORTS: process.env.BERTH_PORTS }, held: status.reservations }));`;
   const window = freePortWindow(100);
   const [first, last] = [window.first + 36, window.first + 53]; // slot 2's block: two vLLM blocks of 18 above the first
-  const run = await runBerth(["exec", "vllm:d4", "--gpus-per-node", "4", "--backend", "cmd", "--port-pool", window.pool, "--", process.execPath, "-e", script], { env: { LOCAL_RANK: "2" } });
+  const run = await runBerth(["exec", "vllm:d4", "--gpus-per-node", "4", "--simulate", "--backend", "cmd", "--port-pool", window.pool, "--", process.execPath, "-e", script], { env: { LOCAL_RANK: "2" } });
   expect(run).toExitWith(0);
   expect(run.stderr).toContain(`berth: slot 2 (LOCAL_RANK) → server 2 on GPUs 2, ports ${first}-${last}`);
   const seen = JSON.parse(run.stdout);
@@ -24,10 +24,10 @@ test("LOCAL_RANK picks the slot; the server has berth's pid, its GPU, its ports,
 });
 
 test("a slot that does not exist, or no slot at all, is bad input", async () => {
-  const missing = await runBerth(["exec", "vllm:d2", "--gpus-per-node", "2", "--server", "5", "--backend", "cmd", "--", "true"]);
+  const missing = await runBerth(["exec", "vllm:d2", "--gpus-per-node", "2", "--simulate", "--server", "5", "--backend", "cmd", "--", "true"]);
   expect(missing).toExitWith(2);
   expect(missing.stderr).toContain("server slot 5 does not exist on node 0; this node has slots 0-1");
-  const none = await runBerth(["exec", "vllm:d2", "--gpus-per-node", "2", "--backend", "cmd", "--", "true"]);
+  const none = await runBerth(["exec", "vllm:d2", "--gpus-per-node", "2", "--simulate", "--backend", "cmd", "--", "true"]);
   expect(none).toExitWith(2);
   expect(none.stderr).toContain("pass --server I, or set LOCAL_RANK or SLURM_LOCALID");
 });

@@ -34,7 +34,7 @@ describe("exit codes pass through", () => {
     // A batch ends before the next starts, so batches reuse the same blocks; within one, each has its own.
     const window = freePortWindow(EXEC_BATCH * BLOCK);
     await inBatches(CODES, EXEC_BATCH, async (code) => {
-      const run = await runBerth(["exec", "vllm:d1", "--gpus-per-node", "1", "--server", "0", "--backend", "cmd", "--port-pool", blockOf(window, code % EXEC_BATCH, BLOCK), "--", "sh", "-c", `exit ${code}`], {
+      const run = await runBerth(["exec", "vllm:d1", "--gpus-per-node", "1", "--simulate", "--server", "0", "--backend", "cmd", "--port-pool", blockOf(window, code % EXEC_BATCH, BLOCK), "--", "sh", "-c", `exit ${code}`], {
         env: { BERTH_REGISTRY_DIR: ownRegistry(`exec-${code}`) },
       });
       seen[code] = run.code;
@@ -51,7 +51,7 @@ describe("exit codes pass through", () => {
     const stderr: string[] = [];
     const window = freePortWindow(RUN_BATCH * BLOCK);
     await inBatches(CODES, RUN_BATCH, async (code) => {
-      const run = await runBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--backend", "cmd", "--health-path", "none", "--port-pool", blockOf(window, code % RUN_BATCH, BLOCK), "--", "sh", "-c", `exit ${code}`], {
+      const run = await runBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--simulate", "--backend", "cmd", "--health-path", "none", "--port-pool", blockOf(window, code % RUN_BATCH, BLOCK), "--", "sh", "-c", `exit ${code}`], {
         env: { BERTH_REGISTRY_DIR: ownRegistry(`run-${code}`) },
       });
       seen[code] = run.code;
@@ -71,9 +71,9 @@ describe("exit codes pass through", () => {
     ["TERM", 15],
   ])("a server killed by SIG%s gives 128+%d through exec and run", async (name, number) => {
     const command = ["sh", "-c", `kill -${name} $$`];
-    const exec = await runBerth(["exec", "vllm:d1", "--gpus-per-node", "1", "--server", "0", "--backend", "cmd", "--port-pool", freePortWindow(BLOCK).pool, "--", ...command]);
+    const exec = await runBerth(["exec", "vllm:d1", "--gpus-per-node", "1", "--simulate", "--server", "0", "--backend", "cmd", "--port-pool", freePortWindow(BLOCK).pool, "--", ...command]);
     expect(exec).toExitWith(128 + number);
-    const run = await runBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--backend", "cmd", "--health-path", "none", "--port-pool", freePortWindow(BLOCK).pool, "--", ...command]);
+    const run = await runBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--simulate", "--backend", "cmd", "--health-path", "none", "--port-pool", freePortWindow(BLOCK).pool, "--", ...command]);
     expect(run).toExitWith(128 + number);
   });
 });
@@ -85,7 +85,7 @@ describe("signals to berth give 128+N", () => {
     ["SIGQUIT", 131],
     ["SIGTERM", 143],
   ] as const)("%s", async (signal, expected) => {
-    const berth = startBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--backend", "cmd", "--host", "127.0.0.1", "--json", "--port-pool", freePortWindow(BLOCK).pool, "--", ...FAKE_SERVER, "--port", "{port}"]);
+    const berth = startBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--simulate", "--backend", "cmd", "--host", "127.0.0.1", "--json", "--port-pool", freePortWindow(BLOCK).pool, "--", ...FAKE_SERVER, "--port", "{port}"]);
     await berth.waitForEvent((event) => event.event === "ready", "ready");
     berth.kill(signal);
     expect(await berth.result()).toExitWith(expected);
@@ -98,7 +98,7 @@ describe("other signals are passed on, and berth runs on", () => {
     // The whole group gets the signal: the shell records it, the fixture (started with it ignored) serves on,
     // and berth must neither die nor start a stop.
     const script = `(trap '' ${name}; exec ${FAKE_SERVER.join(" ")} --port {port}) & trap 'echo ${name} >> ${seen}' ${name}; while :; do wait; done`;
-    const berth = startBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--backend", "cmd", "--host", "127.0.0.1", "--json", "--port-pool", freePortWindow(BLOCK).pool, "--", "sh", "-c", script]);
+    const berth = startBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--simulate", "--backend", "cmd", "--host", "127.0.0.1", "--json", "--port-pool", freePortWindow(BLOCK).pool, "--", "sh", "-c", script]);
     await berth.waitForEvent((event) => event.event === "ready", "ready");
     berth.kill(`SIG${name}`);
     await waitFor(() => existsSync(seen) && readFileSync(seen, "utf8").includes(name), `the server to see SIG${name}`);

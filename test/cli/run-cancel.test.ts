@@ -35,7 +35,7 @@ function serverPids(berth: RunningBerth): number[] {
 describe("a cancelled job", () => {
   test.each(["no", "on-failure"])("servers killed by SIGTERM just before berth gets it: exit 143, every server stopped (--restart %s)", async (restart) => {
     const manifest = join(mkdtempSync(join(tmpdir(), "berth-cancel-")), "manifest.json");
-    const berth = startBerth(["run", "vllm:d2", "--gpus-per-node", "2", "--port-pool", freePortWindow(100).pool, "--restart", restart, "--manifest", manifest, ...COMMON, "--", "sleep", "1000"]);
+    const berth = startBerth(["run", "vllm:d2", "--gpus-per-node", "2", "--simulate", "--port-pool", freePortWindow(100).pool, "--restart", restart, "--manifest", manifest, ...COMMON, "--", "sleep", "1000"]);
     await berth.waitForEvent((event) => event.event === "ready", "ready");
     const pids = serverPids(berth);
     // The scheduler's order: the servers die first (of the default action of SIGTERM), then berth hears.
@@ -50,7 +50,7 @@ describe("a cancelled job", () => {
 
   test("a server killed by SIGTERM while berth is not signalled is still a failure (exit 143, failed)", async () => {
     const manifest = join(mkdtempSync(join(tmpdir(), "berth-cancel-")), "manifest.json");
-    const berth = startBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--port-pool", freePortWindow(100).pool, "--manifest", manifest, ...COMMON, "--", "sleep", "1000"]);
+    const berth = startBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--simulate", "--port-pool", freePortWindow(100).pool, "--manifest", manifest, ...COMMON, "--", "sleep", "1000"]);
     await berth.waitForEvent((event) => event.event === "ready", "ready");
     process.kill(-serverPids(berth)[0]!, "SIGTERM");
     expect(await berth.result()).toExitWith(143);
@@ -63,7 +63,7 @@ describe("a SIGKILLed berth", () => {
     const directory = mkdtempSync(join(tmpdir(), "berth-tree-"));
     // Each server starts two workers in its own process group, as an engine's workers are.
     const server = `sleep 1000 & echo $! >> ${directory}/{server}.workers; sleep 1000 & echo $! >> ${directory}/{server}.workers; wait`;
-    const berth = startBerth(["run", "vllm:d2", "--gpus-per-node", "2", "--port-pool", freePortWindow(100).pool, ...COMMON, "--", "sh", "-c", server]);
+    const berth = startBerth(["run", "vllm:d2", "--gpus-per-node", "2", "--simulate", "--port-pool", freePortWindow(100).pool, ...COMMON, "--", "sh", "-c", server]);
     await berth.waitForEvent((event) => event.event === "ready", "ready");
     const workerFiles = [0, 1].map((index) => join(directory, `${index}.workers`));
     await waitFor(() => workerFiles.every((file) => existsSync(file) && readFileSync(file, "utf8").trim().split("\n").length === 2), "the workers to start");
@@ -79,7 +79,7 @@ describe("a SIGKILLed berth", () => {
   });
 
   test("after a normal stop the guardian is dismissed, and kills nothing", async () => {
-    const berth = startBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--port-pool", freePortWindow(100).pool, ...COMMON, "--", "sleep", "1000"]);
+    const berth = startBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--simulate", "--port-pool", freePortWindow(100).pool, ...COMMON, "--", "sleep", "1000"]);
     await berth.waitForEvent((event) => event.event === "ready", "ready");
     const guardian = childrenOf(berth.pid).find((pid) => commandLine(pid).includes("berth-guardian"));
     expect(guardian).toBeNumber();

@@ -24,7 +24,7 @@ describe("berth run", () => {
   test("four fixture servers come up healthy, each with its own GPU and ports; the manifest is right; SIGTERM exits 143 leaving nothing", async () => {
     const directory = tempDirectory();
     const manifest = join(directory, "manifest.json");
-    const berth = startBerth(["run", "vllm:d4", "--gpus-per-node", "4", "--port-pool", pool(), "--manifest", manifest, ...COMMON, "--", ...FAKE_SERVER, "--port", "{port}", "--record", join(directory, "server-{server}.json")]);
+    const berth = startBerth(["run", "vllm:d4", "--gpus-per-node", "4", "--simulate", "--port-pool", pool(), "--manifest", manifest, ...COMMON, "--", ...FAKE_SERVER, "--port", "{port}", "--record", join(directory, "server-{server}.json")]);
     const ready = await berth.waitForEvent((event) => event.event === "ready", "all servers healthy");
     expect(ready.urls).toHaveLength(4);
     for (const url of ready.urls!) expect((await fetch(`${url}/v1/models`)).status).toBe(200);
@@ -53,7 +53,7 @@ describe("berth run", () => {
 
   test("a server exiting with 7 makes berth exit 7 with the others stopped", async () => {
     const directory = tempDirectory();
-    const berth = startBerth(["run", "vllm:d3", "--gpus-per-node", "3", "--port-pool", pool(), ...COMMON, "--", "sh", "-c", `echo $$ > ${directory}/{server}.pid; if [ {server} = 1 ]; then while [ ! -s ${directory}/0.pid ] || [ ! -s ${directory}/2.pid ]; do sleep 0.02; done; exit 7; fi; exec ${FAKE_SERVER.join(" ")} --port {port}`]);
+    const berth = startBerth(["run", "vllm:d3", "--gpus-per-node", "3", "--simulate", "--port-pool", pool(), ...COMMON, "--", "sh", "-c", `echo $$ > ${directory}/{server}.pid; if [ {server} = 1 ]; then while [ ! -s ${directory}/0.pid ] || [ ! -s ${directory}/2.pid ]; do sleep 0.02; done; exit 7; fi; exec ${FAKE_SERVER.join(" ")} --port {port}`]);
     expect(await berth.result()).toExitWith(7);
     const failed = berth.events.find((event) => event.state === "failed");
     expect(failed).toMatchObject({ server: 1, detail: expect.stringContaining("exited with code 7") });
@@ -61,7 +61,7 @@ describe("berth run", () => {
   });
 
   test("a crash during start-up is reported at once, with the tail of its log, not after the start-up timeout", async () => {
-    const berth = startBerth(["run", "vllm:d2", "--gpus-per-node", "2", "--port-pool", pool(), "--startup-timeout", "10m", ...COMMON, "--", ...FAKE_SERVER, "--crash-at-start", "3"]);
+    const berth = startBerth(["run", "vllm:d2", "--gpus-per-node", "2", "--simulate", "--port-pool", pool(), "--startup-timeout", "10m", ...COMMON, "--", ...FAKE_SERVER, "--crash-at-start", "3"]);
     // The test's own 30 s limit is far below the 10 minute start-up timeout: berth must not wait for it.
     expect(await berth.result()).toExitWith(3);
     expect(berth.events.some((event) => event.state === "failed" && String(event.detail).includes("during start-up"))).toBe(true);
@@ -70,7 +70,7 @@ describe("berth run", () => {
 
   test("SIGKILL of berth leaves no server alive", async () => {
     const directory = tempDirectory();
-    const berth = startBerth(["run", "vllm:d2", "--gpus-per-node", "2", "--port-pool", pool(), ...COMMON, "--", ...FAKE_SERVER, "--port", "{port}", "--ignore-term", "--record", join(directory, "{server}.json")]);
+    const berth = startBerth(["run", "vllm:d2", "--gpus-per-node", "2", "--simulate", "--port-pool", pool(), ...COMMON, "--", ...FAKE_SERVER, "--port", "{port}", "--ignore-term", "--record", join(directory, "{server}.json")]);
     await berth.waitForEvent((event) => event.event === "ready", "ready");
     const pids = [0, 1].map((index) => JSON.parse(readFileSync(join(directory, `${index}.json`), "utf8")).pid as number);
     berth.kill("SIGKILL");
@@ -81,7 +81,7 @@ describe("berth run", () => {
   test("orphans a server left in sessions of their own are stopped when berth stops", async () => {
     const directory = tempDirectory();
     const orphanFile = join(directory, "orphan.pid");
-    const berth = startBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--port-pool", pool(), ...COMMON, "--", "sh", "-c", `${FAKE_SERVER.join(" ")} --port {port} --orphan-forever ${orphanFile} & wait`]);
+    const berth = startBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--simulate", "--port-pool", pool(), ...COMMON, "--", "sh", "-c", `${FAKE_SERVER.join(" ")} --port {port} --orphan-forever ${orphanFile} & wait`]);
     await berth.waitForEvent((event) => event.event === "ready", "ready");
     await waitFor(() => existsSync(orphanFile) && readFileSync(orphanFile, "utf8").trim() !== "", "the orphan to start");
     const orphan = Number(readFileSync(orphanFile, "utf8"));
@@ -92,7 +92,7 @@ describe("berth run", () => {
   });
 
   test("a server that ignores SIGTERM is SIGKILLed after --grace", async () => {
-    const berth = startBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--port-pool", pool(), ...COMMON, "--", ...FAKE_SERVER, "--port", "{port}", "--ignore-term"]);
+    const berth = startBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--simulate", "--port-pool", pool(), ...COMMON, "--", ...FAKE_SERVER, "--port", "{port}", "--ignore-term"]);
     await berth.waitForEvent((event) => event.event === "ready", "ready");
     berth.kill("SIGTERM");
     expect(await berth.result()).toExitWith(143);
@@ -102,7 +102,7 @@ describe("berth run", () => {
   test("--restart on-failure restarts only that server, on the same ports", async () => {
     const directory = tempDirectory();
     const manifest = join(directory, "manifest.json");
-    const berth = startBerth(["run", "vllm:d2", "--gpus-per-node", "2", "--port-pool", pool(), "--restart", "on-failure", "--max-restarts", "2", "--manifest", manifest, ...COMMON,
+    const berth = startBerth(["run", "vllm:d2", "--gpus-per-node", "2", "--simulate", "--port-pool", pool(), "--restart", "on-failure", "--max-restarts", "2", "--manifest", manifest, ...COMMON,
       "--", ...FAKE_SERVER, "--port", "{port}", "--fail-first-run", join(directory, "ran-{server}")]);
     await berth.waitForEvent((event) => event.event === "ready", "ready after restarts");
     const restarting = berth.events.filter((event) => event.state === "restarting");
@@ -120,7 +120,7 @@ describe("berth run", () => {
     const [ran, go] = [join(directory, "ran"), join(directory, "go")];
     // First run: serve until the test says go, then fail with 5. Second run: just serve.
     const script = `if [ ! -e ${ran} ]; then touch ${ran}; ${FAKE_SERVER.join(" ")} --port {port} & server=$!; while [ ! -e ${go} ]; do sleep 0.02; done; kill $server; wait $server; exit 5; else exec ${FAKE_SERVER.join(" ")} --port {port}; fi`;
-    const berth = startBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--port-pool", pool(), "--restart", "on-failure", "--max-restarts", "1", ...COMMON, "--", "sh", "-c", script]);
+    const berth = startBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--simulate", "--port-pool", pool(), "--restart", "on-failure", "--max-restarts", "1", ...COMMON, "--", "sh", "-c", script]);
     await berth.waitForEvent((event) => event.event === "ready", "the first ready");
     writeFileSync(go, "");
     await waitFor(() => berth.events.filter((event) => event.event === "ready").length === 2, "ready again after the restart");
@@ -131,7 +131,7 @@ describe("berth run", () => {
   });
 
   test("--max-restarts is a limit: a server that keeps failing ends the run with its code", async () => {
-    const berth = startBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--port-pool", pool(), "--restart", "on-failure", "--max-restarts", "1", ...COMMON, "--", "sh", "-c", "exit 9"]);
+    const berth = startBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--simulate", "--port-pool", pool(), "--restart", "on-failure", "--max-restarts", "1", ...COMMON, "--", "sh", "-c", "exit 9"]);
     expect(await berth.result()).toExitWith(9);
     expect(berth.events.filter((event) => event.state === "restarting")).toHaveLength(1);
     expect(berth.events.filter((event) => event.state === "failed")).toHaveLength(1);
@@ -142,7 +142,7 @@ describe("berth run", () => {
     const named = join(tempDirectory(), "kept");
     for (const runDir of [undefined, named]) {
       const record = join(scratch, `record-${runDir ? "named" : "default"}.json`);
-      const berth = startBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--port-pool", pool(), ...(runDir ? ["--run-dir", runDir] : []), ...COMMON, "--", ...FAKE_SERVER, "--port", "{port}", "--record", record], { env: { TMPDIR: scratch } });
+      const berth = startBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--simulate", "--port-pool", pool(), ...(runDir ? ["--run-dir", runDir] : []), ...COMMON, "--", ...FAKE_SERVER, "--port", "{port}", "--record", record], { env: { TMPDIR: scratch } });
       await berth.waitForEvent((event) => event.event === "ready", "ready");
       const cache = JSON.parse(readFileSync(record, "utf8")).env.TRITON_CACHE_DIR as string;
       const root = runDir ?? join(scratch, `berth-run-${berth.pid}`);
@@ -156,12 +156,12 @@ describe("berth run", () => {
 
   test("a second run that needs a held GPU fails fast with exit 3 naming the holder; refused launches leave no run directory", async () => {
     const scratch = tempDirectory(); // TMPDIR of the refused launches
-    const refused = await runBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--port-pool", "100-200", "--backend", "cmd", "--", "true"], { env: { TMPDIR: scratch } });
+    const refused = await runBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--simulate", "--port-pool", "100-200", "--backend", "cmd", "--", "true"], { env: { TMPDIR: scratch } });
     expect(refused).toExitWith(2);
     const ports = pool();
-    const first = startBerth(["run", "vllm:d2", "--gpus-per-node", "2", "--port-pool", ports, ...COMMON, "--", ...FAKE_SERVER, "--port", "{port}"]);
+    const first = startBerth(["run", "vllm:d2", "--gpus-per-node", "2", "--simulate", "--port-pool", ports, ...COMMON, "--", ...FAKE_SERVER, "--port", "{port}"]);
     await first.waitForEvent((event) => event.event === "ready", "first run ready");
-    const second = await runBerth(["run", "vllm:d2", "--gpus-per-node", "2", "--port-pool", pool(), "--backend", "cmd", "--host", "127.0.0.1", "--", "true"], { env: { TMPDIR: scratch } });
+    const second = await runBerth(["run", "vllm:d2", "--gpus-per-node", "2", "--simulate", "--port-pool", pool(), "--backend", "cmd", "--host", "127.0.0.1", "--", "true"], { env: { TMPDIR: scratch } });
     expect(second).toExitWith(3);
     expect(second.stderr).toContain(`is held by pid ${first.pid} (run vllm:d2`);
     expect(readdirSync(scratch)).toEqual([]);
@@ -173,7 +173,7 @@ describe("berth run", () => {
     const manifest = join(tempDirectory(), "manifest.json");
     const gate = join(tempDirectory(), "exit-now");
     const script = `${FAKE_SERVER.join(" ")} --port {port} & server=$!; while [ ! -e ${gate} ]; do sleep 0.02; done; kill $server; wait $server; exit 0`;
-    const berth = startBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--port-pool", pool(), "--manifest", manifest, ...COMMON, "--", "sh", "-c", script]);
+    const berth = startBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--simulate", "--port-pool", pool(), "--manifest", manifest, ...COMMON, "--", "sh", "-c", script]);
     await berth.waitForEvent((event) => event.event === "ready", "ready");
     writeFileSync(gate, "");
     expect(await berth.result()).toExitWith(1);
@@ -185,7 +185,7 @@ describe("berth run", () => {
   test("a server's exit is seen when the process exits, not when its pipes close (a forked daemon keeps stdout)", async () => {
     // Before the fix this waited out the daemon (300 s) and the test's 30 s timeout failed it.
     // `sleep 300 &` keeps the server's stdout and stderr open long after the shell has exited 3.
-    const run = await runBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--port-pool", pool(), "--backend", "cmd", "--host", "127.0.0.1", "--health-path", "none", "--grace", "2s", "--", "sh", "-c", "sleep 300 & exit 3"]);
+    const run = await runBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--simulate", "--port-pool", pool(), "--backend", "cmd", "--host", "127.0.0.1", "--health-path", "none", "--grace", "2s", "--", "sh", "-c", "sleep 300 & exit 3"]);
     expect(run).toExitWith(3);
     expect(run.stderr).toContain("s0 failed exited with code 3");
   });
@@ -197,7 +197,7 @@ describe("berth run", () => {
     // The subshell starts the orphan in a session of its own and exits at once, so the orphan's parent is
     // gone: the kernel hands it to PID 1 (berth). It waits for the test to see that, then exits.
     const orphan = `(setsid sh -c 'while [ ! -e ${release} ]; do sleep 0.02; done; exit 0' ${marker} &)`;
-    const berth = startBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--port-pool", pool(), ...COMMON, "--", "sh", "-c", `${orphan}; exec ${FAKE_SERVER.join(" ")} --port {port}`], {
+    const berth = startBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--simulate", "--port-pool", pool(), ...COMMON, "--", "sh", "-c", `${orphan}; exec ${FAKE_SERVER.join(" ")} --port {port}`], {
       prefix: ["unshare", "--pid", "--fork", "--mount-proc"],
     });
     await berth.waitForEvent((event) => event.event === "ready", "ready as PID 1");
@@ -227,7 +227,7 @@ describe("output and multi-node", () => {
   test("plain output: prefixed lines, --log-dir files, URLs and AREAL_LLM_SERVER_ADDRS", async () => {
     const directory = tempDirectory();
     const logs = join(directory, "logs");
-    const berth = startBerth(["run", "vllm:d2", "--gpus-per-node", "2", "--port-pool", pool(), "--backend", "cmd", "--host", "127.0.0.1", "--log-dir", logs, "--addrs-env", "--", ...FAKE_SERVER, "--port", "{port}"]);
+    const berth = startBerth(["run", "vllm:d2", "--gpus-per-node", "2", "--simulate", "--port-pool", pool(), "--backend", "cmd", "--host", "127.0.0.1", "--log-dir", logs, "--addrs-env", "--", ...FAKE_SERVER, "--port", "{port}"]);
     await berth.waitForEvent((event) => String(event.text).startsWith("AREAL_LLM_SERVER_ADDRS="), "the addresses line");
     const lines = berth.events.map((event) => String(event.text));
     const addresses = lines.find((line) => line.startsWith("AREAL_LLM_SERVER_ADDRS="))!.split("=")[1]!.split(",");
@@ -244,7 +244,7 @@ describe("output and multi-node", () => {
   test("each node runs its own slice: node 1 of 2 gets server 2 on its local GPU 0", async () => {
     const directory = tempDirectory();
     const manifest = join(directory, "manifest.json");
-    const berth = startBerth(["run", "vllm:d3", "--gpus-per-node", "2", "--port-pool", pool(), "--manifest", manifest, ...COMMON, "--", ...FAKE_SERVER, "--port", "{port}"], {
+    const berth = startBerth(["run", "vllm:d3", "--gpus-per-node", "2", "--simulate", "--port-pool", pool(), "--manifest", manifest, ...COMMON, "--", ...FAKE_SERVER, "--port", "{port}"], {
       env: { SLURM_NODEID: "1", SLURM_NNODES: "2" },
     });
     const node = await berth.waitForEvent((event) => event.event === "node", "the node event");
@@ -295,14 +295,14 @@ describe("with NVML (the fake library)", () => {
 
 describe("refusals", () => {
   test.each([
-    [["run", "vllm:d1", "--gpus-per-node", "1", "--backend", "vllm", "--", "model", "--port", "9000"], "--port after -- sets --port, which berth sets itself"],
-    [["run", "vllm:d1", "--gpus-per-node", "1", "--backend", "vllm", "--", "model", "--tensor_parallel_size=2"], "--tensor_parallel_size=2 after -- sets --tensor-parallel-size"],
-    [["run", "sglang:d1", "--gpus-per-node", "1", "--", "--model-path", "m", "--tp", "2"], "--tp after -- sets --tp"],
-    [["run", "vllm:d1", "--gpus-per-node", "1", "--backend", "cmd"], "--backend cmd needs the server command after --"],
-    [["run", "vllm:d4x1", "--gpus-per-node", "1"], "bad spec"],
-    [["run", "vllm:d1", "--gpus-per-node", "1", "--restart", "always"], 'bad value "always" for --restart; expected one of no, on-failure'],
-    [["run", "vllm:d1", "--gpus-per-node", "1", "--max-restarts", "2", "--", "x"], "--max-restarts needs --restart on-failure"],
-    [["run", "vllm:d1", "--gpus-per-node", "1", "--engine-cmd", "\"unclosed", "--", "x"], 'bad value "\\"unclosed" for --engine-cmd'],
+    [["run", "vllm:d1", "--gpus-per-node", "1", "--simulate", "--backend", "vllm", "--", "model", "--port", "9000"], "--port after -- sets --port, which berth sets itself"],
+    [["run", "vllm:d1", "--gpus-per-node", "1", "--simulate", "--backend", "vllm", "--", "model", "--tensor_parallel_size=2"], "--tensor_parallel_size=2 after -- sets --tensor-parallel-size"],
+    [["run", "sglang:d1", "--gpus-per-node", "1", "--simulate", "--", "--model-path", "m", "--tp", "2"], "--tp after -- sets --tp"],
+    [["run", "vllm:d1", "--gpus-per-node", "1", "--simulate", "--backend", "cmd"], "--backend cmd needs the server command after --"],
+    [["run", "vllm:d4x1", "--gpus-per-node", "1", "--simulate"], "bad spec"],
+    [["run", "vllm:d1", "--gpus-per-node", "1", "--simulate", "--restart", "always"], 'bad value "always" for --restart; expected one of no, on-failure'],
+    [["run", "vllm:d1", "--gpus-per-node", "1", "--simulate", "--max-restarts", "2", "--", "x"], "--max-restarts needs --restart on-failure"],
+    [["run", "vllm:d1", "--gpus-per-node", "1", "--simulate", "--engine-cmd", "\"unclosed", "--", "x"], 'bad value "\\"unclosed" for --engine-cmd'],
   ])("%p", async (args, expected) => {
     const run = await runBerth(args);
     expect(run).toExitWith(2);
@@ -317,7 +317,7 @@ describe("refusals", () => {
     ["exec", 2],
   ] as const)("a spec larger than --gpus-per-node is bad input (2) from %s", async (command, code) => {
     const slot = command === "exec" ? ["--server", "0"] : [];
-    const args = command === "plan" ? [command, "vllm:d4", "--gpus-per-node", "2"] : [command, "vllm:d4", "--gpus-per-node", "2", ...slot, "--backend", "cmd", "--", "true"];
+    const args = command === "plan" ? [command, "vllm:d4", "--gpus-per-node", "2"] : [command, "vllm:d4", "--gpus-per-node", "2", "--simulate", ...slot, "--backend", "cmd", "--", "true"];
     const run = await runBerth(args);
     expect(run).toExitWith(code);
     expect(run.stderr).toContain("does not fit 1 node(s) × 2 GPUs");
@@ -332,7 +332,7 @@ describe("refusals", () => {
 
   test.each([
     ["plan", []],
-    ["run", ["--backend", "cmd", "--host", "127.0.0.1", "--", "true"]],
+    ["run", ["--simulate", "--backend", "cmd", "--host", "127.0.0.1", "--", "true"]],
   ] as const)("a --port-pool too small for the blocks is bad input (2) from %s", async (command, rest) => {
     const window = freePortWindow(100);
     const run = await runBerth([command, "vllm:d8", "--gpus-per-node", "8", "--port-pool", window.pool, ...rest]);
@@ -341,7 +341,7 @@ describe("refusals", () => {
   });
 
   test("the node rank must be below the node count", async () => {
-    const run = await runBerth(["run", "vllm:d4", "--gpus-per-node", "2", "--backend", "cmd", "--", "true"], { env: { SLURM_NODEID: "3", SLURM_NNODES: "2" } });
+    const run = await runBerth(["run", "vllm:d4", "--gpus-per-node", "2", "--simulate", "--backend", "cmd", "--", "true"], { env: { SLURM_NODEID: "3", SLURM_NNODES: "2" } });
     expect(run).toExitWith(2);
     expect(run.stderr).toContain("node rank 3 is not below the node count 2 (from SLURM_NODEID/SLURM_NNODES)");
   });

@@ -28,11 +28,11 @@ describe("a shared node", () => {
   test("the second job's servers take other free blocks; manifest, events, URLs, --addrs-env and the server's own ports agree", async () => {
     const directory = mkdtempSync(join(tmpdir(), "berth-shared-"));
     const window = freePortWindow(100);
-    const first = startBerth(["run", "vllm:d2", "--port-pool", window.pool, "--json", ...COMMON, "--", ...FAKE_SERVER, "--port", "{port}"], { env: nvml("0,1") });
+    const first = startBerth(["run", "vllm:d2", "--port-pool", window.pool, "--json", ...COMMON, "--", ...FAKE_SERVER, "--port", "{port}"], { env: nvml("4,5") });
     await first.waitForEvent((event) => event.event === "ready", "the first job ready");
 
     const manifest = join(directory, "second.json");
-    const second = startBerth(["run", "vllm:d2", "--port-pool", window.pool, "--manifest", manifest, "--json", ...COMMON, "--", ...FAKE_SERVER, "--port", "{port}", "--record", join(directory, "{server}.json")], { env: nvml("2,3") });
+    const second = startBerth(["run", "vllm:d2", "--port-pool", window.pool, "--manifest", manifest, "--json", ...COMMON, "--", ...FAKE_SERVER, "--port", "{port}", "--record", join(directory, "{server}.json")], { env: nvml("6,7") });
     const ready = await second.waitForEvent((event) => event.event === "ready", "the second job ready");
     const moved = second.stderr().split("\n").filter((line) => line.includes(`is held by pid ${first.pid}`));
     expect(moved).toEqual([
@@ -54,7 +54,7 @@ describe("a shared node", () => {
     expect(ready.addresses).toEqual(servers.map((server) => `127.0.0.1:${server.ports.http}`));
 
     // `berth plan` keeps showing the deterministic default layout.
-    const plan = await runBerth(["plan", "vllm:d2", "--port-pool", window.pool, "--json"], { env: nvml("2,3") });
+    const plan = await runBerth(["plan", "vllm:d2", "--port-pool", window.pool, "--json"], { env: nvml("6,7") });
     expect(plan).toExitWith(0);
     expect(JSON.parse(plan.stdout).servers.map((server: { ports: { first: number } }) => server.ports.first)).toEqual([window.first, window.first + VLLM_BLOCK]);
 
@@ -64,9 +64,9 @@ describe("a shared node", () => {
 
   test("plain --addrs-env shows the moved ports too", async () => {
     const window = freePortWindow(100);
-    const first = startBerth(["run", "vllm:d1", "--port-pool", window.pool, "--json", ...COMMON, "--", ...FAKE_SERVER, "--port", "{port}"], { env: nvml("0") });
+    const first = startBerth(["run", "vllm:d1", "--port-pool", window.pool, "--json", ...COMMON, "--", ...FAKE_SERVER, "--port", "{port}"], { env: nvml("4") });
     await first.waitForEvent((event) => event.event === "ready", "the first job ready");
-    const second = startBerth(["run", "vllm:d1", "--port-pool", window.pool, "--addrs-env", ...COMMON, "--", ...FAKE_SERVER, "--port", "{port}"], { env: nvml("1") });
+    const second = startBerth(["run", "vllm:d1", "--port-pool", window.pool, "--addrs-env", ...COMMON, "--", ...FAKE_SERVER, "--port", "{port}"], { env: nvml("5") });
     const addresses = await second.waitForEvent((event) => String(event.text).startsWith("AREAL_LLM_SERVER_ADDRS="), "the addresses line");
     expect(addresses.text).toBe(`AREAL_LLM_SERVER_ADDRS=127.0.0.1:${window.first + VLLM_BLOCK}`);
     expect(second.stderr()).toContain(`server 0 uses ${window.first + VLLM_BLOCK}-${window.first + 2 * VLLM_BLOCK - 1} instead`);
@@ -76,9 +76,9 @@ describe("a shared node", () => {
 
   test("with no other free block in the pool the second job is refused (exit 3) naming the holder, and holds nothing", async () => {
     const window = freePortWindow(40); // room for two vLLM blocks, not three
-    const first = startBerth(["run", "vllm:d2", "--port-pool", window.pool, "--json", ...COMMON, "--", ...FAKE_SERVER, "--port", "{port}"], { env: nvml("0,1") });
+    const first = startBerth(["run", "vllm:d2", "--port-pool", window.pool, "--json", ...COMMON, "--", ...FAKE_SERVER, "--port", "{port}"], { env: nvml("4,5") });
     await first.waitForEvent((event) => event.event === "ready", "the first job ready");
-    const second = await runBerth(["run", "vllm:d1", "--port-pool", window.pool, ...COMMON, "--", "true"], { env: nvml("2") });
+    const second = await runBerth(["run", "vllm:d1", "--port-pool", window.pool, ...COMMON, "--", "true"], { env: nvml("6") });
     expect(second).toExitWith(3);
     expect(second.stderr).toContain(`is held by pid ${first.pid}`);
     expect(second.stderr).toContain(`and no other free block of ${VLLM_BLOCK} ports is left in the pool ${window.pool}`);

@@ -21,6 +21,10 @@ export interface LaunchOptions {
   engineCmd?: string;
   visibleDevices: "index" | "uuid";
   runDir?: string;
+  /** --simulate: consent to simulated GPUs (fake UUIDs, no GPU locks). */
+  simulate?: boolean;
+  /** --allow-busy-gpus: GPUs other processes compute on may take servers. */
+  allowBusyGpus?: boolean;
 }
 
 export interface LaunchRequest {

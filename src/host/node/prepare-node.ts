@@ -31,7 +31,8 @@ function advertisedHost(named: string | undefined, warnings: string[]): string {
 export async function prepareNode(request: LaunchRequest): Promise<Outcome<PreparedNode>> {
   const checked = checkLaunchRequest(request);
   if (!checked.ok) return checked;
-  const gpus = nodeGpus(request.env, request.options.gpusPerNode, request.simulate ?? false);
+  const { gpusPerNode, simulate, allowBusyGpus } = request.options;
+  const gpus = nodeGpus(request.env, { gpusPerNode, simulate: (simulate ?? false) || (request.simulate ?? false), allowBusy: allowBusyGpus ?? false });
   if (!gpus.ok) return gpus;
   const warnings = [...gpus.value.warnings];
   const runDirectory = chooseRunDirectory(request.options.runDir, request.env);

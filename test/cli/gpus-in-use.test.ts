@@ -1,0 +1,64 @@
+// GPUs berth must not hand out without a word: busy ones (another process computes on them), MIG ones, and
+// simulated ones nobody asked for. The fake NVML library's default preset has GPU 3 busy (pid 4242, 42 GiB).
+import { describe, expect, test } from "bun:test";
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runBerth } from "../support/berth-process.ts";
+import { fakeNvmlLibrary } from "../support/fake-nvml.ts";
+import { freePortWindow } from "../support/free-ports.ts";
+
+const BUSY = "GPU 3 (GPU-5eed0003-1003-2003-3003-000000abc003) is busy: in use by 1 process (pid 4242, 42.0 GiB)";
+
+function nvml(extra: Record<string, string> = {}): Record<string, string> {
+  return { BERTH_NVML_LIBRARY: fakeNvmlLibrary(), CUDA_DEVICE_ORDER: "PCI_BUS_ID", ...extra };
+}
+
+describe("busy and MIG GPUs", () => {
+  test.each(["run", "exec"])("%s refuses a busy GPU (exit 3) naming it and its process, and starts nothing", async (command) => {
+    const marker = join(mkdtempSync(join(tmpdir(), "berth-busy-")), "started");
+    const slot = command === "exec" ? ["--server", "0"] : [];
+    const run = await runBerth([command, "vllm:d1t2", ...slot, "--port-pool", freePortWindow(100).pool, "--backend", "cmd", "--health-path", "none", "--", "touch", marker], { env: nvml({ CUDA_VISIBLE_DEVICES: "2,3" }) });
+    expect(run).toExitWith(3);
+    expect(run.stderr.trim().split("\n")).toEqual([`berth: ${BUSY}; berth will not put a server beside it (pass --allow-busy-gpus to use it anyway)`]);
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  test("--allow-busy-gpus uses it anyway, with a warning", async () => {
+    const run = await runBerth(["exec", "vllm:d1t2", "--server", "0", "--allow-busy-gpus", "--port-pool", freePortWindow(100).pool, "--backend", "cmd", "--", "sh", "-c", "echo gpus=$CUDA_VISIBLE_DEVICES"], { env: nvml({ CUDA_VISIBLE_DEVICES: "2,3" }) });
+    expect(run).toExitWith(0);
+    expect(run.stdout.trim()).toBe("gpus=2,3");
+    expect(run.stderr).toContain(`berth: warning: ${BUSY}; using it anyway (--allow-busy-gpus)`);
+  });
+
+  test("a GPU with MIG enabled is refused, --allow-busy-gpus or not", async () => {
+    const run = await runBerth(["run", "vllm:d1", "--allow-busy-gpus", "--port-pool", freePortWindow(100).pool, "--backend", "cmd", "--", "true"], { env: nvml({ FAKE_NVML_PRESET: "mig", CUDA_VISIBLE_DEVICES: "0" }) });
+    expect(run).toExitWith(3);
+    expect(run.stderr).toMatch(/GPU 0 \(GPU-[0-9a-f-]+\) has MIG enabled; berth hands out whole GPUs/);
+  });
+
+  test("plan warns about busy GPUs and still plans", async () => {
+    const run = await runBerth(["plan", "vllm:d2", "--json"], { env: nvml({ CUDA_VISIBLE_DEVICES: "2,3" }) });
+    expect(run).toExitWith(0);
+    expect(JSON.parse(run.stdout).warnings).toContain(`${BUSY}; berth run would refuse it without --allow-busy-gpus`);
+  });
+});
+
+describe("simulated GPUs need consent", () => {
+  test("without NVML, --gpus-per-node alone is refused (exit 3): berth will not run engines on fake GPUs", async () => {
+    const run = await runBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--port-pool", freePortWindow(100).pool, "--backend", "cmd", "--", "true"], { env: nvml({ FAKE_NVML_INIT_ERROR: "9" }) });
+    expect(run).toExitWith(3);
+    expect(run.stderr.trim().split("\n")).toHaveLength(1);
+    expect(run.stderr).toContain("berth will not run engines on GPUs it cannot see: pass --simulate --gpus-per-node 1 to run on 1 simulated GPU(s)");
+  });
+
+  test("--simulate runs on simulated GPUs and says so; it needs --gpus-per-node", async () => {
+    const window = freePortWindow(100);
+    const simulated = await runBerth(["exec", "vllm:d1", "--server", "0", "--simulate", "--gpus-per-node", "1", "--port-pool", window.pool, "--backend", "cmd", "--", "sh", "-c", "echo gpus=$CUDA_VISIBLE_DEVICES"], { env: nvml({ FAKE_NVML_INIT_ERROR: "9" }) });
+    expect(simulated).toExitWith(0);
+    expect(simulated.stdout.trim()).toBe("gpus=0");
+    const missing = await runBerth(["run", "vllm:d1", "--simulate", "--port-pool", window.pool, "--backend", "cmd", "--", "true"]);
+    expect(missing).toExitWith(2);
+    expect(missing.stderr).toContain("--simulate needs --gpus-per-node N");
+  });
+});
