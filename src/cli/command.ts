@@ -13,7 +13,7 @@ export interface CommandContext<Table extends OptionTable> {
   options: ResolvedOptions<Table & typeof COMMON_OPTIONS>;
   /** Positional values by name; a missing required one falls back to its BERTH_* twin, else is refused. */
   positionals: Record<string, string | undefined>;
-  /** Where each option that was set came from ("--nodes", "BERTH_NODES", a config key); unset ones are absent. */
+  /** Where each option that was set came from ("--nodes", "BERTH_NNODES", a config key); unset ones are absent. */
   origins: Record<string, string>;
   /** How berth was invoked, for lock records and `berth status`. */
   commandLine: string;

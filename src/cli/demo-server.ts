@@ -12,7 +12,8 @@ export const demoServerCommand = defineBerthCommand({
   options: {
     port: integerOption({ description: "Port to listen on", min: 1, max: 65535 }),
     host: stringOption({ description: "Address to listen on", default: "127.0.0.1" }),
-    server: stringOption({ description: "Server id for messages", default: "0" }),
+    // Read from what berth exports to each server, on purpose: this is the server.
+    server: stringOption({ description: "Server id for messages", default: "0", env: "BERTH_SERVER" }),
     warmup: durationOption({ description: "How long /health answers 503 first", default: 600 }),
   },
   async run({ options, io }) {

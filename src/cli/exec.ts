@@ -11,7 +11,8 @@ export const execCommand = defineBerthCommand({
   acceptsPassthrough: true,
   options: {
     ...LAUNCH_OPTIONS,
-    server: integerOption({ description: "Node-local server slot", min: 0, max: 4095, valueHint: "I", defaultHint: "LOCAL_RANK, else SLURM_LOCALID" }),
+    // Not BERTH_SERVER: that is the global index berth exports to every server.
+    server: integerOption({ description: "Node-local server slot", min: 0, max: 4095, valueHint: "I", defaultHint: "LOCAL_RANK, else SLURM_LOCALID", env: "BERTH_SERVER_SLOT" }),
   },
   async run({ options, origins, positionals, passthrough, io, commandLine }) {
     const { serverSlot } = await import("../core/launch/node-identity.ts");

@@ -15,9 +15,11 @@ export interface OptionDef<T> {
   default?: T;
   /** Shown in --help instead of the default's value, when the default is worked out at run time. */
   defaultHint?: string;
+  /** The BERTH_* twin, where the derived name is taken (BERTH_SEED and BERTH_SERVER are what berth exports). */
+  env?: string;
 }
 
-type Common = { description: string; alias?: string; valueHint?: string; defaultHint?: string };
+type Common = { description: string; alias?: string; valueHint?: string; defaultHint?: string; env?: string };
 type WithDefault<T> = OptionDef<T> & { default: T };
 
 function define<T>(base: Omit<OptionDef<T>, "default">, fallback: T | undefined): OptionDef<T> {

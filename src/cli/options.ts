@@ -14,10 +14,12 @@ export type ResolvedOptions<Table extends OptionTable> = {
 
 export const kebabCase = (name: string): string => name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
 export const envName = (name: string): string => `BERTH_${kebabCase(name).replaceAll("-", "_").toUpperCase()}`;
+/** An option's BERTH_* twin: its own `env`, else the name derived from the option's. */
+export const twinName = (name: string, def: OptionDef<unknown>): string => def.env ?? envName(name);
 
 function helpText(name: string, def: OptionDef<unknown>): string {
   const shownDefault = def.defaultHint ?? (def.default === undefined || def.kind === "boolean" ? undefined : String(def.default));
-  return [def.description, shownDefault === undefined ? "" : `(default: ${shownDefault})`, `[env ${envName(name)}]`].filter(Boolean).join(" ");
+  return [def.description, shownDefault === undefined ? "" : `(default: ${shownDefault})`, `[env ${twinName(name, def)}]`].filter(Boolean).join(" ");
 }
 
 /** citty's view of the table, used for parsing and --help. */
@@ -57,7 +59,7 @@ function describeValue(text: string): string {
   return JSON.stringify(text.length > 60 ? `${text.slice(0, 57)}...` : text);
 }
 
-/** `origins` (when given) learns where each set value came from: "--nodes", "BERTH_NODES", a config key. */
+/** `origins` (when given) learns where each set value came from: "--nodes", "BERTH_NNODES", a config key. */
 export function resolveOptions<Table extends OptionTable>(table: Table, sources: OptionSources, origins?: Record<string, string>): ResolvedOptions<Table> {
   const resolved: Record<string, unknown> = {};
   for (const [name, def] of Object.entries(table)) {
@@ -70,9 +72,9 @@ export function resolveOptions<Table extends OptionTable>(table: Table, sources:
     } else if (flag === false && def.kind === "boolean") {
       text = "false";
       origin = `--no-${kebabCase(name)}`;
-    } else if (sources.env[envName(name)] !== undefined) {
-      text = sources.env[envName(name)];
-      origin = envName(name);
+    } else if (sources.env[twinName(name, def)] !== undefined) {
+      text = sources.env[twinName(name, def)];
+      origin = twinName(name, def);
     } else {
       const fromConfig = configValue(sources.config, name);
       if (fromConfig) {

@@ -38,7 +38,7 @@ export const planCommand = defineBerthCommand({
   positionals: [{ name: "spec", description: "Allocation spec, e.g. 'vllm:d12p1t1+d4p1t1' or 'sglang[rollout]:d2+fsdp[actor]:d4'", required: true }],
   acceptsPassthrough: false,
   options: {
-    nodes: integerOption({ description: "Number of nodes in the job", min: 1, max: MAX_NODES, default: 1 }),
+    nodes: integerOption({ description: "Number of nodes in the job", min: 1, max: MAX_NODES, default: 1, env: "BERTH_NNODES" }),
     gpusPerNode: integerOption({ description: "GPUs on each node", min: 1, max: MAX_GPUS_PER_NODE, valueHint: "G", defaultHint: "this node's visible GPU count, read from NVML" }),
     nodeRank: integerOption({ description: "Show only this node's share", min: 0, max: MAX_NODES - 1, valueHint: "R" }),
     portPool: portRangeOption({

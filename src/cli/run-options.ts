@@ -11,7 +11,7 @@ const backendOption: OptionDef<"vllm" | "sglang" | "cmd"> = {
 
 export const LAUNCH_OPTIONS = {
   backend: backendOption,
-  nodes: integerOption({ description: "Number of nodes in the job", min: 1, max: MAX_NODES, valueHint: "N", defaultHint: "from BERTH_NNODES, SLURM_NNODES, NNODES or LWS_GROUP_SIZE, else 1" }),
+  nodes: integerOption({ description: "Number of nodes in the job", min: 1, max: MAX_NODES, valueHint: "N", defaultHint: "from SLURM_NNODES, NNODES or LWS_GROUP_SIZE, else 1", env: "BERTH_NNODES" }),
   nodeRank: integerOption({ description: "This node's rank", min: 0, max: MAX_NODES - 1, valueHint: "R", defaultHint: "from SLURM_NODEID, NODE_RANK, LWS_WORKER_INDEX or JOB_COMPLETION_INDEX, else 0" }),
   gpusPerNode: integerOption({ description: "GPUs per node (the first G visible ones); with --simulate, how many simulated GPUs", min: 1, max: MAX_GPUS_PER_NODE, valueHint: "G", defaultHint: "this node's visible GPU count" }),
   portPool: portRangeOption({ description: "Ports to cut into server blocks", min: 1024, max: 65535, defaultHint: "10000 to one below ip_local_port_range's low end" }),
@@ -19,7 +19,8 @@ export const LAUNCH_OPTIONS = {
   leaderAddr: stringOption({ description: "Multi-node leader's address for SGLang's --dist-init-addr", valueHint: "ADDR", defaultHint: "LWS_LEADER_ADDRESS or the first host of SLURM_JOB_NODELIST" }),
   healthPath: stringOption({ description: "Comma-separated health paths polled in turn, or none", default: "/health,/v1/models" }),
   startupTimeout: durationOption({ description: "How long a server may take to become healthy", default: 20 * 60_000 }),
-  seed: integerOption({ description: "Base seed; each server gets base + its global index", min: 0, max: 2 ** 31 - 1, default: 1 }),
+  // Not BERTH_SEED: that is each server's own seed, which berth exports; a nested berth must not read it back.
+  seed: integerOption({ description: "Base seed; each server gets base + its global index", min: 0, max: 2 ** 31 - 1, default: 1, env: "BERTH_SEED_BASE" }),
   engineCmd: stringOption({ description: "Replace the engine's executable, e.g. \"python3 -m areal.thirdparty.vllm.server\"", valueHint: "CMD" }),
   visibleDevices: enumOption({ description: "CUDA_VISIBLE_DEVICES as NVML indices (with CUDA_DEVICE_ORDER=PCI_BUS_ID) or full UUIDs", choices: ["index", "uuid"], default: "index" }),
   simulate: booleanOption({ description: "Run on --gpus-per-node simulated GPUs (fake UUIDs, no GPU locks) instead of NVML's; without it, no NVML is a refusal (exit 3)" }),

@@ -41,7 +41,7 @@ test("a refusal exits 2 with one line", async () => {
 
 test(".env and bunfig.toml in the working directory cannot change berth", async () => {
   const directory = mkdtempSync(join(tmpdir(), "berth-autoload-"));
-  writeFileSync(join(directory, ".env"), "BERTH_NODES=5\nBERTH_JSON=1\n");
+  writeFileSync(join(directory, ".env"), "BERTH_NNODES=5\nBERTH_JSON=1\n");
   writeFileSync(join(directory, "planted.ts"), 'console.log("PLANTED PRELOAD RAN");\n');
   writeFileSync(join(directory, "bunfig.toml"), 'preload = ["./planted.ts"]\n');
   const result = await run(["plan", "vllm:d2", "--gpus-per-node", "8"], directory);

@@ -37,7 +37,7 @@ describe("berth plan as a process", () => {
   });
 
   test("every flag has a BERTH_* twin, and flags win over it", async () => {
-    const env = { BERTH_NODES: "2", BERTH_GPUS_PER_NODE: "8", BERTH_SPEC: "vllm:d12+d4", BERTH_JSON: "1" };
+    const env = { BERTH_NNODES: "2", BERTH_GPUS_PER_NODE: "8", BERTH_SPEC: "vllm:d12+d4", BERTH_JSON: "1" };
     const fromEnv = await runBerth(["plan"], { env });
     expect(fromEnv).toExitWith(0);
     expect(JSON.parse(fromEnv.stdout).servers).toHaveLength(12);
@@ -57,7 +57,7 @@ describe("berth plan as a process", () => {
     expect(run.stderr).toBe("");
     const plan = JSON.parse(run.stdout);
     expect([plan.nodes, plan.gpusPerNode, plan.portPool]).toEqual([2, 8, { first: 20000, last: 20999 }]);
-    const overridden = await runBerth(["plan", "vllm:d12+d4", "--config", path, "--json"], { env: { BERTH_NODES: "3" } });
+    const overridden = await runBerth(["plan", "vllm:d12+d4", "--config", path, "--json"], { env: { BERTH_NNODES: "3" } });
     expect(JSON.parse(overridden.stdout).nodes).toBe(3);
   });
 });
@@ -96,7 +96,7 @@ describe("help and version", () => {
     const run = await runBerth(["plan", "--help"]);
     expect(run).toExitWith(0);
     for (const flag of ["--nodes", "--gpus-per-node", "--node-rank", "--port-pool", "--json", "--config"]) expect(run.stdout).toContain(flag);
-    for (const variable of ["BERTH_NODES", "BERTH_GPUS_PER_NODE", "BERTH_NODE_RANK", "BERTH_PORT_POOL", "BERTH_JSON", "BERTH_CONFIG", "BERTH_SPEC"]) {
+    for (const variable of ["BERTH_NNODES", "BERTH_GPUS_PER_NODE", "BERTH_NODE_RANK", "BERTH_PORT_POOL", "BERTH_JSON", "BERTH_CONFIG", "BERTH_SPEC"]) {
       expect(run.stdout).toContain(variable);
     }
   });

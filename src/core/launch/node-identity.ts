@@ -23,36 +23,57 @@ function wholeNumber(text: string | undefined): number | undefined {
   return Number(text);
 }
 
-/** Flags win; then the first scheduler whose rank variable is set. Issues are one-line messages. */
+interface Found {
+  value?: number;
+  /** The flag or variable it came from. */
+  from?: string;
+}
+
+/** Reads one variable as a whole number; a set variable that is not one is an error naming it. */
+function fromVariable(env: Env, name: string | undefined): { ok: true; found: Found } | { ok: false; message: string } {
+  const text = name === undefined ? undefined : env[name];
+  if (text === undefined) return { ok: true, found: {} };
+  const value = wholeNumber(text);
+  if (value === undefined) return { ok: false, message: `bad value ${JSON.stringify(text)} for ${name}; expected a whole number` };
+  return { ok: true, found: { value, from: name } };
+}
+
+function describeSources(rank: Found, count: Found): string {
+  const names = [...new Set([rank.from, count.from].filter((name): name is string => name !== undefined))];
+  return names.length === 0 ? "default (a single node)" : names.join("/");
+}
+
+/**
+ * Flags win; then, for the rank and the count separately, the first scheduler that sets it. A count alone
+ * is honoured: more than one node with no rank anywhere is an error, never a silent rank 0 on every node.
+ */
 export function resolveNodeIdentity(
   flags: { rank?: number; count?: number; rankSource?: string; countSource?: string },
   env: Env,
 ): { ok: true; identity: NodeIdentity } | { ok: false; message: string } {
-  let rank = flags.rank;
-  let count = flags.count;
-  const rankSource = rank !== undefined ? (flags.rankSource ?? "--node-rank") : undefined;
-  const countSource = count !== undefined ? (flags.countSource ?? "--nodes") : undefined;
-  // "berth demo" sets both itself: say it once.
-  let source = [...new Set([rankSource, countSource].filter((name): name is string => name !== undefined))].join("/");
+  let rank: Found = flags.rank === undefined ? {} : { value: flags.rank, from: flags.rankSource ?? "--node-rank" };
+  let count: Found = flags.count === undefined ? {} : { value: flags.count, from: flags.countSource ?? "--nodes" };
   for (const candidate of SOURCES) {
-    if (rank !== undefined && count !== undefined) break;
-    const rankText = env[candidate.rank];
-    if (rankText === undefined) continue;
-    const candidateRank = wholeNumber(rankText);
-    if (candidateRank === undefined) return { ok: false, message: `bad value ${JSON.stringify(rankText)} for ${candidate.rank}; expected a whole number` };
-    const countText = candidate.count ? env[candidate.count] : undefined;
-    const candidateCount = wholeNumber(countText);
-    if (countText !== undefined && candidateCount === undefined) return { ok: false, message: `bad value ${JSON.stringify(countText)} for ${candidate.count}; expected a whole number` };
-    if (rank === undefined) rank = candidateRank;
-    if (count === undefined && candidateCount !== undefined) count = candidateCount;
-    source = source ? `${source}, ${candidate.name}` : candidate.name;
+    if (rank.value === undefined) {
+      const read = fromVariable(env, candidate.rank);
+      if (!read.ok) return read;
+      rank = read.found;
+    }
+    if (count.value === undefined) {
+      const read = fromVariable(env, candidate.count);
+      if (!read.ok) return read;
+      count = read.found;
+    }
   }
-  rank ??= 0;
-  count ??= 1;
-  if (!source) source = "default (a single node)";
-  if (count < 1) return { ok: false, message: `the node count must be at least 1 (from ${source})` };
-  if (rank >= count) return { ok: false, message: `node rank ${rank} is not below the node count ${count} (from ${source}); pass --nodes` };
-  return { ok: true, identity: { rank, count, source } };
+  const source = describeSources(rank, count);
+  const nodes = count.value ?? 1;
+  if (nodes < 1) return { ok: false, message: `the node count must be at least 1 (from ${source})` };
+  if (rank.value === undefined && nodes > 1) {
+    return { ok: false, message: `the job has ${nodes} nodes (from ${count.from}) but nothing says which one this is; pass --node-rank R or set BERTH_NODE_RANK (or SLURM_NODEID, NODE_RANK, LWS_WORKER_INDEX)` };
+  }
+  const node = rank.value ?? 0;
+  if (node >= nodes) return { ok: false, message: `node rank ${node} is not below the node count ${nodes} (from ${source}); pass --nodes` };
+  return { ok: true, identity: { rank: node, count: nodes, source } };
 }
 
 /** The first host of a Slurm node list: "gpu[07-09,12],cpu1" → "gpu07". */

@@ -7,9 +7,15 @@ test.each([
   [{}, { SLURM_NODEID: "3", SLURM_NNODES: "4" }, { rank: 3, count: 4, source: "SLURM_NODEID/SLURM_NNODES" }],
   [{}, { NODE_RANK: "1", NNODES: "2" }, { rank: 1, count: 2, source: "NODE_RANK/NNODES" }],
   [{}, { LWS_WORKER_INDEX: "2", LWS_GROUP_SIZE: "3" }, { rank: 2, count: 3, source: "LWS_WORKER_INDEX/LWS_GROUP_SIZE" }],
-  [{ count: 8 }, { JOB_COMPLETION_INDEX: "5" }, { rank: 5, count: 8, source: "--nodes, JOB_COMPLETION_INDEX" }],
+  [{ count: 8 }, { JOB_COMPLETION_INDEX: "5" }, { rank: 5, count: 8, source: "JOB_COMPLETION_INDEX/--nodes" }],
   [{}, { BERTH_NODE_RANK: "1", BERTH_NNODES: "2", SLURM_NODEID: "0", SLURM_NNODES: "9" }, { rank: 1, count: 2, source: "BERTH_NODE_RANK/BERTH_NNODES" }],
-  [{ rank: 0 }, { SLURM_NODEID: "1", SLURM_NNODES: "2" }, { rank: 0, count: 2, source: "--node-rank, SLURM_NODEID/SLURM_NNODES" }],
+  [{ rank: 0 }, { SLURM_NODEID: "1", SLURM_NNODES: "2" }, { rank: 0, count: 2, source: "--node-rank/SLURM_NNODES" }],
+  // A count alone is honoured (it used to be ignored without the rank beside it).
+  [{}, { NNODES: "1" }, { rank: 0, count: 1, source: "NNODES" }],
+  [{ rank: 1 }, { LWS_GROUP_SIZE: "4" }, { rank: 1, count: 4, source: "--node-rank/LWS_GROUP_SIZE" }],
+  [{}, { JOB_COMPLETION_INDEX: "1", SLURM_NNODES: "2" }, { rank: 1, count: 2, source: "JOB_COMPLETION_INDEX/SLURM_NNODES" }],
+  // A lower source's bad value does not matter once both are known.
+  [{}, { BERTH_NODE_RANK: "0", BERTH_NNODES: "1", NODE_RANK: "x" }, { rank: 0, count: 1, source: "BERTH_NODE_RANK/BERTH_NNODES" }],
 ])("flags %p env %p", (flags, env, expected) => {
   expect(resolveNodeIdentity(flags, env)).toEqual({ ok: true, identity: expected });
 });
@@ -18,6 +24,9 @@ test.each([
   [{}, { SLURM_NODEID: "x" }, 'bad value "x" for SLURM_NODEID; expected a whole number'],
   [{}, { SLURM_NODEID: "2", SLURM_NNODES: "2" }, "node rank 2 is not below the node count 2 (from SLURM_NODEID/SLURM_NNODES)"],
   [{ rank: 1 }, {}, "node rank 1 is not below the node count 1"],
+  [{}, { SLURM_NNODES: "2" }, "the job has 2 nodes (from SLURM_NNODES) but nothing says which one this is; pass --node-rank R"],
+  [{ count: 3 }, {}, "the job has 3 nodes (from --nodes) but nothing says which one this is"],
+  [{ count: 2, countSource: "BERTH_NNODES" }, { SLURM_NODEID: "2" }, "node rank 2 is not below the node count 2 (from SLURM_NODEID/BERTH_NNODES)"],
 ])("refuses %p %p", (flags, env, expected) => {
   const result = resolveNodeIdentity(flags, env);
   expect(result.ok).toBe(false);
