@@ -1,5 +1,6 @@
 // `berth demo`: the main job on a machine without GPUs: `berth run` on simulated GPUs with a tiny built-in
 // HTTP server per slot, showing the live table, the manifest and a clean stop.
+import { LIVENESS_DEFAULT_MS } from "../core/supervise/timing.ts";
 import { defineBerthCommand } from "./command.ts";
 import { booleanOption, durationOption, integerOption, portRangeOption, stringOption } from "./option-kinds.ts";
 import { DEMO_SERVER_COMMAND } from "../core/hidden-commands.ts";
@@ -30,7 +31,7 @@ export const demoCommand = defineBerthCommand({
       holder: { role: "demo", command: commandLine },
       commandName: "berth demo",
     };
-    const supervision = { healthPath: "/health,/v1/models", startupTimeoutMs: 30_000, graceMs: 5_000, restart: "no" as const, maxRestarts: 0, manifestPath, durationMs: options.duration === 0 ? undefined : options.duration };
+    const supervision = { healthPath: "/health,/v1/models", startupTimeoutMs: 30_000, livenessIntervalMs: LIVENESS_DEFAULT_MS, graceMs: 5_000, restart: "no" as const, maxRestarts: 0, manifestPath, durationMs: options.duration === 0 ? undefined : options.duration };
     const code = await runNodeCommand({ launch, supervision }, io, { addrsEnv: options.addrsEnv, json: options.json });
     if (!options.json) io.stderr(`berth demo: done (exit ${code}); the manifest is in ${manifestPath}\n`);
     return code;

@@ -2,6 +2,7 @@
 import { booleanOption, durationOption, enumOption, integerOption, portRangeOption, stringOption } from "./option-kinds.ts";
 import type { OptionDef } from "./option-kinds.ts";
 import { MAX_GPUS_PER_NODE, MAX_NODES } from "./plan.ts";
+import { LIVENESS_DEFAULT_MS } from "../core/supervise/timing.ts";
 
 const backendOption: OptionDef<"vllm" | "sglang" | "cmd"> = {
   ...enumOption({ description: "How to start servers: vllm, sglang, or cmd (the command after --, with {port} {dist_port} {host} {gpus} {server} {local} {node} {seed} {tp} {pp})", choices: ["vllm", "sglang", "cmd"], default: "vllm" }),
@@ -19,6 +20,7 @@ export const LAUNCH_OPTIONS = {
   leaderAddr: stringOption({ description: "Multi-node leader's address for SGLang's --dist-init-addr", valueHint: "ADDR", defaultHint: "LWS_LEADER_ADDRESS or the first host of SLURM_JOB_NODELIST" }),
   healthPath: stringOption({ description: "Comma-separated health paths polled in turn, or none", default: "/health,/v1/models" }),
   startupTimeout: durationOption({ description: "How long a server may take to become healthy", default: 20 * 60_000 }),
+  livenessInterval: durationOption({ description: "Once healthy, check the first health path this often; 3 failures in a row make a server unhealthy (restarted under --restart on-failure, else the run fails); 0 turns it off", default: LIVENESS_DEFAULT_MS }),
   // Not BERTH_SEED: that is each server's own seed, which berth exports; a nested berth must not read it back.
   seed: integerOption({ description: "Base seed; each server gets base + its global index", min: 0, max: 2 ** 31 - 1, default: 1, env: "BERTH_SEED_BASE" }),
   engineCmd: stringOption({ description: "Replace the engine's executable, e.g. \"python3 -m areal.thirdparty.vllm.server\"", valueHint: "CMD" }),

@@ -16,6 +16,7 @@ export const runCommand = defineBerthCommand({
       supervision: {
         healthPath: options.healthPath,
         startupTimeoutMs: options.startupTimeout,
+        livenessIntervalMs: options.livenessInterval,
         graceMs: options.grace,
         restart: options.restart,
         maxRestarts: options.maxRestarts,

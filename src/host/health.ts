@@ -2,11 +2,17 @@
 // back off to 1 s, and wake at once when the port starts listening; once the server answers (503 while it
 // warms up) it is asked every 40 ms. The process is watched throughout, so a server that dies during
 // start-up is reported at once.
-import { classifyRequestError, describeHealthFailure, type HealthFailure } from "../core/supervise/health-failure.ts";
+import { classifyRequestError, describeHealthFailure, isWrongPath, type HealthFailure } from "../core/supervise/health-failure.ts";
 import { ANSWERING_POLL_MS, HEALTH_REQUEST_TIMEOUT_MS, nextHealthDelay } from "../core/supervise/timing.ts";
 import { whenListening } from "./listen-watch.ts";
 
-export type HealthOutcome = { kind: "healthy"; afterMs: number } | { kind: "exited" } | { kind: "timeout"; lastError: string } | { kind: "cancelled" };
+export type HealthOutcome =
+  | { kind: "healthy"; afterMs: number }
+  | { kind: "exited" }
+  | { kind: "timeout"; lastError: string }
+  /** 404/405: the path is wrong, and polling it for the whole start-up timeout would not help. */
+  | { kind: "wrong-path"; path: string; status: number }
+  | { kind: "cancelled" };
 
 export interface HealthWatch {
   baseUrl: string;
@@ -18,8 +24,8 @@ export interface HealthWatch {
   signal: AbortSignal;
 }
 
-/** undefined when the path answered 2xx. */
-async function ask(url: string): Promise<HealthFailure | undefined> {
+/** One GET; undefined when the path answered 2xx. */
+export async function askHealth(url: string): Promise<HealthFailure | undefined> {
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(HEALTH_REQUEST_TIMEOUT_MS) });
     await response.arrayBuffer();
@@ -62,12 +68,13 @@ export async function waitHealthy(watch: HealthWatch): Promise<HealthOutcome> {
   let pathIndex = 0;
   while (!exited && !watch.signal.aborted) {
     if (pathIndex >= watch.paths.length) return { kind: "healthy", afterMs: Date.now() - started };
-    const failure = await Promise.race([ask(`${watch.baseUrl}${watch.paths[pathIndex]}`), watch.ended.then(() => undefined)]);
+    const failure = await Promise.race([askHealth(`${watch.baseUrl}${watch.paths[pathIndex]}`), watch.ended.then(() => undefined)]);
     if (exited) break;
     if (failure === undefined) {
       pathIndex++;
       continue;
     }
+    if (isWrongPath(failure) && failure.kind === "answered") return { kind: "wrong-path", path: watch.paths[pathIndex]!, status: failure.status };
     lastError = `${watch.paths[pathIndex]}: ${describeHealthFailure(failure)}`;
     if (Date.now() >= watch.deadline) return { kind: "timeout", lastError };
     delay = nextDelay(failure, delay);

@@ -2,7 +2,8 @@
 import type { PlannedServer, ServerPlacement } from "../types.ts";
 import type { ServerGpu } from "./launch-types.ts";
 
-export type ServerState = "starting" | "healthy" | "restarting" | "failed" | "stopped";
+/** unhealthy: it was healthy, then failed its liveness checks; it is stopped, then restarted or failed. */
+export type ServerState = "starting" | "healthy" | "unhealthy" | "restarting" | "failed" | "stopped";
 
 export interface ManifestServerInput {
   server: PlannedServer;

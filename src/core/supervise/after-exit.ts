@@ -10,6 +10,8 @@ export interface ExitContext {
   restart: "no" | "on-failure";
   restartsSoFar: number;
   maxRestarts: number;
+  /** berth stopped it itself because it failed its liveness checks: a failure whatever its exit code. */
+  unhealthy?: boolean;
 }
 
 export type AfterExit =
@@ -21,9 +23,11 @@ export type AfterExit =
 export function decideAfterExit(context: ExitContext): AfterExit {
   if (context.stopping) return { action: "stopped" };
   const code = exitCodeOf(context.end);
-  if (context.restart === "on-failure" && code !== 0 && context.restartsSoFar < context.maxRestarts) {
+  const failed = code !== 0 || context.unhealthy === true;
+  if (context.restart === "on-failure" && failed && context.restartsSoFar < context.maxRestarts) {
     return { action: "restart", delayMs: restartDelay(context.restartsSoFar), attempt: context.restartsSoFar + 1 };
   }
+  if (context.unhealthy) return { action: "fail", exitCode: EXIT.serverFailed };
   // A server that ends by itself, even with 0, has failed the run: berth must not report success.
   if (code === 0) return { action: "fail", exitCode: EXIT.serverFailed, unasked: true };
   return { action: "fail", exitCode: code };

@@ -15,6 +15,11 @@ export function classifyRequestError(code: string | undefined, detail: string): 
   return code !== undefined && REFUSED_CODES.has(code) ? { kind: "refused", detail } : { kind: "other", detail };
 }
 
+/** 404 or 405 from the health path: no server has it there, so waiting longer will not help. */
+export function isWrongPath(failure: HealthFailure): boolean {
+  return failure.kind === "answered" && (failure.status === 404 || failure.status === 405);
+}
+
 export function describeHealthFailure(failure: HealthFailure): string {
   return failure.kind === "answered" ? `HTTP ${failure.status}` : failure.detail;
 }

@@ -16,6 +16,10 @@ export const ANSWERING_POLL_MS = 40;
 /** One health request may take this long before it counts as no answer. */
 export const HEALTH_REQUEST_TIMEOUT_MS = 2000;
 
+/** Liveness, once healthy: a check every --liveness-interval (default 10 s); this many failures in a row make it unhealthy. */
+export const LIVENESS_DEFAULT_MS = 10_000;
+export const LIVENESS_FAILURES_IN_A_ROW = 3;
+
 /** Restarts: 1 s, 2 s, 4 s … capped at 30 s. */
 export function restartDelay(restartsSoFar: number): number {
   return Math.min(30_000, 1000 * 2 ** restartsSoFar);

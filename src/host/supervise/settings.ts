@@ -6,6 +6,8 @@ export interface SupervisorSettings {
   node: number;
   healthPaths: string[];
   startupTimeoutMs: number;
+  /** Liveness checks once healthy, every this long; 0 turns them off. */
+  livenessIntervalMs: number;
   graceMs: number;
   restart: "no" | "on-failure";
   maxRestarts: number;

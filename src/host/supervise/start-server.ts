@@ -10,6 +10,7 @@ import type { ServerLogs } from "./server-logs.ts";
 import type { SupervisedServer } from "./supervised-server.ts";
 import type { SupervisorRun } from "./supervisor-run.ts";
 import { onServerEnd } from "./watch-exit.ts";
+import { watchLiveness } from "./liveness.ts";
 
 const TAIL_LINES = 20;
 
@@ -29,12 +30,17 @@ function gateOnHealth(run: SupervisorRun, entry: SupervisedServer, ended: Promis
     return;
   }
   const baseUrl = `http://${hostForUrl(reachableHost(settings.host))}:${entry.placement.ports.http}`;
+  const paths = settings.healthPaths;
   const deadline = entry.startedAt + settings.startupTimeoutMs;
   void waitHealthy({ baseUrl, port: entry.placement.ports.http, paths: settings.healthPaths, deadline, ended, signal: run.running.signal }).then((outcome) => {
     if (run.stopping) return;
     if (outcome.kind === "healthy" && entry.end === null) {
       run.setState(entry, "healthy", `after ${(outcome.afterMs / 1000).toFixed(1)}s`);
       announceReadyWhenAllHealthy(run);
+      watchLiveness(run, entry, `${baseUrl}${paths[0]}`);
+    } else if (outcome.kind === "wrong-path") {
+      run.setState(entry, "failed", `GET ${outcome.path} answered HTTP ${outcome.status}: this server has no such health path; pass --health-path with its health endpoint (e.g. /health), or none`);
+      beginStop(run, "SIGTERM", EXIT.badInput);
     } else if (outcome.kind === "timeout") {
       run.setState(entry, "failed", `not healthy after ${settings.startupTimeoutMs / 1000}s (${outcome.lastError})`);
       beginStop(run, "SIGTERM", EXIT.serverFailed);
@@ -46,6 +52,7 @@ export function startServer(run: SupervisorRun, entry: SupervisedServer, logs: S
   releaseHoldSockets(entry);
   entry.end = null;
   entry.endedAt = null;
+  entry.unhealthy = false;
   entry.startedAt = Date.now();
   const child = startServerProcess(entry.launch, (stream, line) => {
     entry.tail.push(line);

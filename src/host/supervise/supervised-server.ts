@@ -13,11 +13,13 @@ export interface SupervisedServer extends Omit<ServerLaunch, "gpusToLock"> {
   endedAt: number | null;
   restarts: number;
   end: ChildEnd | null;
+  /** berth is stopping this process because it failed its liveness checks. */
+  unhealthy: boolean;
   /** The last lines it printed, shown when it fails. */
   tail: string[];
 }
 
 export function supervisedServer(launch: ServerLaunch, reservation: Reservation): SupervisedServer {
   const { gpusToLock: _locked, ...rest } = launch;
-  return { ...rest, reservation, label: `s${launch.server.index}`, state: "starting", pid: null, startedAt: 0, endedAt: null, restarts: 0, end: null, tail: [] };
+  return { ...rest, reservation, label: `s${launch.server.index}`, state: "starting", pid: null, startedAt: 0, endedAt: null, restarts: 0, end: null, unhealthy: false, tail: [] };
 }

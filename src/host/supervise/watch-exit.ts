@@ -27,16 +27,18 @@ export function onServerEnd(run: SupervisorRun, entry: SupervisedServer, end: Ch
   entry.endedAt = Date.now();
   // Killed by TERM/INT/HUP/QUIT while berth runs on: most likely the scheduler signalled the whole job, and
   // berth's own signal is on its way. Judge it a moment later (or as soon as the stop begins).
-  if (!run.stopping && isStopSignal(end.signal)) run.decideLater(entry, STOP_SIGNAL_RACE_MS, () => judgeEnd(run, entry, end, restart));
+  if (!run.stopping && !entry.unhealthy && isStopSignal(end.signal)) run.decideLater(entry, STOP_SIGNAL_RACE_MS, () => judgeEnd(run, entry, end, restart));
   else judgeEnd(run, entry, end, restart);
 }
 
 function judgeEnd(run: SupervisorRun, entry: SupervisedServer, end: ChildEnd, restart: () => void): void {
   const wasStarting = entry.state === "starting";
   const { settings } = run;
-  const decision = decideAfterExit({ end, stopping: run.stopping, restart: settings.restart, restartsSoFar: entry.restarts, maxRestarts: settings.maxRestarts });
+  const decision = decideAfterExit({ end, stopping: run.stopping, restart: settings.restart, restartsSoFar: entry.restarts, maxRestarts: settings.maxRestarts, unhealthy: entry.unhealthy });
   if (decision.action === "stopped") {
-    run.setState(entry, "stopped", describeEnd(end));
+    // One that already failed (not healthy in time, unhealthy, a wrong health path) stays failed in the manifest.
+    if (entry.state === "failed") run.view.message(`${entry.label} ${describeEnd(end)}`);
+    else run.setState(entry, "stopped", describeEnd(end));
   } else if (decision.action === "restart") {
     entry.restarts = decision.attempt;
     holdPortsAgain(entry);

@@ -18,6 +18,10 @@ test.each<[string, Partial<ExitContext> & Pick<ExitContext, "end">, AfterExit]>(
   ["exit 0 unasked fails the run with 1", { end: exited(0) }, { action: "fail", exitCode: 1, unasked: true }],
   ["exit 0 unasked is not restarted either", { end: exited(0), restart: "on-failure" }, { action: "fail", exitCode: 1, unasked: true }],
   ["exit 0 while stopping is a stop", { end: exited(0), stopping: true }, { action: "stopped" }],
+  ["unhealthy, stopped by berth with SIGTERM: restarted under on-failure", { end: killed("SIGTERM"), unhealthy: true, restart: "on-failure" }, { action: "restart", delayMs: 1000, attempt: 1 }],
+  ["unhealthy, it exited 0 on berth's SIGTERM: still restarted", { end: exited(0), unhealthy: true, restart: "on-failure" }, { action: "restart", delayMs: 1000, attempt: 1 }],
+  ["unhealthy without restarts fails the run with 1", { end: exited(0), unhealthy: true }, { action: "fail", exitCode: 1 }],
+  ["unhealthy with restarts used up fails with 1", { end: killed("SIGTERM"), unhealthy: true, restart: "on-failure", restartsSoFar: 3 }, { action: "fail", exitCode: 1 }],
   ["no restart while stopping, even on-failure", { end: exited(1), restart: "on-failure", stopping: true }, { action: "stopped" }],
 ])("%s", (_, context, expected) => {
   expect(decideAfterExit({ ...base, ...context })).toEqual(expected);
