@@ -35,6 +35,6 @@ const LAUNCHERS: Record<Backend, BackendLauncher> = { vllm: vllmLaunch, sglang: 
 export function buildLaunch(server: PlannedServer, placement: ServerPlacement, gpus: readonly ServerGpu[], context: LaunchContext): Result<Launch> {
   const env = serverEnvironment(server, placement, gpus, context);
   const isLeader = placement.node === server.node;
-  const url = isLeader ? `http://${hostForUrl(context.host)}:${placement.ports.http}` : "";
+  const url = isLeader ? `http://${hostForUrl(context.advertiseHost)}:${placement.ports.http}` : "";
   return LAUNCHERS[context.backend]({ server, placement, env, context, seed: String(context.seedBase + server.index), url });
 }

@@ -13,7 +13,10 @@ export interface ServerGpu {
 export interface LaunchContext {
   backend: Backend;
   /** The address servers bind and advertise. */
+  /** What the server binds (--host), which may be a wildcard. */
   host: string;
+  /** What others dial (URLs, the manifest): never a wildcard. */
+  advertiseHost: string;
   seedBase: number;
   /** Replaces the engine's executable, e.g. AReaL's own server module. */
   engineCommand?: string[];

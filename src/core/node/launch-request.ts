@@ -4,6 +4,7 @@ import { ownedFlagIn } from "../launch/owned-flags.ts";
 import type { Backend } from "../launch/launch-types.ts";
 import { resolveNodeIdentity, type NodeIdentity } from "../launch/node-identity.ts";
 import { splitCommand } from "../launch/split-command.ts";
+import { checkHostName, isWildcardAddress } from "../launch/host-name.ts";
 import { badInput, refusalFromIssues, refused, succeeded, type Outcome } from "../refusal.ts";
 import { readSpec } from "../spec/index.ts";
 import type { Spec } from "../spec/ast.ts";
@@ -16,6 +17,7 @@ export interface LaunchOptions {
   gpusPerNode?: number;
   portPool?: PortRange;
   host?: string;
+  advertiseHost?: string;
   leaderAddr?: string;
   seed: number;
   engineCmd?: string;
@@ -57,6 +59,22 @@ function inferenceBackends(spec: Spec): Backend[] {
   return [...new Set(backends)];
 }
 
+const HOST_FORMS = "an IPv4 or IPv6 address, or a hostname";
+
+/** --host may be a wildcard (bind everything); --advertise-host, which others dial, may not. */
+function checkHosts(request: LaunchRequest): Outcome<void> {
+  const { host, advertiseHost } = request.options;
+  for (const [name, value] of [["host", host], ["advertiseHost", advertiseHost]] as const) {
+    if (value === undefined) continue;
+    const origin = request.origins[name] ?? (name === "host" ? "--host" : "--advertise-host");
+    if (checkHostName(value) === undefined) return refused(badInput(`bad value ${JSON.stringify(value)} for ${origin}; expected ${HOST_FORMS}`));
+    if (name === "advertiseHost" && isWildcardAddress(checkHostName(value)!)) {
+      return refused(badInput(`bad value ${JSON.stringify(value)} for ${origin}; a wildcard address cannot be dialled: give this node's address or hostname`));
+    }
+  }
+  return succeeded(undefined);
+}
+
 export function checkLaunchRequest(request: LaunchRequest): Outcome<CheckedRequest> {
   const { options } = request;
   const spec = readSpec(request.specText);
@@ -64,6 +82,9 @@ export function checkLaunchRequest(request: LaunchRequest): Outcome<CheckedReque
 
   const identity = resolveNodeIdentity({ rank: options.nodeRank, count: options.nodes, rankSource: request.origins.nodeRank, countSource: request.origins.nodes }, request.env);
   if (!identity.ok) return refused(badInput(identity.message));
+
+  const hosts = checkHosts(request);
+  if (!hosts.ok) return hosts;
 
   const engineCommand = options.engineCmd === undefined ? undefined : splitCommand(options.engineCmd);
   if (options.engineCmd !== undefined && (engineCommand === undefined || engineCommand.length === 0)) {

@@ -16,7 +16,9 @@ export interface NodeFacts {
   gpus: ServerGpu[];
   /** NVML gave the GPU count (no --gpus-per-node). */
   gpuCountFromHost: boolean;
+  /** What servers bind, and what is advertised (see host-name.ts). */
   host: string;
+  advertiseHost: string;
   kernel: { defaultPool: PortRange; reservedPorts: PortRange[]; ephemeralLow: number };
   runDirectory: string;
 }
@@ -54,6 +56,7 @@ function launchContext(checked: CheckedRequest, facts: NodeFacts, backend: Backe
   return {
     backend,
     host: facts.host,
+    advertiseHost: facts.advertiseHost,
     seedBase: options.seed,
     engineCommand: checked.engineCommand,
     visibleDevices: options.visibleDevices,

@@ -4,7 +4,8 @@ import { checkLaunchRequest, type LaunchRequest } from "../../core/node/launch-r
 import type { NodeIdentity } from "../../core/launch/node-identity.ts";
 import { movedLaunch, planNodeLaunch, type NodeFacts } from "../../core/node/node-launch-plan.ts";
 import { environmentRefusal, refused, succeeded, type Outcome } from "../../core/refusal.ts";
-import { firstNonLoopbackAddress } from "../address.ts";
+import { checkHostName, isWildcardAddress } from "../../core/launch/host-name.ts";
+import { advertisedAddress } from "../address.ts";
 import { readHostPortSettings } from "../kernel-port-settings.ts";
 import { nodeGpus } from "../node-gpus.ts";
 import { openRegistry } from "../registry.ts";
@@ -14,17 +15,23 @@ import { releaseServers, reserveServers } from "./reserve-servers.ts";
 
 export interface PreparedNode {
   identity: NodeIdentity;
+  /** What others dial (URLs, the manifest). */
   host: string;
+  /** What the servers bind (--host): the advertised address unless --host says otherwise. */
+  bindHost: string;
   servers: SupervisedServer[];
   warnings: string[];
   simulated: boolean;
   runDirectory: RunDirectory;
 }
 
-function advertisedHost(named: string | undefined, warnings: string[]): string {
-  if (named !== undefined) return named;
-  const detected = firstNonLoopbackAddress();
-  if (detected.fallback) warnings.push("no non-loopback address found; servers advertise 127.0.0.1 (pass --host)");
+/** --advertise-host, else a --host that is not a wildcard, else the default route's interface address. */
+function advertisedHost(options: LaunchRequest["options"], warnings: string[]): string {
+  if (options.advertiseHost !== undefined) return checkHostName(options.advertiseHost)!;
+  const bind = options.host === undefined ? undefined : checkHostName(options.host)!;
+  if (bind !== undefined && !isWildcardAddress(bind)) return bind;
+  const detected = advertisedAddress();
+  if (detected.fallback) warnings.push("no non-loopback address found; servers advertise 127.0.0.1 (pass --advertise-host)");
   return detected.address;
 }
 
@@ -36,10 +43,13 @@ export async function prepareNode(request: LaunchRequest): Promise<Outcome<Prepa
   if (!gpus.ok) return gpus;
   const warnings = [...gpus.value.warnings];
   const runDirectory = chooseRunDirectory(request.options.runDir, request.env);
+  const advertiseHost = advertisedHost(request.options, warnings);
+  const bindHost = request.options.host === undefined ? advertiseHost : checkHostName(request.options.host)!;
   const facts: NodeFacts = {
     gpus: gpus.value.gpus,
     gpuCountFromHost: gpus.value.countFromHost,
-    host: advertisedHost(request.options.host, warnings),
+    host: bindHost,
+    advertiseHost,
     kernel: readHostPortSettings(),
     runDirectory: runDirectory.path,
   };
@@ -59,5 +69,5 @@ export async function prepareNode(request: LaunchRequest): Promise<Outcome<Prepa
     return refused(environmentRefusal(`cannot create the run directory ${runDirectory.path} (--run-dir): ${error instanceof Error ? error.message : String(error)}`));
   }
   const identity = checked.value.identity;
-  return succeeded({ identity, host: facts.host, servers, warnings: [...plan.value.warnings, ...warnings, ...reserved.value.warnings], simulated: gpus.value.simulated, runDirectory });
+  return succeeded({ identity, host: facts.advertiseHost, bindHost: facts.host, servers, warnings: [...plan.value.warnings, ...warnings, ...reserved.value.warnings], simulated: gpus.value.simulated, runDirectory });
 }

@@ -12,7 +12,7 @@ import { mkdirSync } from "node:fs";
 
 export interface RunNodeRequest {
   launch: LaunchRequest;
-  supervision: Omit<SupervisorSettings, "host" | "node" | "healthPaths"> & { healthPath: string };
+  supervision: Omit<SupervisorSettings, "host" | "bindHost" | "node" | "healthPaths"> & { healthPath: string };
 }
 
 export interface NodePresenter {
@@ -37,7 +37,7 @@ export async function runNode(request: RunNodeRequest, presenter: NodePresenter)
     if (supervision.logDirectory) mkdirSync(supervision.logDirectory, { recursive: true });
     const view = presenter.openView(node.servers);
     try {
-      return succeeded(await supervise(node.servers, { ...supervision, host: node.host, node: node.identity.rank, healthPaths: parseHealthPaths(healthPath) }, view));
+      return succeeded(await supervise(node.servers, { ...supervision, host: node.host, bindHost: node.bindHost, node: node.identity.rank, healthPaths: parseHealthPaths(healthPath) }, view));
     } finally {
       view.close();
     }

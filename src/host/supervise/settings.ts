@@ -2,7 +2,10 @@
 import type { SupervisedServer } from "./supervised-server.ts";
 
 export interface SupervisorSettings {
+  /** The advertised address (the manifest's host). */
   host: string;
+  /** What the servers bind: health checks reach them there (a wildcard on loopback). */
+  bindHost: string;
   node: number;
   healthPaths: string[];
   startupTimeoutMs: number;

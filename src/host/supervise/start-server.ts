@@ -29,7 +29,7 @@ function gateOnHealth(run: SupervisorRun, entry: SupervisedServer, ended: Promis
     announceReadyWhenAllHealthy(run);
     return;
   }
-  const baseUrl = `http://${hostForUrl(reachableHost(settings.host))}:${entry.placement.ports.http}`;
+  const baseUrl = `http://${hostForUrl(reachableHost(settings.bindHost))}:${entry.placement.ports.http}`;
   const paths = settings.healthPaths;
   const deadline = entry.startedAt + settings.startupTimeoutMs;
   void waitHealthy({ baseUrl, port: entry.placement.ports.http, paths: settings.healthPaths, deadline, ended, signal: run.running.signal }).then((outcome) => {

@@ -13,7 +13,8 @@ import { cluster, mustPlan } from "../plan/helpers.ts";
 const ENGINE_FLAGS_PATH = resolve(import.meta.dir, "../../fixtures/engine-flags.json");
 
 function context(backend: Backend, extra: Partial<LaunchContext> = {}): LaunchContext {
-  return { backend, host: "10.1.2.3", seedBase: 100, visibleDevices: "index", runDirectory: "/run/x", nodeRank: 0, userArgs: [], baseEnvironment: { PATH: "/usr/bin" }, ...extra };
+  const host = extra.host ?? "10.1.2.3";
+  return { backend, host, advertiseHost: host, seedBase: 100, visibleDevices: "index", runDirectory: "/run/x", nodeRank: 0, userArgs: [], baseEnvironment: { PATH: "/usr/bin" }, ...extra };
 }
 
 function launches(spec: string, nodes: number, gpusPerNode: number, backend: Backend, extra: Partial<LaunchContext> = {}) {
