@@ -45,12 +45,18 @@ export interface OptionSources {
   config?: ConfigFile;
 }
 
+/** A list of plain values (YAML `health-path: [/health, /v1/models]`) is what a flag would say with commas. */
+function configText(value: unknown): string {
+  if (Array.isArray(value) && value.every((item) => typeof item !== "object" || item === null)) return value.join(",");
+  return typeof value === "object" ? JSON.stringify(value) : String(value);
+}
+
 function configValue(config: ConfigFile | undefined, name: string): { text: string; key: string } | undefined {
   if (!config) return undefined;
   for (const key of [name, kebabCase(name), kebabCase(name).replaceAll("-", "_")]) {
     const value = config.values[key];
     if (value === undefined || value === null) continue;
-    return { text: typeof value === "object" ? JSON.stringify(value) : String(value), key };
+    return { text: configText(value), key };
   }
   return undefined;
 }

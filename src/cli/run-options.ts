@@ -19,9 +19,6 @@ export const LAUNCH_OPTIONS = {
   host: stringOption({ description: "Address servers bind (0.0.0.0 or :: for every interface)", defaultHint: "the advertised address" }),
   advertiseHost: stringOption({ description: "Address others dial: URLs, the manifest, --addrs-env (never a wildcard)", defaultHint: "--host unless a wildcard, else the default route's interface address" }),
   leaderAddr: stringOption({ description: "Multi-node leader's address for SGLang's --dist-init-addr", valueHint: "ADDR", defaultHint: "LWS_LEADER_ADDRESS or the first host of SLURM_JOB_NODELIST" }),
-  healthPath: stringOption({ description: "Comma-separated health paths polled in turn, or none", default: "/health,/v1/models" }),
-  startupTimeout: durationOption({ description: "How long a server may take to become healthy", default: 20 * 60_000 }),
-  livenessInterval: durationOption({ description: "Once healthy, check the first health path this often; 3 failures in a row make a server unhealthy (restarted under --restart on-failure, else the run fails); 0 turns it off", default: LIVENESS_DEFAULT_MS }),
   // Not BERTH_SEED: that is each server's own seed, which berth exports; a nested berth must not read it back.
   seed: integerOption({ description: "Base seed; each server gets base + its global index", min: 0, max: 2 ** 31 - 1, default: 1, env: "BERTH_SEED_BASE" }),
   engineCmd: stringOption({ description: "Replace the engine's executable, e.g. \"python3 -m areal.thirdparty.vllm.server\"", valueHint: "CMD" }),
@@ -32,6 +29,9 @@ export const LAUNCH_OPTIONS = {
 };
 
 export const SUPERVISE_OPTIONS = {
+  healthPath: stringOption({ description: "Comma-separated health paths polled in turn, or none", default: "/health,/v1/models" }),
+  startupTimeout: durationOption({ description: "How long a server may take to become healthy", default: 20 * 60_000 }),
+  livenessInterval: durationOption({ description: "Once healthy, check the first health path this often; 3 failures in a row make a server unhealthy (restarted under --restart on-failure, else the run fails); 0 turns it off", default: LIVENESS_DEFAULT_MS }),
   manifest: stringOption({ description: "Write the manifest here (atomically, at every state change)", valueHint: "FILE" }),
   logDir: stringOption({ description: "Keep one log file per server here", valueHint: "DIR" }),
   grace: durationOption({ description: "After TERM, how long servers get before SIGKILL", default: 10_000 }),

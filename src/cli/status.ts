@@ -1,7 +1,6 @@
 // `berth status`: what berth holds on this host right now, grouped by holder.
 import { defineBerthCommand } from "./command.ts";
 import { RefusalError } from "./errors.ts";
-import { environmentRefusal } from "../core/refusal.ts";
 import { printJson } from "./render/json.ts";
 import { compactList } from "./render/table.ts";
 import { EXIT } from "../core/exit.ts";
@@ -29,7 +28,7 @@ export const statusCommand = defineBerthCommand({
   options: {},
   async run({ options, io }) {
     const registry = await openRegistry(io.env);
-    if (!registry.ok) throw new RefusalError(environmentRefusal(registry.message));
+    if (!registry.ok) throw new RefusalError(registry.refusal);
     const reservations = await listReservations(registry.registry);
     if (options.json) {
       printJson(io, {

@@ -3,11 +3,12 @@
 import { encodeLockRecord, isSafeGpuId, lockFileName, LockRecordSchema, parseLockFileName, registryDirectoryCandidates, type LockRecord, type ReservationKind } from "../core/registry/registry-layout.ts";
 import { fileKey, parseProcLocks, splitDevice, type FileKey } from "../core/registry/proc-locks.ts";
 import * as v from "valibot";
+import { badInput, environmentRefusal, type Refusal } from "../core/refusal.ts";
 import { close, flock, geteuid, isWritable, mkdir, open, readAll, readSmallFile, rewrite, setCloseOnExec, statOpenFile } from "../ffi/libc.ts";
 import { ERRNO, EWOULDBLOCK, LOCK_EX, LOCK_NB, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_NOFOLLOW, O_RDONLY, O_RDWR } from "../ffi/linux-constants.ts";
 import { ownIdentity } from "./self-process.ts";
 
-export type RegistryOpen = { ok: true; registry: Registry } | { ok: false; message: string };
+export type RegistryOpen = { ok: true; registry: Registry } | { ok: false; refusal: Refusal };
 
 export interface Registry {
   directory: string;
@@ -67,32 +68,37 @@ function describeOpenFailure(path: string, failure: { errno: number; name: strin
 
 /** Finds, creates (0700) and checks the registry directory. */
 export async function openRegistry(env: Record<string, string | undefined>): Promise<RegistryOpen> {
+  const named = env.BERTH_REGISTRY_DIR;
+  if (named && !named.startsWith("/")) {
+    // Every berth on the host must find the same registry, whatever its working directory.
+    return { ok: false, refusal: badInput(`bad value ${JSON.stringify(named)} for BERTH_REGISTRY_DIR; expected an absolute path, the same for every berth on this host`) };
+  }
   for (const candidate of registryDirectoryCandidates(env, geteuid())) {
     const { path, explicit } = candidate;
     let opened = openDirectory(path);
     if (!opened.ok && opened.errno === ERRNO.ENOENT) {
       const made = mkdir(path, 0o700);
       if (!made.ok && made.errno !== 17 /* EEXIST */) {
-        if (explicit) return { ok: false, message: `cannot create the registry directory ${path} (BERTH_REGISTRY_DIR): ${made.name}` };
+        if (explicit) return { ok: false, refusal: environmentRefusal(`cannot create the registry directory ${path} (BERTH_REGISTRY_DIR): ${made.name}`) };
         continue;
       }
       opened = openDirectory(path);
     }
     if (!opened.ok) {
       if (!explicit && opened.errno === ERRNO.EACCES) continue;
-      return { ok: false, message: describeOpenFailure(path, opened) };
+      return { ok: false, refusal: environmentRefusal(describeOpenFailure(path, opened)) };
     }
     try {
       // A system-wide default that belongs to another user (root's /run/berth) is theirs, not tampering.
       if (!explicit && !isWritable(path)) continue;
       const problem = await ownershipProblem(path, opened.fd);
-      if (problem) return { ok: false, message: problem };
+      if (problem) return { ok: false, refusal: environmentRefusal(problem) };
       return { ok: true, registry: { directory: path } };
     } finally {
       close(opened.fd);
     }
   }
-  return { ok: false, message: "no usable registry directory: /run/berth, $XDG_RUNTIME_DIR/berth and /tmp/berth-<uid> are not writable; set BERTH_REGISTRY_DIR" };
+  return { ok: false, refusal: environmentRefusal("no usable registry directory: /run/berth, $XDG_RUNTIME_DIR/berth and /tmp/berth-<uid> are not writable; set BERTH_REGISTRY_DIR") };
 }
 
 function readRecord(fd: number): LockRecord | undefined {

@@ -29,7 +29,7 @@ export async function reserveRequestedPorts(request: PortsRequest, env: Record<s
   // A pool the user named that cannot hold the request is bad input; the kernel's default pool is the host's.
   if (shortfall) return refused({ class: request.pool === undefined ? "environment" : "bad-input", message: shortfall });
   const registry = await openRegistry(env);
-  if (!registry.ok) return refused(environmentRefusal(registry.message));
+  if (!registry.ok) return refused(registry.refusal);
   if (request.blockSize === undefined) {
     const reserved = reserveFreePorts(registry.registry, request.count, pool, host.reservedPorts, request.holder);
     if (!reserved.ok) {

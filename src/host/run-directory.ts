@@ -3,6 +3,7 @@
 // with --run-dir is theirs, and stays.
 import { mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { resolve } from "node:path";
 
 export interface RunDirectory {
   path: string;
@@ -11,7 +12,8 @@ export interface RunDirectory {
 }
 
 export function chooseRunDirectory(named: string | undefined, env: Record<string, string | undefined>, pid = process.pid): RunDirectory {
-  return named === undefined ? { path: `${env.TMPDIR ?? tmpdir()}/berth-run-${pid}`, temporary: true } : { path: named, temporary: false };
+  // Absolute, so each server's cache variables mean the same wherever the server changes directory to.
+  return named === undefined ? { path: resolve(env.TMPDIR ?? tmpdir(), `berth-run-${pid}`), temporary: true } : { path: resolve(named), temporary: false };
 }
 
 export function createRunDirectory(directory: RunDirectory): void {

@@ -17,8 +17,8 @@ function nvml(extra: Record<string, string> = {}): Record<string, string> {
 describe("busy and MIG GPUs", () => {
   test.each(["run", "exec"])("%s refuses a busy GPU (exit 3) naming it and its process, and starts nothing", async (command) => {
     const marker = join(mkdtempSync(join(tmpdir(), "berth-busy-")), "started");
-    const slot = command === "exec" ? ["--server", "0"] : [];
-    const run = await runBerth([command, "vllm:d1t2", ...slot, "--port-pool", freePortWindow(100).pool, "--backend", "cmd", "--health-path", "none", "--", "touch", marker], { env: nvml({ CUDA_VISIBLE_DEVICES: "2,3" }) });
+    const slot = command === "exec" ? ["--server", "0"] : ["--health-path", "none"];
+    const run = await runBerth([command, "vllm:d1t2", ...slot, "--port-pool", freePortWindow(100).pool, "--backend", "cmd", "--", "touch", marker], { env: nvml({ CUDA_VISIBLE_DEVICES: "2,3" }) });
     expect(run).toExitWith(3);
     expect(run.stderr.trim().split("\n")).toEqual([`berth: ${BUSY}; berth will not put a server beside it (pass --allow-busy-gpus to use it anyway)`]);
     expect(existsSync(marker)).toBe(false);

@@ -13,7 +13,7 @@ const HOLDER = { role: "test", command: "bun test" };
 
 async function freshRegistry(): Promise<Registry> {
   const opened = await openRegistry({ BERTH_REGISTRY_DIR: join(mkdtempSync(join(tmpdir(), "berth-reg-")), "registry") });
-  if (!opened.ok) throw new Error(opened.message);
+  if (!opened.ok) throw new Error(opened.refusal.message);
   return opened.registry;
 }
 
@@ -140,7 +140,7 @@ describe("the registry directory", () => {
     mkdirSync(join(base, "real"), { mode: 0o700 });
     symlinkSync(join(base, "real"), join(base, "link"));
     const opened = await openRegistry({ BERTH_REGISTRY_DIR: join(base, "link") });
-    expect(opened).toEqual({ ok: false, message: `registry directory ${join(base, "link")} is a symlink; refusing it (remove it, or set BERTH_REGISTRY_DIR)` });
+    expect(opened).toEqual({ ok: false, refusal: { class: "environment", message: `registry directory ${join(base, "link")} is a symlink; refusing it (remove it, or set BERTH_REGISTRY_DIR)` } });
   });
 
   test("a directory writable by others is refused", async () => {
@@ -148,7 +148,7 @@ describe("the registry directory", () => {
     chmodSync(base, 0o777);
     const opened = await openRegistry({ BERTH_REGISTRY_DIR: base });
     expect(opened.ok).toBe(false);
-    if (!opened.ok) expect(opened.message).toContain("is writable by others (mode 777)");
+    if (!opened.ok) expect(opened.refusal.message).toContain("is writable by others (mode 777)");
   });
 
   test("a directory owned by someone else is refused", async () => {
@@ -160,7 +160,7 @@ describe("the registry directory", () => {
     }
     const opened = await openRegistry({ BERTH_REGISTRY_DIR: foreign });
     expect(opened.ok).toBe(false);
-    if (!opened.ok) expect(opened.message).toContain(`registry directory ${foreign} is owned by uid`);
+    if (!opened.ok) expect(opened.refusal.message).toContain(`registry directory ${foreign} is owned by uid`);
   });
 
   test("a lock file replaced by a symlink is not followed", async () => {

@@ -57,7 +57,7 @@ export async function prepareNode(request: LaunchRequest): Promise<Outcome<Prepa
   if (!plan.ok) return plan;
 
   const registry = await openRegistry(request.env);
-  if (!registry.ok) return refused(environmentRefusal(registry.message));
+  if (!registry.ok) return refused(registry.refusal);
   const reserved = reserveServers(registry.registry, plan.value, request.holder, (launch, first) => movedLaunch(checked.value, facts, launch, first));
   if (!reserved.ok) return reserved;
   const servers = reserved.value.servers;

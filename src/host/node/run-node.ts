@@ -1,14 +1,14 @@
 // `berth run` and `berth demo` as an application: prepare this node, supervise its servers, and remove the
 // run directory once every server has stopped. What the user sees comes from the presenter the caller passes.
 import type { LaunchRequest } from "../../core/node/launch-request.ts";
-import { succeeded, type Outcome } from "../../core/refusal.ts";
+import { badInput, refused, succeeded, type Outcome } from "../../core/refusal.ts";
 import { EXIT } from "../../core/exit.ts";
 import { parseHealthPaths } from "../../core/supervise/health-paths.ts";
 import { removeRunDirectory } from "../run-directory.ts";
 import { supervise, type RunView, type SupervisorSettings } from "../supervise/supervise.ts";
 import type { SupervisedServer } from "../supervise/supervised-server.ts";
 import { prepareNode, type PreparedNode } from "./prepare-node.ts";
-import { mkdirSync } from "node:fs";
+import { checkManifestPath, prepareLogDirectory } from "./output-paths.ts";
 
 export interface RunNodeRequest {
   launch: LaunchRequest;
@@ -23,7 +23,19 @@ export interface NodePresenter {
   openView(servers: readonly SupervisedServer[]): RunView & { close(): void };
 }
 
+/** Everything about the supervision that can be checked before anything is reserved. */
+function checkSupervision({ supervision, launch }: RunNodeRequest): Outcome<string[]> {
+  const paths = parseHealthPaths(supervision.healthPath);
+  if (!paths.ok) return refused(badInput(`${paths.message} (from ${launch.origins.healthPath ?? "--health-path"})`));
+  const manifest = checkManifestPath(supervision.manifestPath, launch.origins.manifest ?? "--manifest");
+  if (!manifest.ok) return manifest;
+  const logs = prepareLogDirectory(supervision.logDirectory);
+  return logs.ok ? succeeded(paths.paths) : logs;
+}
+
 export async function runNode(request: RunNodeRequest, presenter: NodePresenter): Promise<Outcome<number>> {
+  const healthPaths = checkSupervision(request);
+  if (!healthPaths.ok) return healthPaths;
   const prepared = await prepareNode(request.launch);
   if (!prepared.ok) return prepared;
   const node = prepared.value;
@@ -33,11 +45,10 @@ export async function runNode(request: RunNodeRequest, presenter: NodePresenter)
       presenter.nothingToRun(node);
       return succeeded(EXIT.ok);
     }
-    const { healthPath, ...supervision } = request.supervision;
-    if (supervision.logDirectory) mkdirSync(supervision.logDirectory, { recursive: true });
+    const { healthPath: _checked, ...supervision } = request.supervision;
     const view = presenter.openView(node.servers);
     try {
-      return succeeded(await supervise(node.servers, { ...supervision, host: node.host, bindHost: node.bindHost, node: node.identity.rank, healthPaths: parseHealthPaths(healthPath) }, view));
+      return succeeded(await supervise(node.servers, { ...supervision, host: node.host, bindHost: node.bindHost, node: node.identity.rank, healthPaths: healthPaths.value }, view));
     } finally {
       view.close();
     }

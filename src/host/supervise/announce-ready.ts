@@ -12,7 +12,7 @@ function allHealthy(run: SupervisorRun): boolean {
 export function announceReadyWhenAllHealthy(run: SupervisorRun): void {
   if (!allHealthy(run)) return;
   void run.manifest.written().then(() => {
-    if (!allHealthy(run) || run.readyAnnounced) return;
+    if (!allHealthy(run) || run.readyAnnounced || run.manifest.failed) return;
     run.readyAnnounced = true;
     run.view.ready(run.servers);
     // The demo's --duration counts from the first time everything is ready.

@@ -63,6 +63,7 @@ export function startServer(run: SupervisorRun, entry: SupervisedServer, logs: S
   run.spawned.add(child.pid);
   run.guardian.guard(child.pid); // its group is its pid: the exec step starts a new session
   entry.pid = child.pid;
+  logs.started(entry);
   run.setState(entry, "starting");
   void child.ended.then((end) => onServerEnd(run, entry, end, () => startServer(run, entry, logs)));
   gateOnHealth(run, entry, child.ended);

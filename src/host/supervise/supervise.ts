@@ -6,6 +6,7 @@ import { EXIT } from "../../core/exit.ts";
 import { useNormalJitPolicy } from "../jit-policy.ts";
 import { releaseReservation } from "../reservations.ts";
 import { forwardSignals } from "./forward-signals.ts";
+import { beginStop } from "./stop-servers.ts";
 import { openServerLogs } from "./server-logs.ts";
 import type { RunView, SupervisorSettings } from "./settings.ts";
 import { startServer } from "./start-server.ts";
@@ -15,11 +16,17 @@ import { reapWhileRunning, sweepOrphans } from "./sweep-orphans.ts";
 
 export type { RunView, SupervisorSettings } from "./settings.ts";
 
+/** A manifest that cannot be written would tell its readers a stale story: say so and stop the run. */
+function failOnManifestError(run: SupervisorRun, message: string): void {
+  run.view.message(`${message}; stopping, since the manifest no longer says what runs`);
+  beginStop(run, "SIGTERM", EXIT.environment);
+}
+
 export async function supervise(servers: SupervisedServer[], settings: SupervisorSettings, view: RunView): Promise<number> {
-  const run = new SupervisorRun(servers, settings, view);
+  const run = new SupervisorRun(servers, settings, view, failOnManifestError);
   const stopForwarding = forwardSignals(run);
   reapWhileRunning(run);
-  const logs = openServerLogs(servers, settings.logDirectory);
+  const logs = openServerLogs(servers, settings.logDirectory, (message) => view.message(message));
   for (const entry of servers) startServer(run, entry, logs);
   useNormalJitPolicy(); // start-up is over; what runs from here on (output, health, signals) may run for days
   await run.allEnded;
@@ -36,5 +43,6 @@ export async function supervise(servers: SupervisedServer[], settings: Superviso
   }
   run.manifest.write();
   await run.manifest.written();
+  if (run.manifest.failed && (run.exitCode ?? EXIT.ok) === EXIT.ok) return EXIT.environment; // even the last write
   return run.exitCode ?? EXIT.ok;
 }

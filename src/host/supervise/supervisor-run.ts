@@ -30,8 +30,10 @@ export class SupervisorRun {
     readonly servers: SupervisedServer[],
     readonly settings: SupervisorSettings,
     readonly view: RunView,
+    /** What a failed manifest write does to the run (supervise.ts: fail it). */
+    onManifestError: (run: SupervisorRun, message: string) => void,
   ) {
-    this.manifest = manifestWriter(servers, settings, (message) => view.message(message));
+    this.manifest = manifestWriter(servers, settings, (message) => onManifestError(this, message));
     this.guardian = startTreeGuardian((message) => view.message(message));
     if (this.guardian.pid !== null) this.spawned.add(this.guardian.pid); // berth's own child, not an orphan
   }

@@ -110,8 +110,12 @@ describe("what each server gets", () => {
   });
 
   test("cmd: placeholders are filled in", () => {
-    const [, second] = launches("vllm:d2", 1, 8, "cmd", { userArgs: ["serve", "--port={port}", "{dist_port}", "{host}", "{gpus}", "{server}", "{local}", "{node}", "{seed}", "{tp}", "{pp}", "{unknown}"] });
-    expect(second!.launch.argv).toEqual(["serve", "--port=10018", "10019", "10.1.2.3", "1", "1", "1", "0", "101", "1", "1", "{unknown}"]);
+    const [, second] = launches("vllm:d2", 1, 8, "cmd", { userArgs: ["serve", "--port={port}", "{dist_port}", "{host}", "{gpus}", "{server}", "{local}", "{node}", "{seed}", "{tp}", "{pp}", "{{literal}}"] });
+    expect(second!.launch.argv).toEqual(["serve", "--port=10018", "10019", "10.1.2.3", "1", "1", "1", "0", "101", "1", "1", "{literal}"]);
+  });
+
+  test("cmd: an unknown placeholder is refused, naming it", () => {
+    expect(() => launches("vllm:d1", 1, 8, "cmd", { userArgs: ["serve", "{unknown}"] })).toThrow("unknown placeholder {unknown}");
   });
 
   test("--engine-cmd replaces the engine's executable", () => {

@@ -24,5 +24,9 @@ test.each([
   ["none", []],
   ["/a,,/b", ["/a", "/b"]],
 ])("--health-path %p", (text, expected) => {
-  expect(parseHealthPaths(text)).toEqual(expected);
+  expect(parseHealthPaths(text)).toEqual({ ok: true, paths: expected });
+});
+
+test.each(["health", "http://x/health", "/a,b", ",", "/has space"])("--health-path %p is refused", (text) => {
+  expect(parseHealthPaths(text).ok).toBe(false);
 });
