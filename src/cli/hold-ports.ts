@@ -16,6 +16,15 @@ const HoldRequestSchema = v.object({
   ttlMilliseconds: v.pipe(v.number(), v.minValue(0)),
 });
 
+/** The request berth ports passes in the environment; anything that is not JSON is no request at all. */
+function parseRequest(text: string | undefined): unknown {
+  try {
+    return JSON.parse(text ?? "null");
+  } catch {
+    return null;
+  }
+}
+
 function report(result: HolderReport): void {
   writeAll(1, `${JSON.stringify(result)}\n`);
   closeStandardOutput(); // EOF for the parent, which is waiting to print the ports and exit.
@@ -26,8 +35,8 @@ export const holdPortsCommand = defineBerthCommand({
   acceptsPassthrough: false,
   options: {},
   async run({ io }) {
-    const parsed = v.safeParse(HoldRequestSchema, JSON.parse(io.env[HOLD_REQUEST_VARIABLE] ?? "null"));
-    if (!parsed.success) throw new UsageError(`${HOLD_COMMAND} is internal to berth ports`);
+    const parsed = v.safeParse(HoldRequestSchema, parseRequest(io.env[HOLD_REQUEST_VARIABLE]));
+    if (!parsed.success) throw new UsageError(`${HOLD_COMMAND} is internal to berth ports; run berth ports --ttl instead`);
     const { request, ttlMilliseconds } = parsed.output;
     const outcome = await reserveRequestedPorts(request, io.env);
     if (!outcome.ok) {

@@ -45,8 +45,18 @@ export const LOCK_RECORD_UNIT = 256;
  * multiple of LOCK_RECORD_UNIT bytes. Records of one length let the next holder write over the old one
  * without emptying the file first, which is what makes taking a lock cheap on a disk-backed /run.
  */
+/**
+ * The longest role and command a record keeps: a launch with a 100 KB command line must still be visible to
+ * `berth status`, which reads at most 64 KiB of a lock file.
+ */
+export const LOCK_RECORD_TEXT_MAX = 4096;
+
+function clip(text: string): string {
+  return text.length <= LOCK_RECORD_TEXT_MAX ? text : `${text.slice(0, LOCK_RECORD_TEXT_MAX - 1)}…`;
+}
+
 export function encodeLockRecord(record: LockRecord): Uint8Array {
-  const json = new TextEncoder().encode(JSON.stringify(record));
+  const json = new TextEncoder().encode(JSON.stringify({ ...record, role: clip(record.role), command: clip(record.command) }));
   const length = Math.ceil((json.length + 1) / LOCK_RECORD_UNIT) * LOCK_RECORD_UNIT;
   const bytes = new Uint8Array(length).fill(0x20);
   bytes.set(json);

@@ -1,0 +1,71 @@
+// Inputs that used to end as "internal error" (exit 1), a hang, or a 20 s parse: each is one line, exit 2.
+import { describe, expect, test } from "bun:test";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runBerth } from "../support/berth-process.ts";
+import { freePortWindow } from "../support/free-ports.ts";
+
+function configFile(name: string, text: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), "berth-bad-config-")), name);
+  writeFileSync(path, text);
+  return path;
+}
+
+async function refusedConfig(path: string, expected: string): Promise<void> {
+  const run = await runBerth(["run", "vllm:d1", "--simulate", "--gpus-per-node", "1", "--backend", "cmd", "--config", path, "--", "true"]);
+  expect(run).toExitWith(2);
+  expect(run.stderr.trim().split("\n")).toEqual([`berth: config file ${path}${expected}`]);
+}
+
+describe("config files", () => {
+  test("a self-referencing YAML anchor", async () => {
+    await refusedConfig(configFile("anchor.yaml", "health-path: &loop\n  - *loop\n"), ": key 'health-path' must be a value or a list of values, not a nested table or list");
+  });
+
+  test("5,000 nested JSON objects (no stack overflow)", async () => {
+    const deep = `{"health-path":${'{"a":'.repeat(5000)}1${"}".repeat(5000)}}`;
+    await refusedConfig(configFile("deep.json", deep), ": key 'health-path.a' must be a value or a list of values, not a nested table or list");
+  });
+
+  test("50,000 nested JSON objects: too large to be a config", async () => {
+    const path = configFile("deeper.json", `{"health-path":${'{"a":'.repeat(50_000)}1${"}".repeat(50_000)}}`);
+    await refusedConfig(path, " is 300017 bytes; a berth config is a few settings (at most 32768 bytes)");
+  });
+
+  test("a NUL byte in a path value", async () => {
+    await refusedConfig(configFile("nul.toml", 'run-dir = "/tmp/a\\u0000b"\n'), ": key 'run-dir' holds a NUL byte");
+  });
+
+  test("a FIFO named *.toml does not block", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "berth-bad-config-")), "fifo.toml");
+    execFileSync("mkfifo", [path]);
+    await refusedConfig(path, " is not a regular file");
+  });
+
+  test("a 100,000-key TOML is refused at once instead of parsed for 20 s", async () => {
+    const keys = Array.from({ length: 100_000 }, (_, index) => `k${index} = ${index}`).join("\n");
+    const path = configFile("big.toml", `${keys}\n`);
+    await refusedConfig(path, ` is ${Buffer.byteLength(keys) + 1} bytes; a berth config is a few settings (at most 32768 bytes)`);
+  });
+});
+
+describe("internal commands and the registry", () => {
+  test.each([[""], ["not json"], ["{}"]])("__hold-ports with request %p is bad input", async (request) => {
+    const run = await runBerth(["__hold-ports"], { env: { BERTH_HOLD_REQUEST: request } });
+    expect(run).toExitWith(2);
+    expect(run.stderr.trim()).toBe("berth: __hold-ports is internal to berth ports; run berth ports --ttl instead");
+  });
+
+  test("a holder with a 70 KB command line is still listed by status (its record is clipped, not lost)", async () => {
+    const padding = "x".repeat(70_000);
+    const inside = `berth_status=$(${process.execPath} ${join(import.meta.dir, "../../src/main.ts")} status --json) && echo "$berth_status"`;
+    const run = await runBerth(["ports", "-n", "1", "--port-pool", freePortWindow(20).pool, "--", "sh", "-c", inside, padding]);
+    expect(run).toExitWith(0);
+    const held = JSON.parse(run.stdout).reservations.filter((entry: { pid: number; command: string }) => entry.command.includes("xxxx"));
+    expect(held).toHaveLength(1);
+    expect(held[0].command.length).toBe(4096);
+    expect(held[0].command.endsWith("…")).toBe(true);
+  });
+});
