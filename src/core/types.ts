@@ -17,13 +17,30 @@ export interface Cluster {
   ephemeralLow: number;
 }
 
+/** Ports berth hands an engine by name, each replacing a fixed default that co-located servers would share. */
+export interface NamedPorts {
+  /** KV cache events (--kv-events-config endpoint; both engines default to 5557). */
+  kvEvents?: number;
+  /** vLLM's Mooncake bootstrap (VLLM_MOONCAKE_BOOTSTRAP_PORT) or SGLang's --disaggregation-bootstrap-port (8998). */
+  bootstrap?: number;
+  /** vLLM: VLLM_NIXL_SIDE_CHANNEL_PORT (5600), VLLM_P2P_SIDE_CHANNEL_PORT (5710), VLLM_EC_SIDE_CHANNEL_PORT (5601). */
+  nixlSideChannel?: number;
+  p2pSideChannel?: number;
+  ecSideChannel?: number;
+  /** SGLang: --encoder-bootstrap-port (8997), --engine-info-bootstrap-port (6789), SGLANG_TCP_STORE_PORT (29600). */
+  encoderBootstrap?: number;
+  engineInfoBootstrap?: number;
+  tcpStore?: number;
+}
+
 /** One server's contiguous slice of its node's pool. */
 export interface PortBlock extends PortRange {
   http: number;
-  /** vLLM's dist-init port, or SGLang's --nccl-port (and --dist-init-addr port when multi-node). */
+  /** The rendezvous: SGLang's --dist-init-addr port, vLLM's multi-node --master-port. */
   dist: number;
-  /** The engine's own internal ports: vLLM's VLLM_PORT range, SGLang's --port+233..+239. */
+  /** The range the engine picks from itself: vLLM's VLLM_PORT scan, SGLang's SGLANG_PORT range. */
   internal: PortRange;
+  named: NamedPorts;
 }
 
 /** Where a server sits on one node; a multi-node server has one per node. */

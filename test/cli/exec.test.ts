@@ -1,4 +1,5 @@
 // `berth exec`: the slot's reservation lives exactly as long as the server, which keeps berth's pid.
+import { BLOCK_LAYOUTS } from "../../src/core/plan/port-block-layout.ts";
 import { expect, test } from "bun:test";
 import { join } from "node:path";
 import { berthArgv, runBerth } from "../support/berth-process.ts";
@@ -11,14 +12,15 @@ test("LOCAL_RANK picks the slot; the server has berth's pid, its GPU, its ports,
     const status = JSON.parse(Bun.spawnSync([...${JSON.stringify(berthArgv())}, "status", "--json"], { env: process.env }).stdout.toString());
     console.log(JSON.stringify({ pid: getpid(), env: { CUDA_VISIBLE_DEVICES: process.env.CUDA_VISIBLE_DEVICES, BERTH_SERVER: process.env.BERTH_SERVER, BERTH_PORT: process.env.BERTH_PORT, BERTH_PORTS: process.env.BERTH_PORTS }, held: status.reservations }));`;
   const window = freePortWindow(100);
-  const [first, last] = [window.first + 36, window.first + 53]; // slot 2's block: two vLLM blocks of 18 above the first
+  const width = BLOCK_LAYOUTS.vllm.width;
+  const [first, last] = [window.first + 2 * width, window.first + 3 * width - 1]; // slot 2's block: two vLLM blocks above the first
   const run = await runBerth(["exec", "vllm:d4", "--gpus-per-node", "4", "--simulate", "--backend", "cmd", "--port-pool", window.pool, "--", process.execPath, "-e", script], { env: { LOCAL_RANK: "2" } });
   expect(run).toExitWith(0);
   expect(run.stderr).toContain(`berth: slot 2 (LOCAL_RANK) → server 2 on GPUs 2, ports ${first}-${last}`);
   const seen = JSON.parse(run.stdout);
   expect(seen.env).toEqual({ CUDA_VISIBLE_DEVICES: "2", BERTH_SERVER: "2", BERTH_PORT: String(first), BERTH_PORTS: `${first}-${last}` });
   const mine = seen.held.filter((entry: { pid: number }) => entry.pid === seen.pid);
-  expect(mine.filter((entry: { kind: string }) => entry.kind === "port")).toHaveLength(18);
+  expect(mine.filter((entry: { kind: string }) => entry.kind === "port")).toHaveLength(BLOCK_LAYOUTS.vllm.width);
   expect(mine.filter((entry: { kind: string }) => entry.kind === "gpu").map((entry: { id: string }) => entry.id)).toEqual(["GPU-5151e000-0000-4000-8000-000000000002"]);
   expect(mine[0].role).toBe("exec vllm:d4 slot 2");
 });

@@ -1,5 +1,6 @@
 // tini's matrix: every exit code 0-255 passes through `berth exec` and `berth run`, and death by signal N
 // becomes 128+N, whether the server gets the signal or berth does.
+import { BLOCK_LAYOUTS } from "../../src/core/plan/port-block-layout.ts";
 import { afterEach, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -15,8 +16,8 @@ function ownRegistry(name: string): string {
   return join(tmpdir(), `berth-exit-${process.pid}-${name}`);
 }
 
-/** One vLLM-sized block (18 ports) per case that runs at once, cut from a window found free at run time. */
-const BLOCK = 18;
+/** One vLLM-sized block per case that runs at once, cut from a window found free at run time. */
+const BLOCK = BLOCK_LAYOUTS.vllm.width;
 const EXEC_BATCH = 16;
 const RUN_BATCH = 8;
 

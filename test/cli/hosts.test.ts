@@ -74,7 +74,7 @@ describe("placeholders", () => {
   test("an unknown {placeholder} is bad input naming it and the known ones; {{name}} is a literal", async () => {
     const typo = await runBerth(["exec", "vllm:d1", "--server", "0", "--port-pool", freePortWindow(100).pool, ...SLOT, "--", "serve", "--port", "{prot}"]);
     expect(typo).toExitWith(2);
-    expect(typo.stderr).toContain('unknown placeholder {prot} in "{prot}" after --; berth fills {port} {dist_port} {host}');
+    expect(typo.stderr).toContain('unknown placeholder {prot} in "{prot}" after --; berth fills {port} {dist_port} {kv_events_port} {bootstrap_port} {host}');
     const literal = await runBerth(["exec", "vllm:d1", "--server", "0", "--port-pool", freePortWindow(100).pool, ...SLOT, "--", "echo", "{{prompt}}", '{"json":1}']);
     expect(literal).toExitWith(0);
     expect(execEvent(literal.stdout).argv).toEqual(["echo", "{prompt}", '{"json":1}']);

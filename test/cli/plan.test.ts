@@ -17,7 +17,7 @@ describe("berth plan as a process", () => {
     expect(Object.keys(plan.servers[11])).toEqual(
       expect.arrayContaining(["index", "backend", "name", "node", "localIndex", "gpus", "tp", "pp", "ports"]),
     );
-    expect(plan.servers[11]).toMatchObject({ index: 11, node: 1, localIndex: 3, gpus: [3], ports: { first: 10054, last: 10071 } });
+    expect(plan.servers[11]).toMatchObject({ index: 11, node: 1, localIndex: 3, gpus: [3], ports: { first: 10048, last: 10063 } });
     expect(plan.training).toEqual([{ name: null, backend: "auto", node: 1, gpus: [4, 5, 6, 7], globalGpus: [12, 13, 14, 15] }]);
   });
 
@@ -25,7 +25,7 @@ describe("berth plan as a process", () => {
     const run = await runBerth(CASE_652);
     expect(run).toExitWith(0);
     expect(run.stdout).toContain("SERVER  BACKEND  NODE  LOCAL  GPUS  SIZE  PORTS");
-    expect(run.stdout).toMatch(/^11\s+vllm\s+1\s+3\s+3\s+t1p1\s+10054-10071/m);
+    expect(run.stdout).toMatch(/^11\s+vllm\s+1\s+3\s+3\s+t1p1\s+10048-10063/m);
     expect(run.stdout).toMatch(/^-\s+auto\s+1\s+4-7$/m);
   });
 

@@ -1,7 +1,7 @@
 // What can be checked before the first lock is taken is checked then: one line, exit 2 (or 3 for the host),
 // nothing held and nothing started. And what a run writes (logs, the manifest) is never silently lost.
 import { afterEach, describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { berthArgv, berthEnvironment, REPO_ROOT, runBerth, TEST_REGISTRY } from "../support/berth-process.ts";
@@ -62,13 +62,19 @@ describe("--manifest", () => {
   test("a manifest that cannot be written mid-run stops the run (exit 3) instead of announcing ready", async () => {
     const directory = scratch();
     const gate = join(directory, "healthy-now");
+    // The manifest's directory is a symlink, swapped atomically (rename) for one to a plain file: from then on
+    // every write fails with ENOTDIR, and berth cannot re-create the directory in between.
+    const realDirectory = join(directory, "real");
+    mkdirSync(realDirectory);
+    const plainFile = join(directory, "plain-file");
+    writeFileSync(plainFile, "not a directory\n");
     const manifestDirectory = join(directory, "out");
-    mkdirSync(manifestDirectory);
+    symlinkSync(realDirectory, manifestDirectory);
     const script = `while [ ! -e ${gate} ]; do sleep 0.02; done; exec ${FAKE_SERVER.join(" ")} --port {port}`;
     const berth = startBerth(["run", "vllm:d1", "--port-pool", freePortWindow(100).pool, ...LAUNCH, "--json", "--manifest", join(manifestDirectory, "manifest.json"), "--", "sh", "-c", script]);
     await berth.waitForEvent((event) => event.state === "starting", "the server to start");
-    rmSync(manifestDirectory, { recursive: true });
-    writeFileSync(manifestDirectory, "a file where the directory was\n"); // every later write fails with ENOTDIR
+    symlinkSync(plainFile, `${manifestDirectory}.new`);
+    renameSync(`${manifestDirectory}.new`, manifestDirectory);
     writeFileSync(gate, "");
     expect(await berth.result()).toExitWith(3);
     expect(berth.events.some((event) => event.event === "ready")).toBe(false);

@@ -12,6 +12,10 @@ export interface PortWindow {
 /** Below the kernel's ephemeral range, where outgoing connections (health checks included) never land. */
 const LOWEST = 10_000;
 const handedOut: PortWindow[] = [];
+/** Windows still counted as in use after the cursor wraps: the tests running now, not the long finished. */
+const KEPT_ON_WRAP = 16;
+/** Where the next window starts: a random place per test process, then onwards, so windows do not fragment the range. */
+let cursor: number | undefined;
 
 function readText(path: string): string {
   try {
@@ -63,8 +67,10 @@ function overlapsHandedOut(first: number, last: number): boolean {
 }
 
 /**
- * A window of `width` ports, free by /proc/net and by a real bind, away from reserved ports and from every
- * window this test process already handed out. The start is random, so test runs at once rarely meet.
+ * A window of `width` ports, free by /proc/net and by a real bind, away from reserved ports and from the
+ * windows this test process handed out lately. Windows follow each other from a random start (so two test
+ * runs at once rarely meet, and a whole suite's windows do not fragment the range); past the top the cursor
+ * wraps, forgetting all but the latest windows.
  */
 export function freePortWindow(width: number): PortWindow {
   const top = ephemeralLow() - 1;
@@ -72,10 +78,15 @@ export function freePortWindow(width: number): PortWindow {
   if (span <= 0) throw new Error(`no room for ${width} test ports between ${LOWEST} and ${top}`);
   const reserved = reservedPorts();
   const inUse = portsInUse();
-  const start = Math.floor(Math.random() * span);
-  for (let step = 0; step < span; step += 7) {
-    const first = LOWEST + ((start + step) % span);
+  cursor ??= LOWEST + Math.floor(Math.random() * span);
+  for (let tried = 0; tried <= span; tried += 7) {
+    if (cursor + width - 1 > top) {
+      cursor = LOWEST;
+      handedOut.splice(0, Math.max(0, handedOut.length - KEPT_ON_WRAP));
+    }
+    const first = cursor;
     const last = first + width - 1;
+    cursor += 7;
     if (overlapsHandedOut(first, last)) continue;
     let clear = true;
     for (let port = first; port <= last && clear; port++) clear = !reserved.has(port) && !inUse.has(port);
@@ -83,6 +94,7 @@ export function freePortWindow(width: number): PortWindow {
     if (!clear) continue;
     const window = { first, last, pool: `${first}-${last}` };
     handedOut.push(window);
+    cursor = last + 1;
     return window;
   }
   throw new Error(`no window of ${width} free ports between ${LOWEST} and ${top}`);

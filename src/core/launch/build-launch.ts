@@ -1,19 +1,25 @@
-// One server's argv and environment from the plan: the environment every server gets is built here, and
-// each backend (backends/, one file each) adds its own flags and variables.
-import type { Result } from "../result.ts";
+// One server's argv and environment from the plan: the environment every server gets is built here, the
+// {placeholders} are filled in, and each backend (backends/, one file each) adds its own flags and variables.
+import { fail, type Result } from "../result.ts";
 import type { PlannedServer, ServerPlacement } from "../types.ts";
 import { cmdLaunch } from "./backends/cmd.ts";
 import { sglangLaunch } from "./backends/sglang.ts";
 import { vllmLaunch } from "./backends/vllm.ts";
+import { passedThrough } from "./engine-environment.ts";
 import type { Backend, BackendLauncher, Launch, LaunchContext, ServerGpu } from "./launch-types.ts";
+import { fillPlaceholders, placeholderValues, unknownPlaceholder } from "./placeholders.ts";
 import { hostForUrl } from "./url-host.ts";
 
+/** Compile caches: per node-local slot under --cache-dir (kept across runs), else per server for this run. */
+function cacheDirectoryOf(server: PlannedServer, placement: ServerPlacement, context: LaunchContext): string {
+  return context.cacheDirectory ? `${context.cacheDirectory}/slot-${placement.localIndex}` : `${context.runDirectory}/server-${server.index}`;
+}
+
 function serverEnvironment(server: PlannedServer, placement: ServerPlacement, gpus: readonly ServerGpu[], context: LaunchContext): Record<string, string> {
-  const base = Object.fromEntries(Object.entries(context.baseEnvironment).filter((entry): entry is [string, string] => entry[1] !== undefined));
-  const cache = `${context.runDirectory}/server-${server.index}`;
+  const cache = cacheDirectoryOf(server, placement, context);
   const ports = placement.ports;
-  return {
-    ...base,
+  const env: Record<string, string> = {
+    ...passedThrough(context.baseEnvironment),
     CUDA_VISIBLE_DEVICES: gpus.map((gpu) => (context.visibleDevices === "uuid" ? gpu.uuid : String(gpu.index))).join(","),
     CUDA_DEVICE_ORDER: "PCI_BUS_ID",
     BERTH_SERVER: String(server.index),
@@ -26,15 +32,23 @@ function serverEnvironment(server: PlannedServer, placement: ServerPlacement, gp
     // Each server compiles into its own caches, so concurrent servers never trample each other's files.
     TRITON_CACHE_DIR: `${cache}/triton`,
     TORCHINDUCTOR_CACHE_DIR: `${cache}/inductor`,
-    XDG_CACHE_HOME: `${cache}/xdg`,
   };
+  if (ports.named.kvEvents !== undefined) env.BERTH_KV_EVENTS_PORT = String(ports.named.kvEvents);
+  if (ports.named.bootstrap !== undefined) env.BERTH_BOOTSTRAP_PORT = String(ports.named.bootstrap);
+  return env;
 }
 
 const LAUNCHERS: Record<Backend, BackendLauncher> = { vllm: vllmLaunch, sglang: sglangLaunch, cmd: cmdLaunch };
 
 export function buildLaunch(server: PlannedServer, placement: ServerPlacement, gpus: readonly ServerGpu[], context: LaunchContext): Result<Launch> {
+  const unknown = unknownPlaceholder(context.userArgs);
+  if (unknown) return fail(unknown);
   const env = serverEnvironment(server, placement, gpus, context);
   const isLeader = placement.node === server.node;
   const url = isLeader ? `http://${hostForUrl(context.advertiseHost)}:${placement.ports.http}` : "";
-  return LAUNCHERS[context.backend]({ server, placement, env, context, seed: String(context.seedBase + server.index), url });
+  const seed = String(context.seedBase + server.index);
+  const args = fillPlaceholders(context.userArgs, placeholderValues(server, placement, context.host, env.CUDA_VISIBLE_DEVICES!, seed));
+  const serverDirectory = `${context.runDirectory}/server-${server.index}`;
+  const cache = cacheDirectoryOf(server, placement, context);
+  return LAUNCHERS[context.backend]({ server, placement, env, context, seed, url, args, serverDirectory, cache, gpus });
 }

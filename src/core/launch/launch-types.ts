@@ -12,7 +12,6 @@ export interface ServerGpu {
 
 export interface LaunchContext {
   backend: Backend;
-  /** The address servers bind and advertise. */
   /** What the server binds (--host), which may be a wildcard. */
   host: string;
   /** What others dial (URLs, the manifest): never a wildcard. */
@@ -21,8 +20,12 @@ export interface LaunchContext {
   /** Replaces the engine's executable, e.g. AReaL's own server module. */
   engineCommand?: string[];
   visibleDevices: "index" | "uuid";
-  /** Per-server cache directories go under here. */
+  /** Per-server directories (vLLM's RPC sockets, and the compile caches without --cache-dir) go under here. */
   runDirectory: string;
+  /** --cache-dir: compile caches per node-local slot here, kept across runs. */
+  cacheDirectory?: string;
+  /** A short directory of berth's own for what must fit a socket path (107 bytes) when runDirectory is long. */
+  shortDirectory: string;
   nodeRank: number;
   leaderAddress?: string;
   /** Everything after `--`: engine arguments, or the whole command for the cmd backend. */
@@ -36,6 +39,8 @@ export interface Launch {
   env: Record<string, string>;
   /** Empty for servers that serve no HTTP on this node (a multi-node member). */
   url: string;
+  /** Directories the server needs before it starts, made 0700 by the host (vLLM's VLLM_RPC_BASE_PATH). */
+  directories: string[];
 }
 
 /** What every backend starts from: the shared environment and values, worked out once in buildLaunch. */
@@ -48,6 +53,13 @@ export interface BackendInput {
   seed: string;
   /** The server's URL on its leader node, empty on a multi-node member. */
   url: string;
+  /** The arguments after `--` with their {placeholders} filled in. */
+  args: string[];
+  /** Where this server's per-run directories go (its RPC sockets). */
+  serverDirectory: string;
+  /** Its compile caches' root (per slot under --cache-dir, else per server for the run). */
+  cache: string;
+  gpus: readonly ServerGpu[];
 }
 
 export type BackendLauncher = (input: BackendInput) => Result<Launch>;

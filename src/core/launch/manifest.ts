@@ -1,5 +1,5 @@
 // The manifest's shape. Field names are a contract with users' scripts: add, never rename.
-import type { PlannedServer, ServerPlacement } from "../types.ts";
+import type { PlannedServer, PortBlock, ServerPlacement } from "../types.ts";
 import type { ServerGpu } from "./launch-types.ts";
 
 /** unhealthy: it was healthy, then failed its liveness checks; it is stopped, then restarted or failed. */
@@ -18,6 +18,11 @@ export interface ManifestServerInput {
   exitCode: number | null;
 }
 
+/** Every port the engine really opens from berth's block: the named ones, and the range it picks from itself. */
+function manifestPorts(ports: PortBlock) {
+  return { http: ports.http, dist: ports.dist, first: ports.first, last: ports.last, ...ports.named, internal: ports.internal };
+}
+
 export function manifestJson(node: number, host: string, servers: readonly ManifestServerInput[]) {
   return {
     node,
@@ -31,7 +36,7 @@ export function manifestJson(node: number, host: string, servers: readonly Manif
       name: entry.server.name ?? null,
       gpus: entry.gpus.map((gpu) => ({ index: gpu.index, uuid: gpu.uuid })),
       host: entry.host,
-      ports: { http: entry.placement.ports.http, dist: entry.placement.ports.dist, first: entry.placement.ports.first, last: entry.placement.ports.last },
+      ports: manifestPorts(entry.placement.ports),
       url: entry.url,
       pid: entry.pid,
       pgid: entry.pid, // each server leads its own session and process group

@@ -1,6 +1,6 @@
 // A node launch as the user asked for it (`run`, `exec`, `demo`), and the checks that need nothing from the
 // host: the spec, which node this is, --engine-cmd, and the flags after `--`. All of them are bad input.
-import { ownedFlagIn } from "../launch/owned-flags.ts";
+import { flagWarning, ownedFlagIn } from "../launch/owned-flags.ts";
 import type { Backend } from "../launch/launch-types.ts";
 import { resolveNodeIdentity, type NodeIdentity } from "../launch/node-identity.ts";
 import { splitCommand } from "../launch/split-command.ts";
@@ -23,6 +23,8 @@ export interface LaunchOptions {
   engineCmd?: string;
   visibleDevices: "index" | "uuid";
   runDir?: string;
+  /** --cache-dir: compile caches per node-local slot, kept across runs. */
+  cacheDir?: string;
   /** --simulate: consent to simulated GPUs (fake UUIDs, no GPU locks). */
   simulate?: boolean;
   /** --allow-busy-gpus: GPUs other processes compute on may take servers. */
@@ -91,9 +93,12 @@ export function checkLaunchRequest(request: LaunchRequest): Outcome<CheckedReque
     return refused(badInput(`bad value ${JSON.stringify(options.engineCmd)} for --engine-cmd; expected a command with balanced quotes, e.g. "python3 -m areal.server"`));
   }
   const backends = options.backend !== undefined ? [options.backend] : inferenceBackends(spec.value);
+  const warnings = [...spec.warnings];
   for (const backend of backends) {
     const owned = ownedFlagIn(request.passthrough, backend);
     if (owned) return refused(badInput(`${owned.argument} after -- sets ${owned.flag}, which berth sets itself for each server; remove it (see ${request.commandName} --help)`));
+    const warning = flagWarning(request.passthrough, backend);
+    if (warning) warnings.push(warning);
   }
-  return succeeded({ request, spec: spec.value, identity: identity.identity, engineCommand, warnings: [...spec.warnings] });
+  return succeeded({ request, spec: spec.value, identity: identity.identity, engineCommand, warnings });
 }

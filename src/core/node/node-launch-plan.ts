@@ -21,6 +21,10 @@ export interface NodeFacts {
   advertiseHost: string;
   kernel: { defaultPool: PortRange; reservedPorts: PortRange[]; ephemeralLow: number };
   runDirectory: string;
+  /** A short directory for socket paths when runDirectory is too long for them (see vllm.ts). */
+  shortDirectory: string;
+  /** --cache-dir, made absolute. */
+  cacheDirectory?: string;
 }
 
 /** One server of this node, ready to reserve and start. */
@@ -61,6 +65,8 @@ function launchContext(checked: CheckedRequest, facts: NodeFacts, backend: Backe
     engineCommand: checked.engineCommand,
     visibleDevices: options.visibleDevices,
     runDirectory: facts.runDirectory,
+    shortDirectory: facts.shortDirectory,
+    cacheDirectory: facts.cacheDirectory,
     nodeRank: checked.identity.rank,
     leaderAddress: leaderAddress(options.leaderAddr, env),
     userArgs: passthrough,

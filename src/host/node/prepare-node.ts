@@ -4,6 +4,7 @@ import { checkLaunchRequest, type LaunchRequest } from "../../core/node/launch-r
 import type { NodeIdentity } from "../../core/launch/node-identity.ts";
 import { movedLaunch, planNodeLaunch, type NodeFacts } from "../../core/node/node-launch-plan.ts";
 import { environmentRefusal, refused, succeeded, type Outcome } from "../../core/refusal.ts";
+import { resolve } from "node:path";
 import { checkHostName, isWildcardAddress } from "../../core/launch/host-name.ts";
 import { advertisedAddress } from "../address.ts";
 import { readHostPortSettings } from "../kernel-port-settings.ts";
@@ -52,6 +53,8 @@ export async function prepareNode(request: LaunchRequest): Promise<Outcome<Prepa
     advertiseHost,
     kernel: readHostPortSettings(),
     runDirectory: runDirectory.path,
+    shortDirectory: runDirectory.short,
+    cacheDirectory: request.options.cacheDir === undefined ? undefined : resolve(request.options.cacheDir),
   };
   const plan = planNodeLaunch(checked.value, facts);
   if (!plan.ok) return plan;
@@ -63,7 +66,7 @@ export async function prepareNode(request: LaunchRequest): Promise<Outcome<Prepa
   const servers = reserved.value.servers;
   // Made only once everything is reserved, so a refused launch leaves nothing behind.
   try {
-    createRunDirectory(runDirectory);
+    createRunDirectory(runDirectory, servers.flatMap((server) => server.launch.directories));
   } catch (error) {
     releaseServers(servers);
     return refused(environmentRefusal(`cannot create the run directory ${runDirectory.path} (--run-dir): ${error instanceof Error ? error.message : String(error)}`));

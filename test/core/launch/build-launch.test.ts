@@ -5,7 +5,7 @@ import { resolve } from "node:path";
 import { buildLaunch } from "../../../src/core/launch/build-launch.ts";
 import { hostForUrl } from "../../../src/core/launch/url-host.ts";
 import type { Backend, LaunchContext } from "../../../src/core/launch/launch-types.ts";
-import { ownedFlagIn } from "../../../src/core/launch/owned-flags.ts";
+import { flagWarning, ownedFlagIn } from "../../../src/core/launch/owned-flags.ts";
 import { splitCommand } from "../../../src/core/launch/split-command.ts";
 import { cluster, mustPlan } from "../plan/helpers.ts";
 
@@ -14,14 +14,19 @@ const ENGINE_FLAGS_PATH = resolve(import.meta.dir, "../../fixtures/engine-flags.
 
 function context(backend: Backend, extra: Partial<LaunchContext> = {}): LaunchContext {
   const host = extra.host ?? "10.1.2.3";
-  return { backend, host, advertiseHost: host, seedBase: 100, visibleDevices: "index", runDirectory: "/run/x", nodeRank: 0, userArgs: [], baseEnvironment: { PATH: "/usr/bin" }, ...extra };
+  return { backend, host, advertiseHost: host, seedBase: 100, visibleDevices: "index", runDirectory: "/run/x", shortDirectory: "/tmp/berth-1", nodeRank: 0, userArgs: [], baseEnvironment: { PATH: "/usr/bin" }, ...extra };
+}
+
+/** A full NVML-style UUID for node n, GPU i. */
+function uuidOf(node: number, index: number): string {
+  return `GPU-${String(node).padStart(8, "0")}-0000-4000-8000-${String(index).padStart(12, "0")}`;
 }
 
 function launches(spec: string, nodes: number, gpusPerNode: number, backend: Backend, extra: Partial<LaunchContext> = {}) {
   const plan = mustPlan(spec, cluster(nodes, gpusPerNode));
   return plan.servers.flatMap((server) =>
     server.placements.map((placement) => {
-      const gpus = server.gpus.map((index) => ({ index, uuid: `GPU-${placement.node}-${index}` }));
+      const gpus = server.gpus.map((index) => ({ index, uuid: uuidOf(placement.node, index) }));
       const result = buildLaunch(server, placement, gpus, context(backend, { ...extra, nodeRank: placement.node }));
       if (!result.ok) throw new Error(result.issues[0]!.message);
       return { server, placement, launch: result.value };
@@ -42,8 +47,10 @@ describe("against the engines' own flags (test/fixtures/engine-flags.json)", () 
     ["vllm:d2t2p2", 1, 8],
     ["vllm:d16t1", 2, 8],
     ["vllm:d1t8p1", 1, 8],
+    ["vllm:d1t16", 2, 8],
+    ["vllm:d1t8p2", 2, 8],
   ])("vllm %s on %d×%d uses only flags vLLM accepts", (spec, nodes, gpusPerNode) => {
-    for (const { launch } of launches(spec, nodes, gpusPerNode, "vllm")) {
+    for (const { launch } of launches(spec, nodes, gpusPerNode, "vllm", { leaderAddress: "leader-0" })) {
       expect(launch.argv.slice(0, 2)).toEqual(["vllm", "serve"]);
       for (const flag of generatedFlags(launch.argv)) expect(engines.vllm.flags).toContain(flag);
     }
@@ -63,30 +70,73 @@ describe("against the engines' own flags (test/fixtures/engine-flags.json)", () 
 });
 
 describe("what each server gets", () => {
-  test("vLLM: its block's ports, tp/pp, a seed of base + index, VLLM_PORT inside the block, its own caches", () => {
+  test("vLLM: its block's ports, tp/pp, a seed of base + index, every fixed-default port from the block, its own caches", () => {
     const [first, second] = launches("vllm:d2t2", 1, 8, "vllm", { userArgs: ["Qwen/Qwen3-8B", "--max-model-len", "8192"] });
     expect(second!.launch.argv).toEqual([
       "vllm", "serve", "Qwen/Qwen3-8B", "--max-model-len", "8192",
-      "--host", "10.1.2.3", "--port", "10018", "--tensor-parallel-size", "2", "--pipeline-parallel-size", "1", "--seed", "101",
+      "--host", "10.1.2.3", "--port", "10016", "--tensor-parallel-size", "2", "--pipeline-parallel-size", "1", "--seed", "101",
     ]);
     expect(second!.launch.env).toMatchObject({
-      CUDA_VISIBLE_DEVICES: "2,3", CUDA_DEVICE_ORDER: "PCI_BUS_ID", VLLM_PORT: "10020", BERTH_SERVER: "1", BERTH_PORT: "10018",
-      BERTH_DIST_PORT: "10019", BERTH_PORTS: "10018-10035", TRITON_CACHE_DIR: "/run/x/server-1/triton", PATH: "/usr/bin",
+      CUDA_VISIBLE_DEVICES: "2,3", CUDA_DEVICE_ORDER: "PCI_BUS_ID", BERTH_SERVER: "1", BERTH_PORT: "10016", BERTH_DIST_PORT: "10017", BERTH_PORTS: "10016-10031",
+      VLLM_NIXL_SIDE_CHANNEL_PORT: "10018", VLLM_P2P_SIDE_CHANNEL_PORT: "10019", VLLM_EC_SIDE_CHANNEL_PORT: "10020", VLLM_MOONCAKE_BOOTSTRAP_PORT: "10021",
+      BERTH_BOOTSTRAP_PORT: "10021", BERTH_KV_EVENTS_PORT: "10022", VLLM_PORT: "10023",
+      TRITON_CACHE_DIR: "/run/x/server-1/triton", TORCHINDUCTOR_CACHE_DIR: "/run/x/server-1/inductor", VLLM_CACHE_ROOT: "/run/x/server-1/vllm",
+      VLLM_RPC_BASE_PATH: "/run/x/server-1/rpc", PATH: "/usr/bin",
     });
+    expect(second!.launch.directories).toEqual(["/run/x/server-1/rpc"]);
     expect(first!.launch.env.TRITON_CACHE_DIR).not.toBe(second!.launch.env.TRITON_CACHE_DIR);
-    expect(second!.launch.url).toBe("http://10.1.2.3:10018");
+    expect(second!.launch.url).toBe("http://10.1.2.3:10016");
   });
 
-  test("--visible-devices uuid puts full UUIDs in CUDA_VISIBLE_DEVICES", () => {
+  test("vLLM's RPC directory moves to berth's short directory when the longest socket path would pass 107 bytes", () => {
+    const long = `/scratch/${"deep/".repeat(14)}run`; // 83 bytes + /server-0/rpc + /<uuid4> > 107
+    const [only] = launches("vllm:d1", 1, 8, "vllm", { runDirectory: long });
+    expect(only!.launch.env.VLLM_RPC_BASE_PATH).toBe("/tmp/berth-1/rpc-0");
+    const [fits] = launches("vllm:d1", 1, 8, "vllm", { runDirectory: "/tmp/berth-run-4242" });
+    expect(fits!.launch.env.VLLM_RPC_BASE_PATH).toBe("/tmp/berth-run-4242/server-0/rpc");
+  });
+
+  test("the user's HuggingFace locations pass through; engine settings around berth do not", () => {
+    const baseEnvironment = { PATH: "/usr/bin", HF_HOME: "/data/hf", HF_TOKEN: "hf_x", XDG_CACHE_HOME: "/home/u/.cache", VLLM_PORT: "9", VLLM_DP_SIZE: "4", VLLM_DP_MASTER_PORT: "1",
+      SGLANG_PORT: "9", SGLANG_DISTRIBUTED_INIT_METHOD_OVERRIDE: "tcp://x:1", SGLANG_RUST_SERVER: "1", PROMETHEUS_MULTIPROC_DIR: "/tmp/p", VLLM_RPC_BASE_PATH: "/tmp" };
+    for (const backend of ["vllm", "sglang", "cmd"] as const) {
+      const [only] = launches("vllm:d1", 1, 8, backend, { baseEnvironment, userArgs: backend === "cmd" ? ["serve"] : [] });
+      const env = only!.launch.env;
+      expect(env).toMatchObject({ HF_HOME: "/data/hf", HF_TOKEN: "hf_x", XDG_CACHE_HOME: "/home/u/.cache" });
+      for (const name of ["VLLM_DP_SIZE", "VLLM_DP_MASTER_PORT", "SGLANG_DISTRIBUTED_INIT_METHOD_OVERRIDE", "SGLANG_RUST_SERVER", "PROMETHEUS_MULTIPROC_DIR"]) expect(env[name]).toBeUndefined();
+      if (backend !== "vllm") expect(env.VLLM_PORT).toBeUndefined();
+      if (backend !== "sglang") expect(env.SGLANG_PORT).toBeUndefined();
+    }
+  });
+
+  test("--cache-dir keeps compile caches per node-local slot", () => {
+    const [first, second] = launches("vllm:d2", 1, 8, "vllm", { cacheDirectory: "/data/berth-cache" });
+    expect(first!.launch.env).toMatchObject({ TRITON_CACHE_DIR: "/data/berth-cache/slot-0/triton", VLLM_CACHE_ROOT: "/data/berth-cache/slot-0/vllm" });
+    expect(second!.launch.env.TORCHINDUCTOR_CACHE_DIR).toBe("/data/berth-cache/slot-1/inductor");
+    expect(second!.launch.env.VLLM_RPC_BASE_PATH).toBe("/run/x/server-1/rpc"); // sockets stay per run
+  });
+
+  test("--visible-devices uuid: full GPU UUIDs for vLLM; MIG or short forms, and SGLang, are refused", () => {
     const [only] = launches("vllm:d1t2", 1, 8, "vllm", { visibleDevices: "uuid" });
-    expect(only!.launch.env.CUDA_VISIBLE_DEVICES).toBe("GPU-0-0,GPU-0-1");
+    expect(only!.launch.env.CUDA_VISIBLE_DEVICES).toBe(`${uuidOf(0, 0)},${uuidOf(0, 1)}`);
+    const server = mustPlan("vllm:d1", cluster(1, 8)).servers[0]!;
+    for (const uuid of ["MIG-0f2e4b0c-1234-5678-9abc-def012345678", "GPU-5eed0006"]) {
+      const refused = buildLaunch(server, server.placements[0]!, [{ index: 0, uuid }], context("vllm", { visibleDevices: "uuid" }));
+      expect(refused.ok ? "" : refused.issues[0]!.message).toContain(`has UUID ${uuid}, not a full GPU-xxxxxxxx-… UUID`);
+    }
+    expect(() => launches("sglang:d1t2", 1, 8, "sglang", { visibleDevices: "uuid" })).toThrow("--visible-devices uuid cannot be used with SGLang");
   });
 
-  test("SGLang: --nccl-port from the block, SGLANG_PORT inside it", () => {
-    const [only] = launches("sglang:d1t4", 1, 8, "sglang");
-    expect(only!.launch.argv).toEqual(["python3", "-m", "sglang.launch_server", "--host", "10.1.2.3", "--port", "10000", "--tp-size", "4", "--pp-size", "1", "--random-seed", "100", "--nccl-port", "10001"]);
-    expect(Number(only!.launch.env.SGLANG_PORT)).toBeGreaterThan(10001);
-    expect(Number(only!.launch.env.SGLANG_PORT)).toBeLessThan(10233);
+  test("SGLang: --dist-init-addr 127.0.0.1:dist (no --nccl-port), every bootstrap port and SGLANG_PORT from its 32-port block", () => {
+    const [, second] = launches("sglang:d2t4", 1, 8, "sglang");
+    expect(second!.launch.argv).toEqual(["python3", "-m", "sglang.launch_server", "--host", "10.1.2.3", "--port", "10032", "--tp-size", "4", "--pp-size", "1", "--random-seed", "101",
+      "--disaggregation-bootstrap-port", "10056", "--encoder-bootstrap-port", "10057", "--engine-info-bootstrap-port", "10058", "--dist-init-addr", "127.0.0.1:10033"]);
+    expect(second!.launch.env).toMatchObject({ SGLANG_PORT: "10048", SGLANG_TCP_STORE_PORT: "10060", BERTH_KV_EVENTS_PORT: "10059", BERTH_PORTS: "10032-10063" });
+  });
+
+  test("placeholders work in engine arguments too: {kv_events_port} in --kv-events-config", () => {
+    const [only] = launches("vllm:d1", 1, 8, "vllm", { userArgs: ["m", "--kv-events-config", '{"enable_kv_cache_events":true,"endpoint":"tcp://*:{kv_events_port}"}'] });
+    expect(only!.launch.argv[4]).toBe('{"enable_kv_cache_events":true,"endpoint":"tcp://*:10006"}');
   });
 
   test("multi-node SGLang: --nnodes, --node-rank per node, --dist-init-addr at the leader; only the leader has a URL", () => {
@@ -98,24 +148,22 @@ describe("what each server gets", () => {
     expect(placed.map(({ launch }) => launch.url)).toEqual(["http://10.1.2.3:10000", ""]);
   });
 
-  test("multi-node without a leader address, and multi-node vLLM, are refused", () => {
+  test("multi-node vLLM without Ray: --nnodes, --node-rank, --master-addr/--master-port at the leader, --headless past rank 0", () => {
+    const placed = launches("vllm:d1t16", 2, 8, "vllm", { leaderAddress: "leader-0" });
+    expect(placed.map(({ launch }) => launch.argv.slice(12))).toEqual([
+      ["--nnodes", "2", "--node-rank", "0", "--master-addr", "leader-0", "--master-port", "10001"],
+      ["--nnodes", "2", "--node-rank", "1", "--master-addr", "leader-0", "--master-port", "10001", "--headless"],
+    ]);
+    expect(placed.map(({ launch }) => launch.url)).toEqual(["http://10.1.2.3:10000", ""]);
+  });
+
+  test("multi-node without a leader address is refused, for both engines", () => {
     const plan = mustPlan("sglang:d1t16", cluster(2, 8));
     const server = plan.servers[0]!;
-    const result = buildLaunch(server, server.placements[0]!, [], context("sglang"));
-    expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.issues[0]!.message).toContain("pass --leader-addr");
-    const vllm = buildLaunch(server, server.placements[0]!, [], context("vllm"));
-    if (!vllm.ok) expect(vllm.issues[0]!.message).toContain("vLLM needs Ray");
-    expect(vllm.ok).toBe(false);
-  });
-
-  test("cmd: placeholders are filled in", () => {
-    const [, second] = launches("vllm:d2", 1, 8, "cmd", { userArgs: ["serve", "--port={port}", "{dist_port}", "{host}", "{gpus}", "{server}", "{local}", "{node}", "{seed}", "{tp}", "{pp}", "{{literal}}"] });
-    expect(second!.launch.argv).toEqual(["serve", "--port=10018", "10019", "10.1.2.3", "1", "1", "1", "0", "101", "1", "1", "{literal}"]);
-  });
-
-  test("cmd: an unknown placeholder is refused, naming it", () => {
-    expect(() => launches("vllm:d1", 1, 8, "cmd", { userArgs: ["serve", "{unknown}"] })).toThrow("unknown placeholder {unknown}");
+    for (const backend of ["sglang", "vllm"] as const) {
+      const result = buildLaunch(server, server.placements[0]!, [], context(backend));
+      expect(result.ok ? "" : result.issues[0]!.message).toContain("pass --leader-addr");
+    }
   });
 
   test("--engine-cmd replaces the engine's executable", () => {
@@ -140,6 +188,22 @@ test.each([
   [["--nccl-port", "2"], "sglang", "--nccl-port"],
   [["--base-gpu-id", "2"], "sglang", "--base-gpu-id"],
   [["--dist-init-addr", "x:1"], "sglang", "--dist-init-addr"],
+  [["-dp", "2"], "vllm", "-dp"],
+  [["--data-parallel-size=2"], "vllm", "--data-parallel-size"],
+  [["--data_parallel_size_local", "1"], "vllm", "--data-parallel-size-local"],
+  [["-dpm"], "vllm", "-dpm"],
+  [["--uds", "/tmp/s"], "vllm", "--uds"],
+  [["--device-ids", "0"], "vllm", "--device-ids"],
+  [["--headless"], "vllm", "--headless"],
+  [["-n", "2"], "vllm", "-n"],
+  [["-r", "1"], "vllm", "-r"],
+  [["--master-addr", "x"], "vllm", "--master-addr"],
+  [["--master-port", "1"], "vllm", "--master-port"],
+  [["--data-parallel-rpc-port", "1"], "vllm", "--data-parallel-rpc-port"],
+  [["--dp-size", "2"], "sglang", "--dp-size"],
+  [["--dp", "2"], "sglang", "--dp"],
+  [["--gpu-id-step", "2"], "sglang", "--gpu-id-step"],
+  [["--disaggregation-bootstrap-port", "1"], "sglang", "--disaggregation-bootstrap-port"],
 ])("owned flag %p for %s", (args, backend, flag) => {
   expect(ownedFlagIn(args, backend as Backend)?.flag).toBe(flag);
 });
@@ -150,6 +214,13 @@ test.each([
   [["--port", "1"], "cmd"],
 ])("not owned: %p for %s", (args, backend) => {
   expect(ownedFlagIn(args, backend as Backend)).toBeUndefined();
+});
+
+test("--distributed-executor-backend ray is allowed for vLLM, with a warning", () => {
+  expect(flagWarning(["--distributed-executor-backend", "ray"], "vllm")).toContain("vLLM then needs a Ray cluster, which berth does not start");
+  expect(flagWarning(["--distributed_executor_backend=ray"], "vllm")).toBeDefined();
+  expect(flagWarning(["--distributed-executor-backend", "mp"], "vllm")).toBeUndefined();
+  expect(flagWarning(["--distributed-executor-backend", "ray"], "sglang")).toBeUndefined();
 });
 
 test.each([

@@ -54,16 +54,22 @@ describe("placement", () => {
     expect(plan.unusedGpus).toEqual([{ node: 0, gpus: [4, 5, 6, 7] }]);
   });
 
-  test("vLLM blocks hold HTTP, dist and a 16-port VLLM_PORT range; SGLang blocks reach --port+239", () => {
+  test("vLLM blocks are 16 ports (HTTP, dist, side channels, bootstrap, KV events, VLLM_PORT's 9); SGLang blocks 32", () => {
     const plan = mustPlan("vllm[a]:d1+sglang[b]:d1", cluster(1, 8));
     const [vllm, sglang] = plan.servers;
-    expect(vllm!.ports).toEqual({ first: 10000, last: 10017, http: 10000, dist: 10001, internal: { first: 10002, last: 10017 } });
-    expect(sglang!.ports).toEqual({ first: 10018, last: 10257, http: 10018, dist: 10019, internal: { first: 10251, last: 10257 } });
+    expect(vllm!.ports).toEqual({
+      first: 10000, last: 10015, http: 10000, dist: 10001, internal: { first: 10007, last: 10015 },
+      named: { nixlSideChannel: 10002, p2pSideChannel: 10003, ecSideChannel: 10004, bootstrap: 10005, kvEvents: 10006 },
+    });
+    expect(sglang!.ports).toEqual({
+      first: 10016, last: 10047, http: 10016, dist: 10017, internal: { first: 10032, last: 10039 },
+      named: { bootstrap: 10040, encoderBootstrap: 10041, engineInfoBootstrap: 10042, kvEvents: 10043, tcpStore: 10044 },
+    });
   });
 
   test("blocks skip ip_local_reserved_ports", () => {
     const plan = mustPlan("vllm:d2", cluster(1, 8, { reservedPorts: [{ first: 10010, last: 10010 }] }));
-    expect(plan.servers.map((server) => server.ports.first)).toEqual([10011, 10029]);
+    expect(plan.servers.map((server) => server.ports.first)).toEqual([10011, 10027]);
   });
 
   test("a pool reaching the ephemeral range plans with a warning", () => {
@@ -86,7 +92,7 @@ describe("refusals say what would fit", () => {
 
   test("a pool too small for a node's servers", () => {
     expect(refusal("vllm:d8", cluster(1, 8, { portPool: { first: 20000, last: 20099 } }))).toContain(
-      "node 0 needs 8 port blocks (144 ports in all) but the pool 20000-20099, less reserved ports, holds only 5; use a --port-pool of at least 144 free ports, e.g. 20000-20143",
+      "node 0 needs 8 port blocks (128 ports in all) but the pool 20000-20099, less reserved ports, holds only 6; use a --port-pool of at least 128 free ports, e.g. 20000-20127",
     );
   });
 });

@@ -1,24 +1,33 @@
-// SGLang: `python3 -m sglang.launch_server` with berth's host, port, sizes, seed and NCCL port; a multi-node
-// server also gets its node count, rank and the leader's rendezvous address.
+// SGLang: `python3 -m sglang.launch_server` with berth's host, port, sizes and seed. It always gets
+// --dist-init-addr (127.0.0.1:dist on one node, as AReaL and NeMo-RL pass it; the leader's on many), so no
+// port derives from --port + 233 and no --nccl-port is needed (which crashes SGLang with --dp-size > 1).
+// Every fixed-default port (bootstraps, the TCP store) and SGLANG_PORT's range come from the block.
 import { fail, ok } from "../../result.ts";
 import type { BackendInput, BackendLauncher } from "../launch-types.ts";
 import { hostForUrl } from "../url-host.ts";
+import { spanOf } from "./multi-node.ts";
 
-export const sglangLaunch: BackendLauncher = ({ server, placement, env, context, seed, url }: BackendInput) => {
+export const sglangLaunch: BackendLauncher = ({ server, placement, env, context, seed, url, args }: BackendInput) => {
+  if (context.visibleDevices === "uuid") {
+    // SGLang's custom all-reduce parses CUDA_VISIBLE_DEVICES entries as integers and crashes at TP > 1.
+    return fail({ code: "launch.sglang-uuid", message: `--visible-devices uuid cannot be used with SGLang (server ${server.index}): it parses CUDA_VISIBLE_DEVICES as integers; use --visible-devices index` });
+  }
   const ports = placement.ports;
-  // SGLang opens its own helper ports from here upward; the block keeps them inside the reservation.
-  env.SGLANG_PORT = String(ports.dist + 7);
+  const named = ports.named;
+  env.SGLANG_PORT = String(ports.internal.first); // the base of SGLang's own 8-port range
+  env.SGLANG_TCP_STORE_PORT = String(named.tcpStore);
   const engine = context.engineCommand ?? ["python3", "-m", "sglang.launch_server"];
-  const argv = [...engine, ...context.userArgs, "--host", context.host, "--port", String(ports.http),
-    "--tp-size", String(server.tp), "--pp-size", String(server.pp), "--random-seed", seed];
+  const argv = [...engine, ...args, "--host", context.host, "--port", String(ports.http),
+    "--tp-size", String(server.tp), "--pp-size", String(server.pp), "--random-seed", seed,
+    "--disaggregation-bootstrap-port", String(named.bootstrap), "--encoder-bootstrap-port", String(named.encoderBootstrap),
+    "--engine-info-bootstrap-port", String(named.engineInfoBootstrap)];
   if (!server.nodes) {
-    argv.push("--nccl-port", String(ports.dist));
-    return ok({ argv, env, url });
+    argv.push("--dist-init-addr", `127.0.0.1:${ports.dist}`);
+    return ok({ argv, env, url, directories: [] });
   }
-  if (!context.leaderAddress) {
-    return fail({ code: "launch.no-leader", message: `sglang server ${server.index} spans nodes ${server.nodes.join(",")}; berth needs the leader's address: pass --leader-addr, or set LWS_LEADER_ADDRESS or SLURM_JOB_NODELIST` });
-  }
-  const leaderPorts = server.ports; // the leader's block: the rendezvous lives there
-  argv.push("--nnodes", String(server.nodes.length), "--node-rank", String(server.nodes.indexOf(placement.node)), "--dist-init-addr", `${hostForUrl(context.leaderAddress)}:${leaderPorts.dist}`);
-  return ok({ argv, env, url });
+  const span = spanOf("sglang", server, placement, context);
+  if (!span.ok) return span;
+  const { nodes, rank, leader, leaderPort } = span.value;
+  argv.push("--nnodes", String(nodes), "--node-rank", String(rank), "--dist-init-addr", `${hostForUrl(leader)}:${leaderPort}`);
+  return ok({ argv, env, url, directories: [] });
 };
