@@ -6,6 +6,7 @@ import { printJson } from "./render/json.ts";
 import { renderPlanTable } from "./render/plan-table.ts";
 import { EXIT } from "../core/exit.ts";
 import { gpuInUse } from "../core/gpu/gpu-in-use.ts";
+import { nodeCountFromEnv } from "../core/launch/node-identity.ts";
 import { planCluster } from "../core/plan/plan.ts";
 import { planJson } from "../core/plan/plan-json.ts";
 import { doesNotFitClass, environmentRefusal, refusalFromIssues } from "../core/refusal.ts";
@@ -38,7 +39,7 @@ export const planCommand = defineBerthCommand({
   positionals: [{ name: "spec", description: "Allocation spec, e.g. 'vllm:d12p1t1+d4p1t1' or 'sglang[rollout]:d2+fsdp[actor]:d4'", required: true }],
   acceptsPassthrough: false,
   options: {
-    nodes: integerOption({ description: "Number of nodes in the job", min: 1, max: MAX_NODES, default: 1, env: "BERTH_NNODES" }),
+    nodes: integerOption({ description: "Number of nodes in the job", min: 1, max: MAX_NODES, env: "BERTH_NNODES", defaultHint: "SLURM_NNODES, NNODES or LWS_GROUP_SIZE, else 1" }),
     gpusPerNode: integerOption({ description: "GPUs on each node", min: 1, max: MAX_GPUS_PER_NODE, valueHint: "G", defaultHint: "this node's visible GPU count, read from NVML" }),
     nodeRank: integerOption({ description: "Show only this node's share", min: 0, max: MAX_NODES - 1, valueHint: "R" }),
     portPool: portRangeOption({
@@ -50,23 +51,25 @@ export const planCommand = defineBerthCommand({
   },
   async run({ options, positionals, io }) {
     const specText = positionals.spec!;
+    // Under srun, plan the job as it runs: its node count comes from the scheduler like berth run's does.
+    const nodes = options.nodes ?? nodeCountFromEnv(io.env)?.count ?? 1;
     const spec = readSpec(specText);
     if (!spec.ok) throw new RefusalError(refusalFromIssues(`bad spec ${JSON.stringify(specText)}: `, spec.issues));
     const probed = options.gpusPerNode === undefined ? await thisNodesGpus(io.env) : undefined;
     const gpusPerNode = options.gpusPerNode ?? probed!.count;
-    if (options.nodeRank !== undefined && options.nodeRank >= options.nodes) {
-      throw new UsageError(`bad value ${options.nodeRank} for --node-rank; expected a whole number from 0 to ${options.nodes - 1} (--nodes is ${options.nodes})`);
+    if (options.nodeRank !== undefined && options.nodeRank >= nodes) {
+      throw new UsageError(`bad value ${options.nodeRank} for --node-rank; expected a whole number from 0 to ${nodes - 1} (--nodes is ${nodes})`);
     }
     const host = readHostPortSettings();
     const planned = planCluster(spec.value, {
-      nodes: options.nodes,
+      nodes,
       gpusPerNode,
       portPool: options.portPool ?? host.defaultPool,
       reservedPorts: host.reservedPorts,
       ephemeralLow: host.ephemeralLow,
     });
     if (!planned.ok) {
-      const refusal = refusalFromIssues(`${JSON.stringify(specText)} does not fit ${options.nodes} node(s) × ${gpusPerNode} GPUs: `, planned.issues);
+      const refusal = refusalFromIssues(`${JSON.stringify(specText)} does not fit ${nodes} node(s) × ${gpusPerNode} GPUs: `, planned.issues);
       throw new RefusalError({ ...refusal, class: doesNotFitClass(planned.issues, { gpusFromHost: probed !== undefined, poolFromHost: options.portPool === undefined }) });
     }
     const warnings = [...spec.warnings, ...(probed?.warnings ?? []), ...planned.warnings];

@@ -57,6 +57,11 @@ export function createRunView(io: Io, mode: ViewMode, servers: readonly Supervis
     const waiting = servers.filter((server) => server.state === "starting" || server.state === "restarting");
     if (waiting.length > 0) io.stderr(`berth: still waiting for ${waiting.map((server) => `${server.label} (${elapsed(server)})`).join(", ")} to become healthy\n`);
   }, PROGRESS_INTERVAL_MS) : undefined;
+  // A node holding only members of multi-node servers has no address of its own to give: say where they are.
+  const printAddresses = (addresses: readonly string[]) => {
+    if (addresses.length > 0) io.stdout(`AREAL_LLM_SERVER_ADDRS=${addresses.join(",")}\n`);
+    else io.stderr("berth: no server on this node serves HTTP (only members of multi-node servers); their addresses are their leaders', printed on the leaders' nodes\n");
+  };
   const readyLines = (ready: readonly SupervisedServer[]) => {
     const urls = ready.map((server) => server.launch.url).filter(Boolean);
     const addresses = urls.map((url) => url.replace(/^http:\/\//, ""));
@@ -82,13 +87,13 @@ export function createRunView(io: Io, mode: ViewMode, servers: readonly Supervis
       if (mode === "json") return event("ready", { urls, addresses });
       const print = () => {
         io.stdout(`berth: all ${ready.length} server(s) healthy\n${urls.map((url) => `  ${url}\n`).join("")}`);
-        if (addrsEnv) io.stdout(`AREAL_LLM_SERVER_ADDRS=${addresses.join(",")}\n`);
+        if (addrsEnv) printAddresses(addresses);
       };
       if (mode === "plain") return print();
       above(() => {
         logger.success(`all ${ready.length} server(s) healthy`);
         io.stdout(urls.map((url) => `  ${url}\n`).join(""));
-        if (addrsEnv) io.stdout(`AREAL_LLM_SERVER_ADDRS=${addresses.join(",")}\n`);
+        if (addrsEnv) printAddresses(addresses);
       });
     },
     message(text) {

@@ -6,7 +6,7 @@ import { cmdLaunch } from "./backends/cmd.ts";
 import { sglangLaunch } from "./backends/sglang.ts";
 import { vllmLaunch } from "./backends/vllm.ts";
 import { passedThrough } from "./engine-environment.ts";
-import type { Backend, BackendLauncher, Launch, LaunchContext, ServerGpu } from "./launch-types.ts";
+import type { Backend, BackendLauncher, Launch, LaunchContext, LaunchRole, ServerGpu } from "./launch-types.ts";
 import { fillPlaceholders, placeholderValues, unknownPlaceholder } from "./placeholders.ts";
 import { hostForUrl } from "./url-host.ts";
 
@@ -39,6 +39,14 @@ function serverEnvironment(server: PlannedServer, placement: ServerPlacement, gp
 }
 
 const LAUNCHERS: Record<Backend, BackendLauncher> = { vllm: vllmLaunch, sglang: sglangLaunch, cmd: cmdLaunch };
+
+/** A member's leader (host:port of its HTTP server), where the leader's address is known. */
+export function roleOf(server: PlannedServer, placement: ServerPlacement, context: LaunchContext): LaunchRole {
+  if (!server.nodes) return { role: "single" };
+  if (placement.node === server.node) return { role: "leader" };
+  const leader = context.leaderAddress ?? context.nodeAddresses?.[server.node];
+  return leader === undefined ? { role: "member" } : { role: "member", leader: `${hostForUrl(leader)}:${server.ports.http}` };
+}
 
 export function buildLaunch(server: PlannedServer, placement: ServerPlacement, gpus: readonly ServerGpu[], context: LaunchContext): Result<Launch> {
   const unknown = unknownPlaceholder(context.userArgs);

@@ -27,7 +27,10 @@ export interface LaunchContext {
   /** A short directory of berth's own for what must fit a socket path (107 bytes) when runDirectory is long. */
   shortDirectory: string;
   nodeRank: number;
+  /** One leader for every multi-node server (--leader-addr, LWS_LEADER_ADDRESS). */
   leaderAddress?: string;
+  /** Else each node's address by node rank: a multi-node server's leader is its own first node. */
+  nodeAddresses?: readonly string[];
   /** Everything after `--`: engine arguments, or the whole command for the cmd backend. */
   userArgs: string[];
   /** Passed through to every server (the caller's environment). */
@@ -41,6 +44,16 @@ export interface Launch {
   url: string;
   /** Directories the server needs before it starts, made 0700 by the host (vLLM's VLLM_RPC_BASE_PATH). */
   directories: string[];
+}
+
+/** A single-node server, or the leader or a member of a multi-node one. */
+export type ServerRole = "single" | "leader" | "member";
+
+/** Who a launch is: members serve no HTTP and are healthy when their leader is. */
+export interface LaunchRole {
+  role: ServerRole;
+  /** A member's leader, as host:port of its HTTP server. */
+  leader?: string;
 }
 
 /** What every backend starts from: the shared environment and values, worked out once in buildLaunch. */

@@ -1,6 +1,6 @@
 // The manifest's shape. Field names are a contract with users' scripts: add, never rename.
 import type { PlannedServer, PortBlock, ServerPlacement } from "../types.ts";
-import type { ServerGpu } from "./launch-types.ts";
+import type { LaunchRole, ServerGpu } from "./launch-types.ts";
 
 /** unhealthy: it was healthy, then failed its liveness checks; it is stopped, then restarted or failed. */
 export type ServerState = "starting" | "healthy" | "unhealthy" | "restarting" | "failed" | "stopped";
@@ -9,6 +9,7 @@ export interface ManifestServerInput {
   server: PlannedServer;
   backend: string;
   placement: ServerPlacement;
+  role: LaunchRole;
   gpus: readonly ServerGpu[];
   host: string;
   url: string;
@@ -36,6 +37,9 @@ export function manifestJson(node: number, host: string, servers: readonly Manif
       name: entry.server.name ?? null,
       gpus: entry.gpus.map((gpu) => ({ index: gpu.index, uuid: gpu.uuid })),
       host: entry.host,
+      role: entry.role.role,
+      /** A member's leader (host:port); it serves no HTTP itself and is healthy when its leader is. */
+      leader: entry.role.leader ?? null,
       ports: manifestPorts(entry.placement.ports),
       url: entry.url,
       pid: entry.pid,

@@ -8,6 +8,8 @@ export interface NodeIdentity {
   source: string;
 }
 
+import { expandHostlist } from "../slurm/hostlist.ts";
+
 type Env = Record<string, string | undefined>;
 
 const SOURCES: { name: string; rank: string; count?: string }[] = [
@@ -65,8 +67,13 @@ export function resolveNodeIdentity(
       count = read.found;
     }
   }
-  const source = describeSources(rank, count);
   const nodes = count.value ?? 1;
+  if (rank.from === "SLURM_NODEID" && count.from !== "SLURM_NNODES") {
+    const fromList = rankFromJobNodeList(env, nodes);
+    if (fromList && !fromList.ok) return fromList;
+    if (fromList) rank = { value: fromList.rank, from: fromList.from };
+  }
+  const source = describeSources(rank, count);
   if (nodes < 1) return { ok: false, message: `the node count must be at least 1 (from ${source})` };
   if (rank.value === undefined && nodes > 1) {
     return { ok: false, message: `the job has ${nodes} nodes (from ${count.from}) but nothing says which one this is; pass --node-rank R or set BERTH_NODE_RANK (or SLURM_NODEID, NODE_RANK, LWS_WORKER_INDEX)` };
@@ -76,18 +83,52 @@ export function resolveNodeIdentity(
   return { ok: true, identity: { rank: node, count: nodes, source } };
 }
 
-/** The first host of a Slurm node list: "gpu[07-09,12],cpu1" → "gpu07". */
-export function firstSlurmHost(nodeList: string): string | undefined {
-  const match = /^([^,[\]]+)(?:\[(\d+))?/.exec(nodeList.trim());
-  if (!match) return undefined;
-  return match[2] === undefined ? match[1] : `${match[1]}${match[2]}`;
+/** The job's node count from the schedulers' variables alone (what `berth plan` plans for under srun). */
+export function nodeCountFromEnv(env: Env): { count: number; from: string } | undefined {
+  for (const candidate of SOURCES) {
+    const value = candidate.count === undefined ? undefined : wholeNumber(env[candidate.count]);
+    if (value !== undefined && value >= 1) return { count: value, from: candidate.count! };
+  }
+  return undefined;
 }
 
-/** The multi-node leader's address: --leader-addr, else LWS_LEADER_ADDRESS, else Slurm's first host. */
-export function leaderAddress(flag: string | undefined, env: Env): string | undefined {
-  if (flag) return flag;
-  if (env.LWS_LEADER_ADDRESS) return env.LWS_LEADER_ADDRESS;
-  return env.SLURM_JOB_NODELIST ? firstSlurmHost(env.SLURM_JOB_NODELIST) : undefined;
+/** A Slurm batch script (no step) of a job of several nodes runs on the first node only. */
+export function batchScriptWarning(env: Env, identity: NodeIdentity): string | undefined {
+  if (env.SLURM_JOB_ID === undefined || env.SLURM_STEP_ID !== undefined || identity.count < 2) return undefined;
+  return `this looks like the batch script of a ${identity.count}-node Slurm job (SLURM_JOB_ID set, no SLURM_STEP_ID): berth runs node ${identity.rank}'s share only; start it with srun --ntasks-per-node=1 --kill-on-bad-exit=1 so that every node runs its own`;
+}
+
+/**
+ * Where each node of the job is, for multi-node servers' leaders: the hosts of this step (SLURM_STEP_NODELIST:
+ * `srun -N2 -r1` runs on part of the allocation), else of the job, by node rank. --leader-addr, then
+ * LWS_LEADER_ADDRESS, name one leader for every multi-node server instead.
+ */
+export function jobHosts(flag: string | undefined, env: Env, nodeCount = 1): { leader?: string; nodes?: string[]; source?: string } {
+  if (flag) return { leader: flag, source: "--leader-addr" };
+  if (env.LWS_LEADER_ADDRESS) return { leader: env.LWS_LEADER_ADDRESS, source: "LWS_LEADER_ADDRESS" };
+  for (const name of ["SLURM_STEP_NODELIST", "SLURM_JOB_NODELIST"]) {
+    const list = env[name];
+    const nodes = list === undefined ? undefined : expandHostlist(list);
+    // A step on fewer nodes than the job's ranks (one srun per node) does not say where the others are.
+    if (nodes && nodes.length >= nodeCount) return { nodes, source: name };
+  }
+  return {};
+}
+
+/**
+ * One `srun --nodes=1 --nodelist=X` per node (AReaL's launcher) with --nodes N: every step is node 0 of 1 to
+ * Slurm, so SLURM_NODEID would make every node rank 0. The node's place in the job's node list is its rank.
+ */
+function rankFromJobNodeList(env: Env, count: number): { ok: true; rank: number; from: string } | { ok: false; message: string } | undefined {
+  const stepNodes = wholeNumber(env.SLURM_NNODES);
+  if (env.SLURM_NODEID === undefined || stepNodes === undefined || stepNodes >= count) return undefined;
+  const hosts = env.SLURM_JOB_NODELIST === undefined ? undefined : expandHostlist(env.SLURM_JOB_NODELIST);
+  const place = hosts && env.SLURMD_NODENAME ? hosts.indexOf(env.SLURMD_NODENAME) : -1;
+  if (hosts && place >= 0 && place < count) return { ok: true, rank: place, from: "SLURMD_NODENAME's place in SLURM_JOB_NODELIST" };
+  return {
+    ok: false,
+    message: `SLURM_NNODES=${stepNodes} (this step) contradicts a job of ${count} nodes, and this node's place in SLURM_JOB_NODELIST is unknown; run one srun over every node (srun -N${count} --ntasks-per-node=1 berth run …) or pass --node-rank`,
+  };
 }
 
 /** Which server slot of this node `berth exec` runs: --server, else LOCAL_RANK, else SLURM_LOCALID. */

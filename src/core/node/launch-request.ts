@@ -2,7 +2,7 @@
 // host: the spec, which node this is, --engine-cmd, and the flags after `--`. All of them are bad input.
 import { flagWarning, ownedFlagIn } from "../launch/owned-flags.ts";
 import type { Backend } from "../launch/launch-types.ts";
-import { resolveNodeIdentity, type NodeIdentity } from "../launch/node-identity.ts";
+import { batchScriptWarning, resolveNodeIdentity, type NodeIdentity } from "../launch/node-identity.ts";
 import { splitCommand } from "../launch/split-command.ts";
 import { checkHostName, isWildcardAddress } from "../launch/host-name.ts";
 import { badInput, refusalFromIssues, refused, succeeded, type Outcome } from "../refusal.ts";
@@ -94,6 +94,8 @@ export function checkLaunchRequest(request: LaunchRequest): Outcome<CheckedReque
   }
   const backends = options.backend !== undefined ? [options.backend] : inferenceBackends(spec.value);
   const warnings = [...spec.warnings];
+  const batch = request.onlySlot === undefined ? batchScriptWarning(request.env, identity.identity) : undefined;
+  if (batch) warnings.push(batch);
   for (const backend of backends) {
     const owned = ownedFlagIn(request.passthrough, backend);
     if (owned) return refused(badInput(`${owned.argument} after -- sets ${owned.flag}, which berth sets itself for each server; remove it (see ${request.commandName} --help)`));

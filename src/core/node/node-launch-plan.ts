@@ -1,9 +1,8 @@
 // Every pure step of a node launch, for every server, before anything is reserved: the cluster plan, this
 // node's servers, their GPUs and their launches. The host supplies only facts (GPUs, address, kernel ports).
-import { buildLaunch } from "../launch/build-launch.ts";
+import { buildLaunch, roleOf } from "../launch/build-launch.ts";
 import { assignGpus } from "../launch/gpu-assignment.ts";
-import type { Backend, Launch, LaunchContext, ServerGpu } from "../launch/launch-types.ts";
-import { leaderAddress } from "../launch/node-identity.ts";
+import type { Backend, Launch, LaunchContext, LaunchRole, ServerGpu } from "../launch/launch-types.ts";
 import { planCluster } from "../plan/plan.ts";
 import { shiftBlock } from "../plan/port-block-layout.ts";
 import { serversOnNode, type ServerOnNode } from "../plan/servers-on-node.ts";
@@ -25,6 +24,8 @@ export interface NodeFacts {
   shortDirectory: string;
   /** --cache-dir, made absolute. */
   cacheDirectory?: string;
+  /** Multi-node leaders: one named, or every node's address by rank (resolved by the host). */
+  leaders: { leader?: string; nodes?: string[] };
 }
 
 /** One server of this node, ready to reserve and start. */
@@ -34,6 +35,8 @@ export interface ServerLaunch {
   backend: Backend;
   placement: ServerPlacement;
   launch: Launch;
+  /** single, leader or member (with its leader's host:port). */
+  role: LaunchRole;
   gpus: ServerGpu[];
   /** The GPUs this server locks: colocated servers share GPUs, and each is locked once. */
   gpusToLock: ServerGpu[];
@@ -68,7 +71,8 @@ function launchContext(checked: CheckedRequest, facts: NodeFacts, backend: Backe
     shortDirectory: facts.shortDirectory,
     cacheDirectory: facts.cacheDirectory,
     nodeRank: checked.identity.rank,
-    leaderAddress: leaderAddress(options.leaderAddr, env),
+    leaderAddress: facts.leaders.leader,
+    nodeAddresses: facts.leaders.nodes,
     userArgs: passthrough,
     baseEnvironment: env,
   };
@@ -91,7 +95,8 @@ export function planNodeLaunch(checked: CheckedRequest, facts: NodeFacts): Outco
     const { gpus, toLock } = assignments[position]!;
     const launch = buildLaunch(server, placement, gpus, launchContext(checked, facts, backend));
     if (!launch.ok) return refused(refusalFromIssues("", launch.issues));
-    servers.push({ server, backend, placement, launch: launch.value, gpus, gpusToLock: toLock });
+    const context = launchContext(checked, facts, backend);
+    servers.push({ server, backend, placement, launch: launch.value, role: roleOf(server, placement, context), gpus, gpusToLock: toLock });
   }
   return succeeded({ servers, warnings: [...checked.warnings, ...planned.warnings], pool, reservedPorts: facts.kernel.reservedPorts });
 }

@@ -12,6 +12,7 @@ import { nodeGpus } from "../node-gpus.ts";
 import { openRegistry } from "../registry.ts";
 import { chooseRunDirectory, createRunDirectory, type RunDirectory } from "../run-directory.ts";
 import type { SupervisedServer } from "../supervise/supervised-server.ts";
+import { resolveJobHosts } from "./job-hosts.ts";
 import { releaseServers, reserveServers } from "./reserve-servers.ts";
 
 export interface PreparedNode {
@@ -55,6 +56,7 @@ export async function prepareNode(request: LaunchRequest): Promise<Outcome<Prepa
     runDirectory: runDirectory.path,
     shortDirectory: runDirectory.short,
     cacheDirectory: request.options.cacheDir === undefined ? undefined : resolve(request.options.cacheDir),
+    leaders: await resolveJobHosts(request.options.leaderAddr, request.env, checked.value.identity.count, warnings),
   };
   const plan = planNodeLaunch(checked.value, facts);
   if (!plan.ok) return plan;

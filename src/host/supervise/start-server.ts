@@ -24,18 +24,20 @@ function releaseHoldSockets(entry: SupervisedServer): void {
 
 function gateOnHealth(run: SupervisorRun, entry: SupervisedServer, ended: Promise<unknown>): void {
   const { settings } = run;
-  if (settings.healthPaths.length === 0 || !entry.launch.url) {
+  // A member serves no HTTP: it is healthy when its leader, on another node, answers.
+  const leader = entry.role.role === "member" ? entry.role.leader : undefined;
+  if (settings.healthPaths.length === 0 || (!entry.launch.url && leader === undefined)) {
     run.setState(entry, "healthy");
     announceReadyWhenAllHealthy(run);
     return;
   }
-  const baseUrl = `http://${hostForUrl(reachableHost(settings.bindHost))}:${entry.placement.ports.http}`;
+  const baseUrl = leader !== undefined ? `http://${leader}` : `http://${hostForUrl(reachableHost(settings.bindHost))}:${entry.placement.ports.http}`;
   const paths = settings.healthPaths;
   const deadline = entry.startedAt + settings.startupTimeoutMs;
   void waitHealthy({ baseUrl, port: entry.placement.ports.http, paths: settings.healthPaths, deadline, ended, signal: run.running.signal }).then((outcome) => {
     if (run.stopping) return;
     if (outcome.kind === "healthy" && entry.end === null) {
-      run.setState(entry, "healthy", `after ${(outcome.afterMs / 1000).toFixed(1)}s`);
+      run.setState(entry, "healthy", `after ${(outcome.afterMs / 1000).toFixed(1)}s${leader ? ` (its leader ${leader} answers)` : ""}`);
       announceReadyWhenAllHealthy(run);
       watchLiveness(run, entry, `${baseUrl}${paths[0]}`);
     } else if (outcome.kind === "wrong-path") {

@@ -2,7 +2,7 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { buildLaunch } from "../../../src/core/launch/build-launch.ts";
+import { buildLaunch, roleOf } from "../../../src/core/launch/build-launch.ts";
 import { hostForUrl } from "../../../src/core/launch/url-host.ts";
 import type { Backend, LaunchContext } from "../../../src/core/launch/launch-types.ts";
 import { flagWarning, ownedFlagIn } from "../../../src/core/launch/owned-flags.ts";
@@ -155,6 +155,18 @@ describe("what each server gets", () => {
       ["--nnodes", "2", "--node-rank", "1", "--master-addr", "leader-0", "--master-port", "10001", "--headless"],
     ]);
     expect(placed.map(({ launch }) => launch.url)).toEqual(["http://10.1.2.3:10000", ""]);
+  });
+
+  test("each multi-node server's leader is its own first node, not the job's (sglang[rollout]:d2t16 on 4 nodes)", () => {
+    const placed = launches("sglang[rollout]:d2t16", 4, 8, "sglang", { nodeAddresses: ["10.9.0.10", "10.9.0.11", "10.9.0.12", "10.9.0.13"] });
+    const initAddresses = placed.map(({ server, launch }) => [server.index, launch.argv[launch.argv.indexOf("--dist-init-addr") + 1]]);
+    expect(initAddresses).toEqual([[0, "10.9.0.10:10001"], [0, "10.9.0.10:10001"], [1, "10.9.0.12:10001"], [1, "10.9.0.12:10001"]]);
+  });
+
+  test("roles: a single-node server, a leader, and members that know their leader's HTTP address", () => {
+    const plan = mustPlan("vllm:d1t16+vllm:d1t8", cluster(3, 8));
+    const roles = plan.servers.flatMap((server) => server.placements.map((placement) => roleOf(server, placement, context("vllm", { nodeAddresses: ["10.9.0.10", "10.9.0.11", "10.9.0.12"] }))));
+    expect(roles).toEqual([{ role: "leader" }, { role: "member", leader: "10.9.0.10:10000" }, { role: "single" }]);
   });
 
   test("multi-node without a leader address is refused, for both engines", () => {
