@@ -47,6 +47,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     description: "Show what berth holds on this host: which process holds which ports and GPUs, and since when",
     load: async () => as((await import("./status.ts")).statusCommand),
   },
+  {
+    name: "wait",
+    description: "For the trainer: wait until every server of a job (read from its --rendezvous) is healthy, then print them; fail at once if one failed",
+    load: async () => as((await import("./wait.ts")).waitCommand),
+  },
   { name: HOLD_COMMAND, description: "Internal: hold ports for berth ports --ttl", hidden: true, load: async () => as((await import("./hold-ports.ts")).holdPortsCommand) },
   { name: EXEC_STEP, description: "Internal: arm the parent-death signal and exec a server", hidden: true, load: async () => as((await import("./exec-step.ts")).execStepCommand) },
   { name: DEMO_SERVER_COMMAND, description: "Internal: the demo's HTTP server", hidden: true, load: async () => as((await import("./demo-server.ts")).demoServerCommand) },

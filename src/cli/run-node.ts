@@ -28,6 +28,10 @@ function presenter(io: Io, display: RunNodeDisplay): NodePresenter {
       io.stderr(`berth: node ${node.identity.rank} has no servers in this plan; nothing to run\n`);
     },
     openView: (servers) => createRunView(io, mode, servers, display.addrsEnv),
+    progress(text) {
+      if (mode === "json") io.stdout(`${JSON.stringify({ event: "message", time: new Date().toISOString(), text })}\n`);
+      else io.stderr(`berth: ${text}\n`);
+    },
   };
 }
 

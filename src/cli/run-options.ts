@@ -39,4 +39,7 @@ export const SUPERVISE_OPTIONS = {
   restart: enumOption({ description: "Restart a failed server on its same GPUs and ports", choices: ["no", "on-failure"], default: "no" }),
   maxRestarts: integerOption({ description: "Restarts per server with --restart on-failure", min: 0, max: 1000, default: 3 }),
   addrsEnv: booleanOption({ description: "When ready, print AREAL_LLM_SERVER_ADDRS=host:port,… for AReaL" }),
+  rendezvous: stringOption({ description: "Where the job's nodes meet: a shared directory (/shared/x, file:///shared/x) or etcd://host:port", valueHint: "URL" }),
+  job: stringOption({ description: "The job's name in the rendezvous", valueHint: "NAME", defaultHint: "SLURM_JOB_ID, else the LeaderWorkerSet group" }),
+  failTogether: booleanOption({ description: "With --rendezvous: a failed or vanished node stops every node of the job (on by default; --no-fail-together)" }),
 };

@@ -3,6 +3,21 @@ import { defineBerthCommand } from "./command.ts";
 import { LAUNCH_OPTIONS, SUPERVISE_OPTIONS } from "./run-options.ts";
 import { UsageError } from "./errors.ts";
 
+/** --rendezvous and --job, checked: the job's name is required with a rendezvous and means nothing without one. */
+async function rendezvousOf(options: { rendezvous?: string; job?: string; failTogether?: boolean }, origins: Record<string, string>, env: Record<string, string | undefined>) {
+  if (options.rendezvous === undefined) {
+    if (options.job !== undefined) throw new UsageError(`${origins.job ?? "--job"} needs --rendezvous`);
+    return undefined;
+  }
+  const { jobName, parseRendezvous } = await import("../core/rendezvous/location.ts");
+  const location = parseRendezvous(options.rendezvous, origins.rendezvous ?? "--rendezvous");
+  if (!location.ok) throw new UsageError(location.message);
+  const job = jobName({ value: options.job, origin: origins.job }, env);
+  if (!job.ok) throw new UsageError(job.message);
+  // On by default with a rendezvous: only an explicit --no-fail-together (or its twin) turns it off.
+  return { location: location.location, job: job.name, failTogether: origins.failTogether === undefined ? true : options.failTogether === true };
+}
+
 export const runCommand = defineBerthCommand({
   positionals: [{ name: "spec", description: "Allocation spec, e.g. 'vllm:d8t1' or 'sglang[rollout]:d4t2+fsdp[actor]:d8'", required: true }],
   acceptsPassthrough: true,
@@ -10,6 +25,7 @@ export const runCommand = defineBerthCommand({
   async run({ options, origins, positionals, passthrough, io, commandLine }) {
     if (options.restart === "no" && origins.maxRestarts) throw new UsageError("--max-restarts needs --restart on-failure");
     const { runNodeCommand } = await import("./run-node.ts");
+    const rendezvous = await rendezvousOf(options, origins, io.env);
     const launch = { specText: positionals.spec!, options, origins, passthrough, env: io.env, holder: { role: `run ${positionals.spec}`, command: commandLine }, commandName: "berth run" };
     return runNodeCommand({
       launch,
@@ -23,6 +39,7 @@ export const runCommand = defineBerthCommand({
         manifestPath: options.manifest,
         logDirectory: options.logDir,
       },
+      rendezvous,
     }, io, { addrsEnv: options.addrsEnv, json: options.json });
   },
 });

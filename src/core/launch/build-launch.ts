@@ -44,8 +44,9 @@ const LAUNCHERS: Record<Backend, BackendLauncher> = { vllm: vllmLaunch, sglang: 
 export function roleOf(server: PlannedServer, placement: ServerPlacement, context: LaunchContext): LaunchRole {
   if (!server.nodes) return { role: "single" };
   if (placement.node === server.node) return { role: "leader" };
-  const leader = context.leaderAddress ?? context.nodeAddresses?.[server.node];
-  return leader === undefined ? { role: "member" } : { role: "member", leader: `${hostForUrl(leader)}:${server.ports.http}` };
+  const leader = context.publishedLeader?.address ?? context.leaderAddress ?? context.nodeAddresses?.[server.node];
+  const http = context.publishedLeader?.http ?? server.ports.http;
+  return leader === undefined ? { role: "member" } : { role: "member", leader: `${hostForUrl(leader)}:${http}` };
 }
 
 export function buildLaunch(server: PlannedServer, placement: ServerPlacement, gpus: readonly ServerGpu[], context: LaunchContext): Result<Launch> {

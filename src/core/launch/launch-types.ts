@@ -31,10 +31,18 @@ export interface LaunchContext {
   leaderAddress?: string;
   /** Else each node's address by node rank: a multi-node server's leader is its own first node. */
   nodeAddresses?: readonly string[];
+  /** What the leader published in the rendezvous (its real ports), which wins over what this node computes. */
+  publishedLeader?: PublishedLeader;
   /** Everything after `--`: engine arguments, or the whole command for the cmd backend. */
   userArgs: string[];
   /** Passed through to every server (the caller's environment). */
   baseEnvironment: Record<string, string | undefined>;
+}
+
+export interface PublishedLeader {
+  address: string;
+  dist: number;
+  http: number;
 }
 
 export interface Launch {

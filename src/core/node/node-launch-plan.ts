@@ -2,9 +2,10 @@
 // node's servers, their GPUs and their launches. The host supplies only facts (GPUs, address, kernel ports).
 import { buildLaunch, roleOf } from "../launch/build-launch.ts";
 import { assignGpus } from "../launch/gpu-assignment.ts";
-import type { Backend, Launch, LaunchContext, LaunchRole, ServerGpu } from "../launch/launch-types.ts";
+import type { Backend, Launch, LaunchContext, LaunchRole, PublishedLeader, ServerGpu } from "../launch/launch-types.ts";
 import { planCluster } from "../plan/plan.ts";
 import { shiftBlock } from "../plan/port-block-layout.ts";
+import { layoutDigest } from "../rendezvous/node-record.ts";
 import { serversOnNode, type ServerOnNode } from "../plan/servers-on-node.ts";
 import { badInput, doesNotFitClass, refusalFromIssues, refused, succeeded, type Outcome } from "../refusal.ts";
 import type { PlannedServer, PortRange, ServerPlacement } from "../types.ts";
@@ -48,6 +49,10 @@ export interface NodeLaunchPlan {
   /** The pool and reserved ports the blocks were cut from: where a server whose block is held may move. */
   pool: PortRange;
   reservedPorts: PortRange[];
+  /** What the rendezvous compares between nodes, and how many servers the whole job has. */
+  layout: string;
+  serverCount: number;
+  gpusPerNode: number;
 }
 
 function thisNodesSlots(checked: CheckedRequest, all: ServerOnNode[]): Outcome<ServerOnNode[]> {
@@ -98,7 +103,18 @@ export function planNodeLaunch(checked: CheckedRequest, facts: NodeFacts): Outco
     const context = launchContext(checked, facts, backend);
     servers.push({ server, backend, placement, launch: launch.value, role: roleOf(server, placement, context), gpus, gpusToLock: toLock });
   }
-  return succeeded({ servers, warnings: [...checked.warnings, ...planned.warnings], pool, reservedPorts: facts.kernel.reservedPorts });
+  return succeeded({
+    servers, warnings: [...checked.warnings, ...planned.warnings], pool, reservedPorts: facts.kernel.reservedPorts,
+    layout: layoutDigest(planned.value), serverCount: planned.value.servers.length, gpusPerNode: facts.gpus.length,
+  });
+}
+
+/** A member rebuilt around what its leader published in the rendezvous (address and real ports). */
+export function withPublishedLeader(checked: CheckedRequest, facts: NodeFacts, original: ServerLaunch, leader: PublishedLeader): ServerLaunch {
+  const context = { ...launchContext(checked, facts, original.backend), publishedLeader: leader };
+  const launch = buildLaunch(original.server, original.placement, original.gpus, context);
+  if (!launch.ok) throw new Error(`rebuilding server ${original.server.index}'s launch failed: ${launch.issues.map((issue) => issue.message).join("; ")}`);
+  return { ...original, launch: launch.value, role: roleOf(original.server, original.placement, context) };
 }
 
 /**

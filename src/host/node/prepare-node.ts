@@ -2,7 +2,8 @@
 // (core/node), with the host's facts; then the reservations, all or nothing; then the run directory.
 import { checkLaunchRequest, type LaunchRequest } from "../../core/node/launch-request.ts";
 import type { NodeIdentity } from "../../core/launch/node-identity.ts";
-import { movedLaunch, planNodeLaunch, type NodeFacts } from "../../core/node/node-launch-plan.ts";
+import { movedLaunch, planNodeLaunch, withPublishedLeader, type NodeFacts } from "../../core/node/node-launch-plan.ts";
+import type { PublishedLeader } from "../../core/launch/launch-types.ts";
 import { environmentRefusal, refused, succeeded, type Outcome } from "../../core/refusal.ts";
 import { resolve } from "node:path";
 import { checkHostName, isWildcardAddress } from "../../core/launch/host-name.ts";
@@ -25,6 +26,10 @@ export interface PreparedNode {
   warnings: string[];
   simulated: boolean;
   runDirectory: RunDirectory;
+  /** The whole job as the rendezvous compares it between nodes. */
+  job: { spec: string; nodes: number; gpusPerNode: number; layout: string; serverCount: number };
+  /** A member's launch rebuilt around what its leader published. */
+  withLeader(entry: SupervisedServer, leader: PublishedLeader): SupervisedServer;
 }
 
 /** --advertise-host, else a --host that is not a wildcard, else the default route's interface address. */
@@ -74,5 +79,10 @@ export async function prepareNode(request: LaunchRequest): Promise<Outcome<Prepa
     return refused(environmentRefusal(`cannot create the run directory ${runDirectory.path} (--run-dir): ${error instanceof Error ? error.message : String(error)}`));
   }
   const identity = checked.value.identity;
-  return succeeded({ identity, host: facts.advertiseHost, bindHost: facts.host, servers, warnings: [...plan.value.warnings, ...warnings, ...reserved.value.warnings], simulated: gpus.value.simulated, runDirectory });
+  const job = { spec: request.specText, nodes: identity.count, gpusPerNode: plan.value.gpusPerNode, layout: plan.value.layout, serverCount: plan.value.serverCount };
+  const withLeader = (entry: SupervisedServer, leader: PublishedLeader): SupervisedServer => {
+    const rebuilt = withPublishedLeader(checked.value, facts, { ...entry, gpusToLock: [] }, leader);
+    return { ...entry, launch: rebuilt.launch, role: rebuilt.role };
+  };
+  return succeeded({ identity, host: facts.advertiseHost, bindHost: facts.host, servers, job, withLeader, warnings: [...plan.value.warnings, ...warnings, ...reserved.value.warnings], simulated: gpus.value.simulated, runDirectory });
 }

@@ -1,7 +1,7 @@
 // `berth run` and `berth demo` as an application: prepare this node, supervise its servers, and remove the
 // run directory once every server has stopped. What the user sees comes from the presenter the caller passes.
 import type { LaunchRequest } from "../../core/node/launch-request.ts";
-import { badInput, refused, succeeded, type Outcome } from "../../core/refusal.ts";
+import { badInput, environmentRefusal, refused, succeeded, type Outcome } from "../../core/refusal.ts";
 import { EXIT } from "../../core/exit.ts";
 import { parseHealthPaths } from "../../core/supervise/health-paths.ts";
 import { removeRunDirectory } from "../run-directory.ts";
@@ -9,10 +9,18 @@ import { supervise, type RunView, type SupervisorSettings } from "../supervise/s
 import type { SupervisedServer } from "../supervise/supervised-server.ts";
 import { prepareNode, type PreparedNode } from "./prepare-node.ts";
 import { checkManifestPath, prepareLogDirectory } from "./output-paths.ts";
+import { releaseServers } from "./reserve-servers.ts";
+import { describeLocation, type RendezvousLocation } from "../../core/rendezvous/location.ts";
+import { factsOf, joinJob } from "../rendezvous/join-job.ts";
+import { startPresence } from "../rendezvous/node-presence.ts";
+import { openStore, type RendezvousStore } from "../rendezvous/store.ts";
+import type { SupervisorRun } from "../supervise/supervisor-run.ts";
 
 export interface RunNodeRequest {
   launch: LaunchRequest;
-  supervision: Omit<SupervisorSettings, "host" | "bindHost" | "node" | "healthPaths"> & { healthPath: string };
+  supervision: Omit<SupervisorSettings, "host" | "bindHost" | "node" | "healthPaths" | "presence"> & { healthPath: string };
+  /** --rendezvous: the job's store, and whether a failure elsewhere stops this node (--fail-together). */
+  rendezvous?: { location: RendezvousLocation; job: string; failTogether: boolean };
 }
 
 export interface NodePresenter {
@@ -21,6 +29,8 @@ export interface NodePresenter {
   /** A node with no servers in the plan. */
   nothingToRun(node: PreparedNode): void;
   openView(servers: readonly SupervisedServer[]): RunView & { close(): void };
+  /** A long wait before the servers start (members waiting for their leaders). */
+  progress(text: string): void;
 }
 
 /** Everything about the supervision that can be checked before anything is reserved. */
@@ -31,6 +41,25 @@ function checkSupervision({ supervision, launch }: RunNodeRequest): Outcome<stri
   if (!manifest.ok) return manifest;
   const logs = prepareLogDirectory(supervision.logDirectory);
   return logs.ok ? succeeded(paths.paths) : logs;
+}
+
+/** Without a rendezvous, the servers as prepared; with one, the node joins its job first (join-job.ts). */
+async function joinRendezvous(request: RunNodeRequest, node: PreparedNode, presenter: NodePresenter): Promise<Outcome<{ servers: SupervisedServer[]; presence?: SupervisorSettings["presence"] }>> {
+  const rendezvous = request.rendezvous;
+  if (!rendezvous) return succeeded({ servers: node.servers });
+  let store: RendezvousStore;
+  try {
+    store = await openStore(rendezvous.location, rendezvous.job, true);
+  } catch (error) {
+    return refused(environmentRefusal(`cannot reach the rendezvous (${describeLocation(rendezvous.location)}): ${error instanceof Error ? error.message : String(error)}`));
+  }
+  const joined = await joinJob(node, store, Date.now() + request.supervision.startupTimeoutMs, (text) => presenter.progress(text));
+  if (!joined.ok) {
+    await store.close();
+    return joined;
+  }
+  const presence = (run: SupervisorRun) => startPresence(run, { store, facts: factsOf(node), failTogether: rendezvous.failTogether });
+  return succeeded({ servers: joined.value, presence });
 }
 
 export async function runNode(request: RunNodeRequest, presenter: NodePresenter): Promise<Outcome<number>> {
@@ -46,9 +75,15 @@ export async function runNode(request: RunNodeRequest, presenter: NodePresenter)
       return succeeded(EXIT.ok);
     }
     const { healthPath: _checked, ...supervision } = request.supervision;
-    const view = presenter.openView(node.servers);
+    const joined = await joinRendezvous(request, node, presenter);
+    if (!joined.ok) {
+      releaseServers(node.servers);
+      return joined;
+    }
+    const { servers, presence } = joined.value;
+    const view = presenter.openView(servers);
     try {
-      return succeeded(await supervise(node.servers, { ...supervision, host: node.host, bindHost: node.bindHost, node: node.identity.rank, healthPaths: healthPaths.value }, view));
+      return succeeded(await supervise(servers, { ...supervision, host: node.host, bindHost: node.bindHost, node: node.identity.rank, healthPaths: healthPaths.value, presence }, view));
     } finally {
       view.close();
     }

@@ -15,6 +15,7 @@ const PASSED_ON_SIGNALS = ["SIGUSR1", "SIGUSR2", "SIGALRM", "SIGWINCH", "SIGVTAL
 /** berth was signalled: its exit says so, and servers the same cancellation killed first were stopped. */
 function stoppedBySignal(run: SupervisorRun, signal: NodeJS.Signals): void {
   run.exitCode = exitCodeForSignalName(signal);
+  run.signalled = true;
   for (const entry of run.servers) {
     if (entry.state === "failed" && isStopSignal(entry.end?.signal ?? null)) run.setState(entry, "stopped", `killed by ${entry.end!.signal} as berth got ${signal}`);
   }

@@ -1,5 +1,7 @@
 // What the supervisor is told (settings) and whom it tells (the view): plain interfaces, no behaviour.
+import type { Presence } from "../rendezvous/node-presence.ts";
 import type { SupervisedServer } from "./supervised-server.ts";
+import type { SupervisorRun } from "./supervisor-run.ts";
 
 export interface SupervisorSettings {
   /** The advertised address (the manifest's host). */
@@ -18,6 +20,8 @@ export interface SupervisorSettings {
   durationMs?: number;
   manifestPath?: string;
   logDirectory?: string;
+  /** With --rendezvous: the node's presence in its job, started with the run. */
+  presence?: (run: SupervisorRun) => Presence;
 }
 
 export interface RunView {

@@ -25,6 +25,8 @@ function failOnManifestError(run: SupervisorRun, message: string): void {
 export async function supervise(servers: SupervisedServer[], settings: SupervisorSettings, view: RunView): Promise<number> {
   const run = new SupervisorRun(servers, settings, view, failOnManifestError);
   const stopForwarding = forwardSignals(run);
+  const presence = settings.presence?.(run);
+  if (presence) run.onChange.push(presence.changed);
   reapWhileRunning(run);
   const logs = openServerLogs(servers, settings.logDirectory, (message) => view.message(message));
   for (const entry of servers) startServer(run, entry, logs);
@@ -43,6 +45,8 @@ export async function supervise(servers: SupervisedServer[], settings: Superviso
   }
   run.manifest.write();
   await run.manifest.written();
-  if (run.manifest.failed && (run.exitCode ?? EXIT.ok) === EXIT.ok) return EXIT.environment; // even the last write
-  return run.exitCode ?? EXIT.ok;
+  // Even the last write failing is a failure.
+  const code = run.manifest.failed && (run.exitCode ?? EXIT.ok) === EXIT.ok ? EXIT.environment : (run.exitCode ?? EXIT.ok);
+  await presence?.finish(code, run.signalled);
+  return code;
 }

@@ -18,7 +18,11 @@ export class SupervisorRun {
   /** …and this one when supervision is over (the grace timer and the reaper too). */
   readonly lifetime = new AbortController();
   stopping = false;
+  /** berth itself got a stop signal (TERM, INT, HUP, QUIT). */
+  signalled = false;
   exitCode: number | undefined;
+  /** Told after every state change (the rendezvous presence). */
+  readonly onChange: (() => void)[] = [];
   readyAnnounced = false;
   durationArmed = false;
   /** Ends not judged yet (see STOP_SIGNAL_RACE_MS): each judges itself when due, or at once when the stop begins. */
@@ -48,6 +52,7 @@ export class SupervisorRun {
     if (state !== "healthy") this.readyAnnounced = false; // after a restart, "ready" is announced again
     this.view.state(entry, detail);
     this.manifest.write();
+    for (const listener of this.onChange) listener();
   }
 
   /** Judges a server's end after delayMs, unless the stop begins first: then at once. */

@@ -14,9 +14,9 @@ export interface Span {
 /** The server's leader is its own first node (server.node), not the job's: server 1 of d2t16 leads on node 2. */
 export function spanOf(engine: string, server: PlannedServer, placement: ServerPlacement, context: LaunchContext): Result<Span> {
   const nodes = server.nodes!;
-  const leader = context.leaderAddress ?? context.nodeAddresses?.[server.node];
+  const leader = context.publishedLeader?.address ?? context.leaderAddress ?? context.nodeAddresses?.[server.node];
   if (!leader) {
     return fail({ code: "launch.no-leader", message: `${engine} server ${server.index} spans nodes ${nodes.join(",")}; berth needs its leader's address (node ${server.node}): pass --leader-addr, or set LWS_LEADER_ADDRESS or SLURM_JOB_NODELIST` });
   }
-  return ok({ nodes: nodes.length, rank: nodes.indexOf(placement.node), leader, leaderPort: server.ports.dist });
+  return ok({ nodes: nodes.length, rank: nodes.indexOf(placement.node), leader, leaderPort: context.publishedLeader?.dist ?? server.ports.dist });
 }
