@@ -41,5 +41,9 @@ export const SUPERVISE_OPTIONS = {
   addrsEnv: booleanOption({ description: "When ready, print AREAL_LLM_SERVER_ADDRS=host:port,… for AReaL" }),
   rendezvous: stringOption({ description: "Where the job's nodes meet: a shared directory (/shared/x, file:///shared/x) or etcd://host:port", valueHint: "URL" }),
   job: stringOption({ description: "The job's name in the rendezvous", valueHint: "NAME", defaultHint: "SLURM_JOB_ID, else the LeaderWorkerSet group" }),
+  arealNameResolve: stringOption({ description: "Also write AReaL's name_resolve entries for the servers: nfs:ROOT or etcd3:HOST:PORT", valueHint: "KIND:WHERE" }),
+  arealExperiment: stringOption({ description: "AReaL's experiment name (with --areal-name-resolve)", valueHint: "E" }),
+  arealTrial: stringOption({ description: "AReaL's trial name (with --areal-name-resolve)", valueHint: "T" }),
+  arealUser: stringOption({ description: "AReaL's user name in the keys", valueHint: "USER", defaultHint: "LOGNAME, USER, LNAME, USERNAME, then the password database" }),
   failTogether: booleanOption({ description: "With --rendezvous: a failed or vanished node stops every node of the job (on by default; --no-fail-together)" }),
 };

@@ -18,6 +18,28 @@ async function rendezvousOf(options: { rendezvous?: string; job?: string; failTo
   return { location: location.location, job: job.name, failTogether: origins.failTogether === undefined ? true : options.failTogether === true };
 }
 
+type ArealOptions = { arealNameResolve?: string; arealExperiment?: string; arealTrial?: string; arealUser?: string };
+
+/** --areal-name-resolve with its experiment, trial and user, checked before anything starts. */
+async function arealOf(options: ArealOptions, origins: Record<string, string>, env: Record<string, string | undefined>) {
+  if (options.arealNameResolve === undefined) {
+    const stray = (["arealExperiment", "arealTrial", "arealUser"] as const).find((name) => options[name] !== undefined);
+    if (stray) throw new UsageError(`${origins[stray]} needs --areal-name-resolve`);
+    return undefined;
+  }
+  const { arealUser, parseNameResolve } = await import("../core/areal/name-resolve.ts");
+  const target = parseNameResolve(options.arealNameResolve, origins.arealNameResolve ?? "--areal-name-resolve");
+  if (!target.ok) throw new UsageError(target.message);
+  if (options.arealExperiment === undefined || options.arealTrial === undefined) throw new UsageError("--areal-name-resolve needs --areal-experiment E and --areal-trial T, as the AReaL trainer is configured");
+  const { effectiveUid, passwdText } = await import("../host/passwd.ts");
+  const user = options.arealUser ?? arealUser(env, passwdText(), effectiveUid());
+  if (user === undefined) throw new UsageError("no user name for AReaL's keys (LOGNAME, USER, LNAME, USERNAME and the password database are empty); pass --areal-user");
+  for (const [name, value] of [["arealExperiment", options.arealExperiment], ["arealTrial", options.arealTrial], ["arealUser", user]] as const) {
+    if (value.includes("/") || value.includes("\0")) throw new UsageError(`bad value ${JSON.stringify(value)} for ${origins[name] ?? "the user name"}; a name_resolve key part cannot hold "/"`);
+  }
+  return { target: target.target, user, experiment: options.arealExperiment, trial: options.arealTrial };
+}
+
 export const runCommand = defineBerthCommand({
   positionals: [{ name: "spec", description: "Allocation spec, e.g. 'vllm:d8t1' or 'sglang[rollout]:d4t2+fsdp[actor]:d8'", required: true }],
   acceptsPassthrough: true,
@@ -26,6 +48,7 @@ export const runCommand = defineBerthCommand({
     if (options.restart === "no" && origins.maxRestarts) throw new UsageError("--max-restarts needs --restart on-failure");
     const { runNodeCommand } = await import("./run-node.ts");
     const rendezvous = await rendezvousOf(options, origins, io.env);
+    const areal = await arealOf(options, origins, io.env);
     const launch = { specText: positionals.spec!, options, origins, passthrough, env: io.env, holder: { role: `run ${positionals.spec}`, command: commandLine }, commandName: "berth run" };
     return runNodeCommand({
       launch,
@@ -40,6 +63,7 @@ export const runCommand = defineBerthCommand({
         logDirectory: options.logDir,
       },
       rendezvous,
+      areal,
     }, io, { addrsEnv: options.addrsEnv, json: options.json });
   },
 });

@@ -5,28 +5,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { REPO_ROOT, runBerth } from "../support/berth-process.ts";
-import { FAKE_SERVER, isAlive, killLeftoverBerths, startBerth, waitFor, type RunningBerth } from "../support/berth-run.ts";
-import { freePortWindow } from "../support/free-ports.ts";
+import { FAKE_SERVER, isAlive, killLeftoverBerths, waitFor } from "../support/berth-run.ts";
+import { startNode } from "../support/job-nodes.ts";
 
 afterEach(killLeftoverBerths);
 
 const STAND_INS = resolve(REPO_ROOT, "test/fixtures/engines/bin");
-
-export interface TestNode {
-  berth: RunningBerth;
-  registry: string;
-}
-
-/** One "node" of a 2-node job: its own registry (own simulated GPUs) and pool, the shared rendezvous. */
-export function startNode(rendezvous: string, rank: number, spec: string, args: string[], extra: { env?: Record<string, string>; flags?: string[] } = {}): TestNode {
-  const registry = mkdtempSync(join(tmpdir(), `berth-node${rank}-registry-`));
-  const berth = startBerth(
-    ["run", spec, "--nodes", "2", "--node-rank", String(rank), "--simulate", "--gpus-per-node", "2", "--port-pool", freePortWindow(120).pool, "--host", "127.0.0.1", "--json", "--grace", "2s",
-      "--rendezvous", rendezvous, "--job", "job-1", ...(extra.flags ?? []), "--", ...args],
-    { env: { BERTH_REGISTRY_DIR: registry, ...extra.env } },
-  );
-  return { berth, registry };
-}
 
 function waitJson(stdout: string): { servers: { index: number; node: number; url: string; host: string; port: number; state: string }[] } {
   return JSON.parse(stdout);

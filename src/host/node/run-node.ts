@@ -15,12 +15,18 @@ import { factsOf, joinJob } from "../rendezvous/join-job.ts";
 import { startPresence } from "../rendezvous/node-presence.ts";
 import { openStore, type RendezvousStore } from "../rendezvous/store.ts";
 import type { SupervisorRun } from "../supervise/supervisor-run.ts";
+import type { Companion } from "../supervise/settings.ts";
+import type { NameResolveTarget } from "../../core/areal/name-resolve.ts";
+import { arealCompanion } from "../areal/name-resolve-companion.ts";
+import { openNameResolve } from "../areal/name-resolve-store.ts";
 
 export interface RunNodeRequest {
   launch: LaunchRequest;
-  supervision: Omit<SupervisorSettings, "host" | "bindHost" | "node" | "healthPaths" | "presence"> & { healthPath: string };
+  supervision: Omit<SupervisorSettings, "host" | "bindHost" | "node" | "healthPaths" | "companions"> & { healthPath: string };
   /** --rendezvous: the job's store, and whether a failure elsewhere stops this node (--fail-together). */
   rendezvous?: { location: RendezvousLocation; job: string; failTogether: boolean };
+  /** --areal-name-resolve: AReaL's own entries for this node's servers. */
+  areal?: { target: NameResolveTarget; user: string; experiment: string; trial: string };
 }
 
 export interface NodePresenter {
@@ -43,8 +49,20 @@ function checkSupervision({ supervision, launch }: RunNodeRequest): Outcome<stri
   return logs.ok ? succeeded(paths.paths) : logs;
 }
 
+/** --areal-name-resolve: its store opened now, so that an unreachable etcd is said before anything starts. */
+async function arealNaming(request: RunNodeRequest, node: PreparedNode): Promise<Outcome<((run: SupervisorRun) => Companion) | undefined>> {
+  const areal = request.areal;
+  if (!areal) return succeeded(undefined);
+  try {
+    const store = await openNameResolve(areal.target);
+    return succeeded(arealCompanion(store, { user: areal.user, experiment: areal.experiment, trial: areal.trial, rank: node.identity.rank, serverCount: node.job.serverCount }));
+  } catch (error) {
+    return refused(environmentRefusal(`cannot reach AReaL's name_resolve (${areal.target.kind === "nfs" ? areal.target.root : areal.target.endpoint}): ${error instanceof Error ? error.message : String(error)}`));
+  }
+}
+
 /** Without a rendezvous, the servers as prepared; with one, the node joins its job first (join-job.ts). */
-async function joinRendezvous(request: RunNodeRequest, node: PreparedNode, presenter: NodePresenter): Promise<Outcome<{ servers: SupervisedServer[]; presence?: SupervisorSettings["presence"] }>> {
+async function joinRendezvous(request: RunNodeRequest, node: PreparedNode, presenter: NodePresenter): Promise<Outcome<{ servers: SupervisedServer[]; presence?: (run: SupervisorRun) => Companion }>> {
   const rendezvous = request.rendezvous;
   if (!rendezvous) return succeeded({ servers: node.servers });
   let store: RendezvousStore;
@@ -81,9 +99,14 @@ export async function runNode(request: RunNodeRequest, presenter: NodePresenter)
       return joined;
     }
     const { servers, presence } = joined.value;
+    const areal = await arealNaming(request, node);
+    if (!areal.ok) {
+      releaseServers(node.servers);
+      return areal;
+    }
     const view = presenter.openView(servers);
     try {
-      return succeeded(await supervise(servers, { ...supervision, host: node.host, bindHost: node.bindHost, node: node.identity.rank, healthPaths: healthPaths.value, presence }, view));
+      return succeeded(await supervise(servers, { ...supervision, host: node.host, bindHost: node.bindHost, node: node.identity.rank, healthPaths: healthPaths.value, companions: [presence, areal.value].filter((each) => each !== undefined) }, view));
     } finally {
       view.close();
     }

@@ -7,6 +7,7 @@ import { viewJob } from "../../core/rendezvous/job-view.ts";
 import type { NodeState } from "../../core/rendezvous/node-record.ts";
 import { HEARTBEAT_MS, STALE_MS, WATCH_MS } from "../../core/rendezvous/timing.ts";
 import { beginStop } from "../supervise/stop-servers.ts";
+import type { Companion } from "../supervise/settings.ts";
 import type { SupervisorRun } from "../supervise/supervisor-run.ts";
 import { every } from "../timers.ts";
 import { jobReader, nodeKey } from "./job-records.ts";
@@ -16,12 +17,8 @@ import type { RendezvousStore } from "./store.ts";
 /** How long a final record stays for the other nodes' watches (a few of their reads) before it goes. */
 const FINAL_RECORD_MS = 4 * WATCH_MS;
 
-export interface Presence {
-  /** Something changed: the record is rewritten (writes never overlap; the latest state wins). */
-  changed(): void;
-  /** Supervision is over: the final record, held briefly, then removed. */
-  finish(exitCode: number, stoppedBySignal: boolean): Promise<void>;
-}
+/** changed(): the record is rewritten (writes never overlap; the latest state wins). finish(): the final record, held briefly, then removed. */
+export type Presence = Companion;
 
 export interface PresenceOptions {
   store: RendezvousStore;

@@ -1,5 +1,4 @@
 // What the supervisor is told (settings) and whom it tells (the view): plain interfaces, no behaviour.
-import type { Presence } from "../rendezvous/node-presence.ts";
 import type { SupervisedServer } from "./supervised-server.ts";
 import type { SupervisorRun } from "./supervisor-run.ts";
 
@@ -20,8 +19,14 @@ export interface SupervisorSettings {
   durationMs?: number;
   manifestPath?: string;
   logDirectory?: string;
-  /** With --rendezvous: the node's presence in its job, started with the run. */
-  presence?: (run: SupervisorRun) => Presence;
+  /** What runs beside the servers and hears every state change: the rendezvous presence, AReaL's name_resolve. */
+  companions?: ((run: SupervisorRun) => Companion)[];
+}
+
+/** Something supervision tells of every change, and waits for at the end. */
+export interface Companion {
+  changed(): void;
+  finish(exitCode: number, stoppedBySignal: boolean): Promise<void>;
 }
 
 export interface RunView {

@@ -25,8 +25,8 @@ function failOnManifestError(run: SupervisorRun, message: string): void {
 export async function supervise(servers: SupervisedServer[], settings: SupervisorSettings, view: RunView): Promise<number> {
   const run = new SupervisorRun(servers, settings, view, failOnManifestError);
   const stopForwarding = forwardSignals(run);
-  const presence = settings.presence?.(run);
-  if (presence) run.onChange.push(presence.changed);
+  const companions = (settings.companions ?? []).map((start) => start(run));
+  for (const companion of companions) run.onChange.push(() => companion.changed());
   reapWhileRunning(run);
   const logs = openServerLogs(servers, settings.logDirectory, (message) => view.message(message));
   for (const entry of servers) startServer(run, entry, logs);
@@ -47,6 +47,6 @@ export async function supervise(servers: SupervisedServer[], settings: Superviso
   await run.manifest.written();
   // Even the last write failing is a failure.
   const code = run.manifest.failed && (run.exitCode ?? EXIT.ok) === EXIT.ok ? EXIT.environment : (run.exitCode ?? EXIT.ok);
-  await presence?.finish(code, run.signalled);
+  for (const companion of companions) await companion.finish(code, run.signalled);
   return code;
 }
