@@ -4,6 +4,7 @@
 // while it runs, so the entries of a SIGKILLed berth expire.
 import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import type { NameResolveTarget } from "../../core/areal/name-resolve.ts";
+import { etcdCall, grantLease, rangeOf, toBase64 } from "../etcd-client.ts";
 
 export interface NameResolveStore {
   add(key: string, value: string): Promise<void>;
@@ -38,35 +39,20 @@ function nfsStore(root: string): NameResolveStore {
   };
 }
 
-const b64 = (text: string) => Buffer.from(text, "utf8").toString("base64");
-
-async function etcdCall<T>(endpoint: string, path: string, body: unknown): Promise<T> {
-  const response = await fetch(`${endpoint}${path}`, { method: "POST", body: JSON.stringify(body), signal: AbortSignal.timeout(5000) });
-  if (!response.ok) throw new Error(`etcd3 ${endpoint}${path} answered HTTP ${response.status}`);
-  return (await response.json()) as T;
-}
-
 async function etcd3Store(endpoint: string): Promise<NameResolveStore> {
-  const lease = await etcdCall<{ ID: string }>(endpoint, "/v3/lease/grant", { TTL: 10 });
-  const keepalive = setInterval(() => void etcdCall(endpoint, "/v3/lease/keepalive", { ID: lease.ID }).catch(() => undefined), 3000);
+  const lease = await grantLease(endpoint);
   return {
     async add(key, value) {
-      await etcdCall(endpoint, "/v3/kv/put", { key: b64(key), value: b64(value), lease: lease.ID });
+      await etcdCall(endpoint, "/v3/kv/put", { key: toBase64(key), value: toBase64(value), lease: lease.id });
     },
     async remove(key) {
-      await etcdCall(endpoint, "/v3/kv/deleterange", { key: b64(key) });
+      await etcdCall(endpoint, "/v3/kv/deleterange", { key: toBase64(key) });
     },
     async list(prefix) {
       const start = `${prefix}/`;
-      const end = Buffer.from(start, "utf8");
-      end[end.length - 1]! += 1;
-      const range = await etcdCall<{ kvs?: { key: string }[] }>(endpoint, "/v3/kv/range", { key: b64(start), range_end: end.toString("base64"), keys_only: true });
-      return (range.kvs ?? []).map((kv) => Buffer.from(kv.key, "base64").toString("utf8").slice(start.length)).filter((name) => !name.includes("/"));
+      return [...(await rangeOf(endpoint, start)).keys()].map((key) => key.slice(start.length)).filter((name) => !name.includes("/"));
     },
-    async close() {
-      clearInterval(keepalive);
-      await etcdCall(endpoint, "/v3/lease/revoke", { ID: lease.ID }).catch(() => undefined);
-    },
+    close: () => lease.revoke(),
   };
 }
 
