@@ -38,14 +38,14 @@ export const holdPortsCommand = defineBerthCommand({
     const parsed = v.safeParse(HoldRequestSchema, parseRequest(io.env[HOLD_REQUEST_VARIABLE]));
     if (!parsed.success) throw new UsageError(`${HOLD_COMMAND} is internal to berth ports; run berth ports --ttl instead`);
     const { request, ttlMilliseconds } = parsed.output;
-    const outcome = await reserveRequestedPorts(request, io.env);
+    const expiresAt = new Date(Date.now() + ttlMilliseconds).toISOString();
+    const outcome = await reserveRequestedPorts({ ...request, holder: { ...request.holder, expiresAt } }, io.env);
     if (!outcome.ok) {
       const exitCode = exitCodeForRefusal(outcome.refusal.class);
       report({ ok: false, exitCode, message: outcome.refusal.message });
       return exitCode;
     }
     const reserved = outcome.value;
-    const expiresAt = new Date(Date.now() + ttlMilliseconds).toISOString();
     const checked = reserved.held.every((held) => held.checked === "ipv4+ipv6") ? "ipv4+ipv6" : "ipv4";
     report({ ok: true, ports: reserved.held.map((held) => held.port), blocks: reserved.blocks, holder: process.pid, expiresAt, checked });
     // Exiting releases everything: the kernel drops the locks and closes the sockets.

@@ -24,7 +24,7 @@ async function thisNodesGpus(env: Record<string, string | undefined>): Promise<{
   const hint = "pass --gpus-per-node (or BERTH_GPUS_PER_NODE) to plan without reading this node";
   if (!probe.ok) throw new RefusalError(probe.refusal.class === "bad-input" ? probe.refusal : environmentRefusal(`cannot count this node's GPUs: ${probe.refusal.message}; ${hint}`));
   if (probe.visible.gpus.length === 0) throw new RefusalError(environmentRefusal(`this node shows no visible GPUs (${probe.visible.source}); ${hint}`));
-  const holders = await gpuHolders(env);
+  const holders = await gpuHolders(env, probe.visible.gpus.flatMap((gpu) => (gpu.uuid === null ? [] : [gpu.uuid])));
   const warnings = [...probe.visible.warnings];
   probe.visible.gpus.forEach((gpu, local) => {
     const holder = gpu.uuid === null ? undefined : holders.get(gpu.uuid);

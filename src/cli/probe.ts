@@ -15,7 +15,7 @@ export const probeCommand = defineBerthCommand({
     const probe = probeVisibleGpus(io.env);
     if (!probe.ok) throw new RefusalError(probe.refusal);
     const { inventory, visible } = probe;
-    const holders = await gpuHolders(io.env);
+    const holders = await gpuHolders(io.env, visible.gpus.flatMap((gpu) => (gpu.uuid === null ? [] : [gpu.uuid])));
     const heldBy = (uuid: string | null) => {
       const holder = uuid === null ? undefined : holders.get(uuid);
       return holder ? { pid: holder.pid, role: holder.role, startedAt: holder.startedAt } : null;

@@ -1,23 +1,24 @@
-// `berth status`: what berth holds on this host right now, grouped by holder.
+// `berth status`: what berth holds on this host right now, by holder: each holding process once, with its
+// ports as ranges, its GPUs and, for a --ttl holder, when it lets go.
 import { defineBerthCommand } from "./command.ts";
 import { RefusalError } from "./errors.ts";
 import { printJson } from "./render/json.ts";
-import { compactList } from "./render/table.ts";
 import { EXIT } from "../core/exit.ts";
-import { listReservations, openRegistry, type HeldReservation } from "../host/registry.ts";
+import { groupByHolder, type HolderSummary } from "../core/registry/holders.ts";
+import { listReservations, openRegistry } from "../host/registry.ts";
 
-function renderByHolder(reservations: readonly HeldReservation[], directory: string): string {
-  if (reservations.length === 0) return `nothing is held (registry ${directory})\n`;
-  const byPid = new Map<number, HeldReservation[]>();
-  for (const reservation of reservations) byPid.set(reservation.pid, [...(byPid.get(reservation.pid) ?? []), reservation]);
-  let text = `registry ${directory}: ${reservations.length} reservation${reservations.length === 1 ? "" : "s"} by ${byPid.size} holder${byPid.size === 1 ? "" : "s"}\n`;
-  for (const [pid, held] of byPid) {
-    const first = held[0]!;
-    text += `\npid ${pid}  ${first.role}  since ${first.startedAt}\n  command: ${first.command}\n`;
-    const ports = held.filter((entry) => entry.kind === "port").map((entry) => Number(entry.id));
-    const gpus = held.filter((entry) => entry.kind === "gpu").map((entry) => entry.id);
-    if (ports.length > 0) text += `  ports (${ports.length}): ${compactList(ports)}\n`;
-    if (gpus.length > 0) text += `  gpus (${gpus.length}): ${gpus.join(", ")}\n`;
+function ranges(holder: HolderSummary): string {
+  return holder.ports.map((range) => (range.first === range.last ? String(range.first) : `${range.first}-${range.last}`)).join(",");
+}
+
+function renderByHolder(holders: readonly HolderSummary[], directory: string): string {
+  const total = holders.reduce((sum, holder) => sum + holder.portCount + holder.gpus.length, 0);
+  if (total === 0) return `nothing is held (registry ${directory})\n`;
+  let text = `registry ${directory}: ${total} reservation${total === 1 ? "" : "s"} by ${holders.length} holder${holders.length === 1 ? "" : "s"}\n`;
+  for (const holder of holders) {
+    text += `\npid ${holder.pid}  ${holder.role}  since ${holder.startedAt}${holder.expiresAt ? `  until ${holder.expiresAt}` : ""}\n  command: ${holder.command}\n`;
+    if (holder.portCount > 0) text += `  ports (${holder.portCount}): ${ranges(holder)}\n`;
+    if (holder.gpus.length > 0) text += `  gpus (${holder.gpus.length}): ${holder.gpus.join(", ")}\n`;
   }
   return text;
 }
@@ -29,13 +30,9 @@ export const statusCommand = defineBerthCommand({
   async run({ options, io }) {
     const registry = await openRegistry(io.env);
     if (!registry.ok) throw new RefusalError(registry.refusal);
-    const reservations = await listReservations(registry.registry);
-    if (options.json) {
-      printJson(io, {
-        registry: registry.registry.directory,
-        reservations: reservations.map(({ kind, id, pid, startedAt, role, command }) => ({ kind, id: kind === "port" ? Number(id) : id, pid, startedAt, role, command })),
-      });
-    } else io.stdout(renderByHolder(reservations, registry.registry.directory));
+    const holders = groupByHolder(await listReservations(registry.registry));
+    if (options.json) printJson(io, { registry: registry.registry.directory, holders });
+    else io.stdout(renderByHolder(holders, registry.registry.directory));
     return EXIT.ok;
   },
 });

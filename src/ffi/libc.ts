@@ -2,7 +2,7 @@
 // Opened by soname: glibc is already mapped into this process, so the loader returns that copy and never
 // searches the working directory (Bun's bare-name fallback only runs when loading fails).
 import { dlopen, FFIType, ptr, read, type Pointer } from "bun:ffi";
-import { AT_EMPTY_PATH, ERRNO, errnoName, FD_CLOEXEC, STATX_INO, STATX_MODE, STATX_SIZE, STATX_UID, SYS_STATX, F_SETFD, IPPROTO_IPV6, IPV6_V6ONLY, O_CLOEXEC, O_RDONLY, SOL_SOCKET, SO_REUSEADDR, SOCK_CLOEXEC, SOCK_STREAM } from "./linux-constants.ts";
+import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, SYS_GETDENTS64, O_DIRECTORY, ERRNO, errnoName, FD_CLOEXEC, STATX_INO, STATX_MODE, STATX_SIZE, STATX_UID, SYS_STATX, F_SETFD, IPPROTO_IPV6, IPV6_V6ONLY, O_CLOEXEC, O_RDONLY, SOL_SOCKET, SO_REUSEADDR, SOCK_CLOEXEC, SOCK_STREAM } from "./linux-constants.ts";
 
 const { i32, u32, u64, i64, ptr: pointer } = FFIType;
 
@@ -17,6 +17,7 @@ const SYMBOLS = {
   access: { args: [pointer, i32], returns: i32 },
   mkdir: { args: [pointer, u32], returns: i32 },
   rename: { args: [pointer, pointer], returns: i32 },
+  unlink: { args: [pointer], returns: i32 },
   ftruncate: { args: [i32, i64], returns: i32 },
   flock: { args: [i32, i32], returns: i32 },
   fcntl: { args: [i32, i32, i32], returns: i32 },
@@ -97,6 +98,10 @@ export function rename(from: string, to: string): Sys<number> {
   return check(libc().rename(ptr(cString(from)), ptr(cString(to))));
 }
 
+export function unlink(path: string): Sys<number> {
+  return check(libc().unlink(ptr(cString(path))));
+}
+
 export function close(fd: number): void {
   libc().close(fd);
 }
@@ -110,6 +115,14 @@ export function rewrite(fd: number, bytes: Uint8Array): Sys<number> {
   const written = check(libc().pwrite(fd, ptr(bytes), bytes.length, 0));
   if (!written.ok) return written;
   return check(libc().ftruncate(fd, bytes.length));
+}
+
+/** One read(2) into a buffer the caller keeps and reuses: how many bytes came. */
+export function readInto(fd: number, buffer: Uint8Array): Sys<number> {
+  for (;;) {
+    const count = check(libc().read(fd, ptr(buffer), buffer.length));
+    if (count.ok || count.errno !== ERRNO.EINTR) return count;
+  }
 }
 
 export function readAll(fd: number, limit = 1 << 20): Sys<string> {
@@ -247,18 +260,64 @@ const EMPTY_PATH = new Uint8Array(1);
 export function statOpenFile(fd: number): Sys<OpenFileStatus> {
   const buffer = new Uint8Array(STATX_SIZE);
   const result = check(libc().syscall(SYS_STATX, fd, ptr(EMPTY_PATH), AT_EMPTY_PATH, STATX_MODE | STATX_UID | STATX_INO, ptr(buffer)));
-  if (!result.ok) return result;
+  return result.ok ? { ok: true, value: decodeStatx(buffer) } : result;
+}
+
+function decodeStatx(buffer: Uint8Array): OpenFileStatus {
   const view = new DataView(buffer.buffer);
   return {
-    ok: true,
-    value: {
-      uid: view.getUint32(20, true), // stx_uid
-      mode: view.getUint16(28, true), // stx_mode
-      inode: view.getBigUint64(32, true), // stx_ino
-      deviceMajor: view.getUint32(136, true), // stx_dev_major
-      deviceMinor: view.getUint32(140, true), // stx_dev_minor
-    },
+    uid: view.getUint32(20, true), // stx_uid
+    mode: view.getUint16(28, true), // stx_mode
+    inode: view.getBigUint64(32, true), // stx_ino
+    deviceMajor: view.getUint32(136, true), // stx_dev_major
+    deviceMinor: view.getUint32(140, true), // stx_dev_minor
   };
+}
+
+/** statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW): the same facts as statOpenFile, for what a path names now. */
+export function statPath(path: string): Sys<OpenFileStatus> {
+  const buffer = new Uint8Array(STATX_SIZE);
+  const result = check(libc().syscall(SYS_STATX, AT_FDCWD, ptr(cString(path)), AT_SYMLINK_NOFOLLOW, STATX_MODE | STATX_UID | STATX_INO, ptr(buffer)));
+  return result.ok ? { ok: true, value: decodeStatx(buffer) } : result;
+}
+
+export interface DirectoryEntry {
+  name: string;
+  inode: bigint;
+}
+
+const DENTS_BUFFER = new Uint8Array(64 << 10);
+const NAME_DECODER = new TextDecoder();
+
+/**
+ * A directory's entries with their inode numbers (getdents64), and the directory's own device: enough to
+ * match names against /proc/locks without opening a single file.
+ */
+export function listDirectory(path: string): Sys<{ entries: DirectoryEntry[]; deviceMajor: number; deviceMinor: number }> {
+  const opened = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (!opened.ok) return opened;
+  try {
+    const device = statOpenFile(opened.value);
+    if (!device.ok) return device;
+    const entries: DirectoryEntry[] = [];
+    const view = new DataView(DENTS_BUFFER.buffer);
+    for (;;) {
+      const count = check(libc().syscall(SYS_GETDENTS64, opened.value, ptr(DENTS_BUFFER), DENTS_BUFFER.length, 0, null));
+      if (!count.ok) return count;
+      if (count.value === 0) break;
+      for (let offset = 0; offset < count.value; ) {
+        const inode = view.getBigUint64(offset, true); // d_ino
+        const length = view.getUint16(offset + 16, true); // d_reclen
+        const nameStart = offset + 19; // after d_ino, d_off, d_reclen, d_type
+        const nameEnd = DENTS_BUFFER.indexOf(0, nameStart);
+        entries.push({ name: NAME_DECODER.decode(DENTS_BUFFER.subarray(nameStart, nameEnd)), inode });
+        offset += length;
+      }
+    }
+    return { ok: true, value: { entries, deviceMajor: device.value.deviceMajor, deviceMinor: device.value.deviceMinor } };
+  } finally {
+    close(opened.value);
+  }
 }
 
 /** waitpid(pid, WNOHANG): the pid and raw status when it has exited, or 0 while it runs. */

@@ -31,7 +31,10 @@ export const WNOHANG = 1;
 
 /** statx(2) by number through syscall(3): glibc before 2.28 has no statx wrapper (and before 2.33 no fstat). */
 export const SYS_STATX = ARM64 ? 291 : 332;
+export const SYS_GETDENTS64 = ARM64 ? 61 : 217;
 export const AT_EMPTY_PATH = 0x1000;
+export const AT_FDCWD = -100;
+export const AT_SYMLINK_NOFOLLOW = 0x100;
 export const STATX_MODE = 0x2;
 export const STATX_UID = 0x8;
 export const STATX_INO = 0x100;

@@ -20,13 +20,15 @@ export interface Reservation {
 export interface Holder {
   role: string;
   command: string;
+  /** A --ttl holder's end, shown by `berth status`. */
+  expiresAt?: string;
 }
 
 export type PortAttempt = { ok: true; held: HeldPort } | { ok: false; port: number; why: string; unsafe?: boolean };
 
 /** Registry lock first, so two berths never bind-check the same port at once; then the bind check. */
 export function reservePort(registry: Registry, port: number, holder: Holder, options: HoldOptions = { allowTimeWait: false }): PortAttempt {
-  const lock = tryLock(registry, "port", port, holder.role, holder.command);
+  const lock = tryLock(registry, "port", port, holder.role, holder.command, holder.expiresAt);
   if (!lock.ok) {
     if (lock.reason === "unsafe") return { ok: false, port, why: lock.message, unsafe: true };
     const by = lock.holder ? `held by pid ${lock.holder.pid} (${lock.holder.role})` : "held by another berth";

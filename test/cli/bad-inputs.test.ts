@@ -63,7 +63,7 @@ describe("internal commands and the registry", () => {
     const inside = `berth_status=$(${process.execPath} ${join(import.meta.dir, "../../src/main.ts")} status --json) && echo "$berth_status"`;
     const run = await runBerth(["ports", "-n", "1", "--port-pool", freePortWindow(20).pool, "--", "sh", "-c", inside, padding]);
     expect(run).toExitWith(0);
-    const held = JSON.parse(run.stdout).reservations.filter((entry: { pid: number; command: string }) => entry.command.includes("xxxx"));
+    const held = JSON.parse(run.stdout).holders.filter((entry: { pid: number; command: string }) => entry.command.includes("xxxx"));
     expect(held).toHaveLength(1);
     expect(held[0].command.length).toBe(4096);
     expect(held[0].command.endsWith("…")).toBe(true);

@@ -1,4 +1,5 @@
 // `berth exec`: the slot's reservation lives exactly as long as the server, which keeps berth's pid.
+import { locksOf } from "../support/status-locks.ts";
 import { BLOCK_LAYOUTS } from "../../src/core/plan/port-block-layout.ts";
 import { expect, test } from "bun:test";
 import { join } from "node:path";
@@ -10,7 +11,7 @@ const LIBC = join(import.meta.dir, "../../src/ffi/libc.ts");
 test("LOCAL_RANK picks the slot; the server has berth's pid, its GPU, its ports, and holds the locks", async () => {
   const script = `const { getpid } = await import("${LIBC}");
     const status = JSON.parse(Bun.spawnSync([...${JSON.stringify(berthArgv())}, "status", "--json"], { env: process.env }).stdout.toString());
-    console.log(JSON.stringify({ pid: getpid(), env: { CUDA_VISIBLE_DEVICES: process.env.CUDA_VISIBLE_DEVICES, BERTH_SERVER: process.env.BERTH_SERVER, BERTH_PORT: process.env.BERTH_PORT, BERTH_PORTS: process.env.BERTH_PORTS }, held: status.reservations }));`;
+    console.log(JSON.stringify({ pid: getpid(), env: { CUDA_VISIBLE_DEVICES: process.env.CUDA_VISIBLE_DEVICES, BERTH_SERVER: process.env.BERTH_SERVER, BERTH_PORT: process.env.BERTH_PORT, BERTH_PORTS: process.env.BERTH_PORTS }, held: status.holders }));`;
   const window = freePortWindow(100);
   const width = BLOCK_LAYOUTS.vllm.width;
   const [first, last] = [window.first + 2 * width, window.first + 3 * width - 1]; // slot 2's block: two vLLM blocks above the first
@@ -19,10 +20,10 @@ test("LOCAL_RANK picks the slot; the server has berth's pid, its GPU, its ports,
   expect(run.stderr).toContain(`berth: slot 2 (LOCAL_RANK) → server 2 on GPUs 2, ports ${first}-${last}`);
   const seen = JSON.parse(run.stdout);
   expect(seen.env).toEqual({ CUDA_VISIBLE_DEVICES: "2", BERTH_SERVER: "2", BERTH_PORT: String(first), BERTH_PORTS: `${first}-${last}` });
-  const mine = seen.held.filter((entry: { pid: number }) => entry.pid === seen.pid);
+  const mine = locksOf({ holders: seen.held }).filter((entry) => entry.pid === seen.pid);
   expect(mine.filter((entry: { kind: string }) => entry.kind === "port")).toHaveLength(BLOCK_LAYOUTS.vllm.width);
-  expect(mine.filter((entry: { kind: string }) => entry.kind === "gpu").map((entry: { id: string }) => entry.id)).toEqual(["GPU-5151e000-0000-4000-8000-000000000002"]);
-  expect(mine[0].role).toBe("exec vllm:d4 slot 2");
+  expect(mine.filter((entry: { kind: string }) => entry.kind === "gpu").map((entry) => entry.id)).toEqual(["GPU-5151e000-0000-4000-8000-000000000002"]);
+  expect(mine[0]!.role).toBe("exec vllm:d4 slot 2");
 });
 
 test("a slot that does not exist, or no slot at all, is bad input", async () => {

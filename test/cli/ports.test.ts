@@ -1,4 +1,5 @@
 // `berth ports` and `berth status` as real processes, with real sockets and signals.
+import { locksOf, type StatusLock } from "../support/status-locks.ts";
 import { describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -8,10 +9,10 @@ import { waitFor } from "../support/berth-run.ts";
 import { freePortWindow } from "../support/free-ports.ts";
 import { plainBindSucceeds, squat } from "../support/port-fixtures.ts";
 
-async function statusJson(): Promise<{ reservations: { kind: string; id: number; pid: number; role: string; command: string; startedAt: string }[] }> {
+async function statusJson(): Promise<{ reservations: (StatusLock & { id: number })[] }> {
   const run = await runBerth(["status", "--json"]);
   expect(run).toExitWith(0);
-  return JSON.parse(run.stdout);
+  return { reservations: locksOf(JSON.parse(run.stdout)).filter((entry): entry is StatusLock & { id: number } => entry.kind === "port") };
 }
 
 describe("berth ports -- CMD", () => {
@@ -54,7 +55,7 @@ describe("berth ports -- CMD", () => {
     const [first, second] = seen.ports.split(",").map(Number);
     expect(String(second)).toBe(seen.port1);
     expect(seen.plainBind).toBe(true); // the hold sockets were closed before exec
-    const mine = seen.status.reservations.filter((entry: { id: number }) => entry.id === first || entry.id === second);
+    const mine = locksOf(seen.status).filter((entry) => entry.id === first || entry.id === second);
     expect(mine.map((entry: { pid: number }) => entry.pid)).toEqual([seen.pid, seen.pid]); // same pid: berth became the command
   });
 
@@ -116,6 +117,21 @@ describe("berth ports --ttl (a detached holder)", () => {
     await runBerth(["status", "--json"]);
     expect(await plainBindSucceeds(ports[0])).toBe(false);
     expect(existsSync(`/proc/${holder}`) && !readFileSync(`/proc/${holder}/stat`, "utf8").includes(") Z ")).toBe(true);
+    process.kill(holder, "SIGTERM");
+  });
+
+  test("status groups by holder: one entry per --ttl holder, its ports as ranges, and when it lets go", async () => {
+    const run = await runBerth(["ports", "-n", "3", "--block", "4", "--ttl", "30s", "--format", "json", "--port-pool", freePortWindow(100).pool]);
+    expect(run).toExitWith(0);
+    const { holder, expiresAt, blocks } = JSON.parse(run.stdout);
+    const status = await runBerth(["status", "--json"]);
+    const mine = JSON.parse(status.stdout).holders.filter((entry: { pid: number }) => entry.pid === holder);
+    expect(mine).toEqual([expect.objectContaining({ pid: holder, expiresAt, portCount: 12, gpus: [] })]);
+    expect(blocks).toHaveLength(3);
+    expect(mine[0].ports.reduce((sum: number, range: { first: number; last: number }) => sum + range.last - range.first + 1, 0)).toBe(12);
+    const text = await runBerth(["status"]);
+    expect(text.stdout).toContain(`pid ${holder}  ports  since`);
+    expect(text.stdout).toContain(`until ${expiresAt}`);
     process.kill(holder, "SIGTERM");
   });
 

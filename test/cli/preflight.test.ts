@@ -24,7 +24,7 @@ async function refusedBeforeAnything(args: string[], code: number, env: Record<s
   expect(run.stderr.trim().split("\n")).toHaveLength(1);
   expect(existsSync(marker)).toBe(false);
   const status = await runBerth(["status", "--json"]);
-  expect(JSON.parse(status.stdout).reservations).toEqual([]);
+  expect(JSON.parse(status.stdout).holders).toEqual([]);
   return run.stderr;
 }
 

@@ -1,7 +1,7 @@
 // One job, many nodes, through a rendezvous in a shared directory: two berths on this host stand for two
 // nodes (each its own registry and port pool, as separate hosts would have), and `berth wait` is the trainer.
 import { afterEach, describe, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { REPO_ROOT, runBerth } from "../support/berth-process.ts";
@@ -89,6 +89,8 @@ describe("a shared-directory rendezvous", () => {
     const waited = await runBerth(["wait", "--rendezvous", rendezvous, "--job", "job-1", "--timeout", "25s", "--json"]);
     expect(waited).toExitWith(0);
     const [leader] = waitJson(waited.stdout).servers;
+    // The member joins its leader's TCPStore on its own time (its berth calls it healthy once the leader is).
+    await waitFor(() => existsSync(join(records, "0-1.json")), "the member's rendezvous with its leader");
     const member = JSON.parse(readFileSync(join(records, "0-1.json"), "utf8"));
     const leaderRecord = JSON.parse(readFileSync(join(records, "0-0.json"), "utf8"));
     expect(member.bound.distInit).toBe(leaderRecord.bound.distInit); // the member reached the leader's TCPStore

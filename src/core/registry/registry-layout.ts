@@ -33,6 +33,8 @@ export const LockRecordSchema = v.object({
   startedAt: v.string(),
   role: v.string(),
   command: v.string(),
+  /** A --ttl holder's end. */
+  expiresAt: v.optional(v.string()),
 });
 
 export type LockRecord = v.InferOutput<typeof LockRecordSchema>;

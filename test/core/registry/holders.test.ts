@@ -1,0 +1,17 @@
+import { expect, test } from "bun:test";
+import { groupByHolder, type HeldLock } from "../../../src/core/registry/holders.ts";
+
+const lock = (pid: number, kind: "port" | "gpu", id: string | number, extra: Partial<HeldLock> = {}): HeldLock => ({ pid, kind, id: String(id), startTicks: 1, startedAt: "t", role: `role ${pid}`, command: `cmd ${pid}`, ...extra });
+
+test("each holder once, ports as ranges in order, GPUs listed, expiresAt kept", () => {
+  const locks = [lock(2, "gpu", "GPU-a"), lock(1, "port", 10), lock(1, "port", 11), lock(2, "port", 12, { expiresAt: "later" }), lock(1, "port", 13), lock(1, "port", 14), lock(1, "port", 20)];
+  expect(groupByHolder(locks)).toEqual([
+    { pid: 2, role: "role 2", command: "cmd 2", startedAt: "t", ports: [{ first: 12, last: 12 }], portCount: 1, gpus: ["GPU-a"] },
+    { pid: 1, role: "role 1", command: "cmd 1", startedAt: "t", ports: [{ first: 10, last: 11 }, { first: 13, last: 14 }, { first: 20, last: 20 }], portCount: 5, gpus: [] },
+  ]);
+});
+
+test("1,000 ports of one holder are one range", () => {
+  const locks = Array.from({ length: 1000 }, (_, index) => lock(7, "port", 20_000 + index));
+  expect(groupByHolder(locks)).toEqual([expect.objectContaining({ pid: 7, ports: [{ first: 20_000, last: 20_999 }], portCount: 1000 })]);
+});
