@@ -25,7 +25,7 @@ export const demoCommand = defineBerthCommand({
       specText: spec,
       options: { backend: "cmd" as const, gpusPerNode: options.servers, nodes: 1, nodeRank: 0, host: "127.0.0.1", portPool: options.portPool, seed: 1, visibleDevices: "index" as const },
       origins: { nodeRank: "berth demo", nodes: "berth demo" },
-      passthrough: [...selfArgv(), DEMO_SERVER_COMMAND, "--port", "{port}", "--host", "{host}", "--server", "{server}", "--warmup", `${300 + 150 * options.servers}ms`],
+      passthrough: [...selfArgv(), DEMO_SERVER_COMMAND, "--port", "{port}", "--host", "{host}", "--server", "{server}", "--warmup", "600ms"], // the same for 4 servers or 64: the demo's cost must not grow with them
       env: io.env,
       simulate: true,
       holder: { role: "demo", command: commandLine },

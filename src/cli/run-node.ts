@@ -3,6 +3,7 @@
 import { orRefuse } from "./errors.ts";
 import type { Io } from "./io.ts";
 import { createRunView, type ViewMode } from "./render/run-view.ts";
+import type { TerminalLogger } from "./render/terminal-logger.ts";
 import { runNode, type NodePresenter, type RunNodeRequest } from "../host/node/run-node.ts";
 
 export interface RunNodeDisplay {
@@ -15,7 +16,7 @@ function viewMode(io: Io, json: boolean): ViewMode {
   return io.isTTY && io.env.TERM !== "dumb" ? "tty" : "plain";
 }
 
-function presenter(io: Io, display: RunNodeDisplay): NodePresenter {
+function presenter(io: Io, display: RunNodeDisplay, logger: TerminalLogger | undefined): NodePresenter {
   const mode = viewMode(io, display.json);
   return {
     prepared(node) {
@@ -27,7 +28,7 @@ function presenter(io: Io, display: RunNodeDisplay): NodePresenter {
     nothingToRun(node) {
       io.stderr(`berth: node ${node.identity.rank} has no servers in this plan; nothing to run\n`);
     },
-    openView: (servers) => createRunView(io, mode, servers, display.addrsEnv),
+    openView: (servers) => createRunView(io, mode, servers, display.addrsEnv, logger),
     progress(text) {
       if (mode === "json") io.stdout(`${JSON.stringify({ event: "message", time: new Date().toISOString(), text })}\n`);
       else io.stderr(`berth: ${text}\n`);
@@ -36,5 +37,6 @@ function presenter(io: Io, display: RunNodeDisplay): NodePresenter {
 }
 
 export async function runNodeCommand(request: RunNodeRequest, io: Io, display: RunNodeDisplay): Promise<number> {
-  return orRefuse(await runNode(request, presenter(io, display)));
+  const logger = viewMode(io, display.json) === "tty" ? (await import("./render/terminal-logger.ts")).terminalLogger(io) : undefined;
+  return orRefuse(await runNode(request, presenter(io, display, logger)));
 }

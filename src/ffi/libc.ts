@@ -75,6 +75,11 @@ export function isReadable(path: string): boolean {
   return libc().access(ptr(cString(path)), 4 /* R_OK */) === 0;
 }
 
+/** Whether this process may execute the file at path. */
+export function isExecutable(path: string): boolean {
+  return libc().access(ptr(cString(path)), 1 /* X_OK */) === 0;
+}
+
 /** Whether this process may write (create entries in) the path. */
 export function isWritable(path: string): boolean {
   return libc().access(ptr(cString(path)), 2 /* W_OK */) === 0;

@@ -1,9 +1,12 @@
-// Starting one server: berth runs itself in a hidden exec step, in a new session and process group, which
-// arms PR_SET_PDEATHSIG(SIGKILL) and then execve's the engine, so a SIGKILLed berth takes its servers along.
+// Starting one server in a new session and process group, with PR_SET_PDEATHSIG(SIGKILL) armed before the
+// engine's execve, so a SIGKILLed berth takes its servers along. The step that arms it is util-linux's setpriv
+// where the host has it (a C program: ~1 ms, where a second berth costs a whole Bun start per server), else
+// berth itself in a hidden exec step, which also maps a missing or unrunnable command to 127/126.
 import type { Launch } from "../core/launch/launch-types.ts";
 import type { ChildEnd } from "../core/exit.ts";
 import { EXEC_STEP } from "../core/hidden-commands.ts";
 import { OUTPUT_DRAIN_MS } from "../core/supervise/timing.ts";
+import { isExecutable, readSmallFile } from "../ffi/libc.ts";
 import { selfArgv } from "./self-process.ts";
 
 export const EXEC_PARENT_VARIABLE = "BERTH_EXEC_PARENT";
@@ -27,8 +30,26 @@ async function forwardLines(stream: ReadableStream<Uint8Array>, onLine: (line: s
   if (pending) onLine(pending);
 }
 
+let setpriv: string | null | undefined;
+
+function isProgram(path: string): boolean {
+  const head = readSmallFile(path, 4) ?? "";
+  return head.startsWith("\x7fELF") || head.startsWith("#!");
+}
+
+/** The argv that starts the engine with the parent-death signal armed (see the header). */
+export function guardedArgv(argv: readonly string[], path: string | undefined): string[] {
+  setpriv ??= Bun.which("setpriv");
+  const [command, ...args] = argv;
+  // Only a command that resolves to a real executable (an ELF binary or a #! script) takes the fast step:
+  // setpriv's execvp would run anything else through sh, where berth's own step answers 126/127 as tini does.
+  const resolved = command === undefined ? null : command.includes("/") ? command : Bun.which(command, { PATH: path ?? "/usr/local/bin:/usr/bin:/bin" });
+  if (setpriv && resolved && isExecutable(resolved) && isProgram(resolved)) return [setpriv, "--pdeathsig", "KILL", "--", resolved, ...args];
+  return [...selfArgv(), EXEC_STEP, "--", ...argv];
+}
+
 export function startServerProcess(launch: Launch, onLine: (stream: "stdout" | "stderr", line: string) => void): ServerProcess {
-  const child = Bun.spawn([...selfArgv(), EXEC_STEP, "--", ...launch.argv], {
+  const child = Bun.spawn(guardedArgv(launch.argv, launch.env.PATH), {
     env: { ...launch.env, [EXEC_PARENT_VARIABLE]: String(process.pid) },
     stdin: "ignore",
     stdout: "pipe",

@@ -88,3 +88,14 @@ describe("a SIGKILLed berth", () => {
     expect(isAlive(guardian!)).toBe(false);
   });
 });
+
+describe("the step before the engine", () => {
+  test.each([
+    ["no-such-engine-berth", 127, "no-such-engine-berth: command not found in PATH"],
+    ["/etc/hostname", 126, "/etc/hostname: cannot execute"],
+  ])("%p ends the run with %d and says why (berth's own exec step, as tini does)", async (command, code, message) => {
+    const berth = startBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--simulate", "--port-pool", freePortWindow(100).pool, ...COMMON, "--", command]);
+    expect(await berth.result()).toExitWith(code);
+    expect(berth.stderr() + berth.events.map((event) => String(event.text ?? "")).join("\n")).toContain(message);
+  });
+});

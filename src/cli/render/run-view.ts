@@ -1,6 +1,6 @@
 // What the user sees while berth runs servers: a live table on a terminal, plain lines off one, or JSON
 // events with --json. Server output is always prefixed with its id.
-import { createConsola } from "consola/basic";
+import type { TerminalLogger } from "./terminal-logger.ts";
 import type { Io } from "../io.ts";
 import type { RunView } from "../../host/supervise/settings.ts";
 import type { SupervisedServer } from "../../host/supervise/supervised-server.ts";
@@ -29,11 +29,10 @@ function tableText(servers: readonly SupervisedServer[]): string {
   );
 }
 
-export function createRunView(io: Io, mode: ViewMode, servers: readonly SupervisedServer[], addrsEnv: boolean): RunView & { close(): void } {
-  // On a terminal, messages go through consola (badges, colours), written through our own synchronous output.
-  // consola types its streams as NodeJS.WriteStream but only ever calls write().
-  const stream = (write: (text: string) => void) => ({ write }) as unknown as NodeJS.WriteStream;
-  const logger = createConsola({ formatOptions: { date: false }, stdout: stream(io.stdout), stderr: stream(io.stderr) });
+/** The quiet logger of the plain and JSON views, where the terminal logger (consola) is never loaded. */
+const NO_LOGGER: TerminalLogger = { error() {}, warn() {}, success() {} };
+
+export function createRunView(io: Io, mode: ViewMode, servers: readonly SupervisedServer[], addrsEnv: boolean, logger: TerminalLogger = NO_LOGGER): RunView & { close(): void } {
   const event = (name: string, fields: Record<string, unknown>) => io.stdout(`${JSON.stringify({ event: name, time: new Date().toISOString(), ...fields })}\n`);
   let drawnLines = 0;
   const clearTable = () => {
