@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { join, resolve } from "node:path";
 import { REPO_ROOT } from "../support/berth-process.ts";
 import { waitFor } from "../support/berth-run.ts";
+import { freePortWindow } from "../support/free-ports.ts";
 
 const SCRIPT = resolve(REPO_ROOT, "scripts/slurm-localhost.sh");
 const AS_HOST = "/tmp/slurm-test/as-host.sh";
@@ -39,6 +40,8 @@ describe.skipIf(missing.length > 0)("under a real Slurm", () => {
     sh(`bash ${SCRIPT} down`); // stops exactly what the script started (its pid files), namespaces too
   }, 60_000);
 
+  // Its servers run inside the node namespaces (as-host.sh), each a port space of its own: the fixed pool
+  // there cannot meet anything on the host.
   test("sbatch: a multi-node SGLang server across two node namespaces, berth wait on the third node, AReaL's entries, then scancel leaves nothing", async () => {
     const work = mkdtempSync("/tmp/berth-slurm-");
     const job = join(work, "job.sh");
@@ -75,7 +78,8 @@ describe.skipIf(missing.length > 0)("under a real Slurm", () => {
   test("berth run straight in a 2-node batch script warns that the other nodes need srun", async () => {
     const work = mkdtempSync("/tmp/berth-slurm-");
     const job = join(work, "job.sh");
-    writeFileSync(job, `#!/bin/bash\n${BERTH} run 'vllm:d4' --simulate --gpus-per-node 2 --backend cmd --health-path none --port-pool 21000-21999 -- true\n`);
+    // This one runs in the host's own network namespace (no as-host.sh): its pool is found free at run time.
+    writeFileSync(job, `#!/bin/bash\n${BERTH} run 'vllm:d4' --simulate --gpus-per-node 2 --backend cmd --health-path none --port-pool ${freePortWindow(100).pool} -- true\n`);
     const submitted = sh(`sbatch --parsable --wait -N2 --output=${work}/slurm.out ${job}`);
     expect(submitted.code).not.toBe(0); // the unasked exit of `true` fails the run
     expect(readText(join(work, "slurm.out"))).toContain("this looks like the batch script of a 2-node Slurm job (SLURM_JOB_ID set, no SLURM_STEP_ID)");
