@@ -1,7 +1,7 @@
 // `berth run` and `berth demo` as an application: prepare this node, supervise its servers, and remove the
 // run directory once every server has stopped. What the user sees comes from the presenter the caller passes.
 import type { LaunchRequest } from "../../core/node/launch-request.ts";
-import { badInput, environmentRefusal, refused, succeeded, type Outcome } from "../../core/refusal.ts";
+import { badInput, refused, succeeded, type Outcome } from "../../core/refusal.ts";
 import { EXIT } from "../../core/exit.ts";
 import { parseHealthPaths } from "../../core/supervise/health-paths.ts";
 import { removeRunDirectory } from "../run-directory.ts";
@@ -10,23 +10,15 @@ import type { SupervisedServer } from "../supervise/supervised-server.ts";
 import { prepareNode, type PreparedNode } from "./prepare-node.ts";
 import { checkManifestPath, prepareLogDirectory } from "./output-paths.ts";
 import { releaseServers } from "./reserve-servers.ts";
-import { describeLocation, type RendezvousLocation } from "../../core/rendezvous/location.ts";
-import { factsOf, joinJob } from "../rendezvous/join-job.ts";
-import { startPresence } from "../rendezvous/node-presence.ts";
-import { openStore, type RendezvousStore } from "../rendezvous/store.ts";
-import type { SupervisorRun } from "../supervise/supervisor-run.ts";
-import type { Companion } from "../supervise/settings.ts";
-import type { NameResolveTarget } from "../../core/areal/name-resolve.ts";
-import { arealCompanion } from "../areal/name-resolve-companion.ts";
-import { openNameResolve } from "../areal/name-resolve-store.ts";
+import { startBeside, type ArealRequest, type RendezvousRequest } from "./beside-servers.ts";
 
 export interface RunNodeRequest {
   launch: LaunchRequest;
   supervision: Omit<SupervisorSettings, "host" | "bindHost" | "node" | "healthPaths" | "companions"> & { healthPath: string };
   /** --rendezvous: the job's store, and whether a failure elsewhere stops this node (--fail-together). */
-  rendezvous?: { location: RendezvousLocation; job: string; failTogether: boolean };
+  rendezvous?: RendezvousRequest;
   /** --areal-name-resolve: AReaL's own entries for this node's servers. */
-  areal?: { target: NameResolveTarget; user: string; experiment: string; trial: string };
+  areal?: ArealRequest;
 }
 
 export interface NodePresenter {
@@ -49,37 +41,6 @@ function checkSupervision({ supervision, launch }: RunNodeRequest): Outcome<stri
   return logs.ok ? succeeded(paths.paths) : logs;
 }
 
-/** --areal-name-resolve: its store opened now, so that an unreachable etcd is said before anything starts. */
-async function arealNaming(request: RunNodeRequest, node: PreparedNode): Promise<Outcome<((run: SupervisorRun) => Companion) | undefined>> {
-  const areal = request.areal;
-  if (!areal) return succeeded(undefined);
-  try {
-    const store = await openNameResolve(areal.target);
-    return succeeded(arealCompanion(store, { user: areal.user, experiment: areal.experiment, trial: areal.trial, rank: node.identity.rank, serverCount: node.job.serverCount }));
-  } catch (error) {
-    return refused(environmentRefusal(`cannot reach AReaL's name_resolve (${areal.target.kind === "nfs" ? areal.target.root : areal.target.endpoint}): ${error instanceof Error ? error.message : String(error)}`));
-  }
-}
-
-/** Without a rendezvous, the servers as prepared; with one, the node joins its job first (join-job.ts). */
-async function joinRendezvous(request: RunNodeRequest, node: PreparedNode, presenter: NodePresenter): Promise<Outcome<{ servers: SupervisedServer[]; presence?: (run: SupervisorRun) => Companion }>> {
-  const rendezvous = request.rendezvous;
-  if (!rendezvous) return succeeded({ servers: node.servers });
-  let store: RendezvousStore;
-  try {
-    store = await openStore(rendezvous.location, rendezvous.job, true);
-  } catch (error) {
-    return refused(environmentRefusal(`cannot reach the rendezvous (${describeLocation(rendezvous.location)}): ${error instanceof Error ? error.message : String(error)}`));
-  }
-  const joined = await joinJob(node, store, Date.now() + request.supervision.startupTimeoutMs, (text) => presenter.progress(text));
-  if (!joined.ok) {
-    await store.close();
-    return joined;
-  }
-  const presence = (run: SupervisorRun) => startPresence(run, { store, facts: factsOf(node), failTogether: rendezvous.failTogether });
-  return succeeded({ servers: joined.value, presence });
-}
-
 export async function runNode(request: RunNodeRequest, presenter: NodePresenter): Promise<Outcome<number>> {
   const healthPaths = checkSupervision(request);
   if (!healthPaths.ok) return healthPaths;
@@ -93,20 +54,15 @@ export async function runNode(request: RunNodeRequest, presenter: NodePresenter)
       return succeeded(EXIT.ok);
     }
     const { healthPath: _checked, ...supervision } = request.supervision;
-    const joined = await joinRendezvous(request, node, presenter);
-    if (!joined.ok) {
+    const beside = await startBeside(request, node, (text) => presenter.progress(text));
+    if (!beside.ok) {
       releaseServers(node.servers);
-      return joined;
+      return beside;
     }
-    const { servers, presence } = joined.value;
-    const areal = await arealNaming(request, node);
-    if (!areal.ok) {
-      releaseServers(node.servers);
-      return areal;
-    }
+    const { servers, companions } = beside.value;
     const view = presenter.openView(servers);
     try {
-      return succeeded(await supervise(servers, { ...supervision, host: node.host, bindHost: node.bindHost, node: node.identity.rank, healthPaths: healthPaths.value, companions: [presence, areal.value].filter((each) => each !== undefined) }, view));
+      return succeeded(await supervise(servers, { ...supervision, host: node.host, bindHost: node.bindHost, node: node.identity.rank, healthPaths: healthPaths.value, companions }, view));
     } finally {
       view.close();
     }
