@@ -3,7 +3,7 @@
 // rendezvous across the node namespaces, `berth wait` on the third node, AReaL's nfs entries read back, and
 // scancel leaving nothing behind. Skipped, saying so, where root, Slurm or the namespace tools are missing.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { REPO_ROOT } from "../support/berth-process.ts";
 import { waitFor } from "../support/berth-run.ts";
@@ -74,6 +74,30 @@ describe.skipIf(missing.length > 0)("under a real Slurm", () => {
     expect(readdirSync(join(work, "rdv")).flatMap((jobDirectory) => readdirSync(join(work, "rdv", jobDirectory)))).toEqual([]);
     expect(readdirSync(join(work, "areal/alice/grpo/t1/gen_servers"))).toEqual([]);
   }, 120_000);
+
+  test("examples/slurm/sglang-two-nodes.sbatch as shipped: the trainer gets AREAL_LLM_SERVER_ADDRS, and the job ends cleanly when it is done", async () => {
+    const work = mkdtempSync("/tmp/berth-slurm-");
+    const bin = join(work, "bin");
+    mkdirSync(bin);
+    writeFileSync(join(bin, "berth"), `#!/bin/sh\nexec ${BERTH} "$@"\n`, { mode: 0o755 });
+    const trainer = join(work, "train.sh");
+    writeFileSync(trainer, `#!/bin/sh\necho "$AREAL_LLM_SERVER_ADDRS" > ${work}/trainer.out\n`, { mode: 0o755 });
+    const env = {
+      ...process.env,
+      PATH: `${bin}:${STAND_INS}:${process.env.PATH}`,
+      SPEC: "sglang:d1t4",
+      MODEL: "Qwen/Qwen3-0.6B",
+      RENDEZVOUS: join(work, "rdv"),
+      TRAINER: trainer,
+      BERTH_FLAGS: "--simulate --gpus-per-node 2 --grace 2s",
+      LAUNCH: AS_HOST,
+    };
+    const example = resolve(REPO_ROOT, "examples/slurm/sglang-two-nodes.sbatch");
+    const submitted = Bun.spawnSync(["sbatch", "--parsable", "--wait", `--output=${work}/slurm.out`, example], { env, stdout: "pipe", stderr: "pipe" });
+    expect({ code: submitted.exitCode, out: readText(join(work, "slurm.out")) }).toMatchObject({ code: 0 });
+    expect(readText(join(work, "trainer.out")).trim()).toMatch(/^10\.99\.0\.10:\d+$/);
+    expect(sh("pgrep -f fake-sglang.ts").code).not.toBe(0);
+  }, 90_000);
 
   test("berth run straight in a 2-node batch script warns that the other nodes need srun", async () => {
     const work = mkdtempSync("/tmp/berth-slurm-");
