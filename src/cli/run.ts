@@ -27,17 +27,12 @@ async function arealOf(options: ArealOptions, origins: Record<string, string>, e
     if (stray) throw new UsageError(`${origins[stray]} needs --areal-name-resolve`);
     return undefined;
   }
-  const { arealUser, parseNameResolve } = await import("../core/areal/name-resolve.ts");
-  const target = parseNameResolve(options.arealNameResolve, origins.arealNameResolve ?? "--areal-name-resolve");
-  if (!target.ok) throw new UsageError(target.message);
-  if (options.arealExperiment === undefined || options.arealTrial === undefined) throw new UsageError("--areal-name-resolve needs --areal-experiment E and --areal-trial T, as the AReaL trainer is configured");
+  const { arealUser, checkArealNaming } = await import("../core/areal/name-resolve.ts");
   const { effectiveUid, passwdText } = await import("../host/passwd.ts");
   const user = options.arealUser ?? arealUser(env, passwdText(), effectiveUid());
-  if (user === undefined) throw new UsageError("no user name for AReaL's keys (LOGNAME, USER, LNAME, USERNAME and the password database are empty); pass --areal-user");
-  for (const [name, value] of [["arealExperiment", options.arealExperiment], ["arealTrial", options.arealTrial], ["arealUser", user]] as const) {
-    if (value.includes("/") || value.includes("\0")) throw new UsageError(`bad value ${JSON.stringify(value)} for ${origins[name] ?? "the user name"}; a name_resolve key part cannot hold "/"`);
-  }
-  return { target: target.target, user, experiment: options.arealExperiment, trial: options.arealTrial };
+  const checked = checkArealNaming({ target: options.arealNameResolve, experiment: options.arealExperiment, trial: options.arealTrial, user, origins });
+  if (!checked.ok) throw new UsageError(checked.message);
+  return checked.value;
 }
 
 export const runCommand = defineBerthCommand({

@@ -282,8 +282,13 @@ export async function listReservations(registry: Registry, kinds: readonly Reser
       continue;
     }
     const found = heldIn(registry, name, held);
-    if (pid !== 0) recordOfPid.set(pid, found && { pid: found.pid, startTicks: found.startTicks, startedAt: found.startedAt, role: found.role, command: found.command, ...(found.expiresAt ? { expiresAt: found.expiresAt } : {}) });
     if (found) reservations.push(found);
+    if (pid === 0) continue;
+    if (!found) recordOfPid.set(pid, undefined);
+    else {
+      const { kind: _kind, id: _id, ...record } = found;
+      recordOfPid.set(pid, record);
+    }
   }
   sweepStaleLocks(registry, held, stale);
   return reservations.sort(byKindAndId);

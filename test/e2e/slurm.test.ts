@@ -40,15 +40,13 @@ describe.skipIf(missing.length > 0)("under a real Slurm", () => {
     sh(`bash ${SCRIPT} down`); // stops exactly what the script started (its pid files), namespaces too
   }, 60_000);
 
-  // Its servers run inside the node namespaces (as-host.sh), each a port space of its own: the fixed pool
-  // there cannot meet anything on the host.
   test("sbatch: a multi-node SGLang server across two node namespaces, berth wait on the third node, AReaL's entries, then scancel leaves nothing", async () => {
     const work = mkdtempSync("/tmp/berth-slurm-");
     const job = join(work, "job.sh");
     writeFileSync(job, [
       "#!/bin/bash",
       `export PATH=${STAND_INS}:$PATH`,
-      `srun -N2 -r0 --ntasks-per-node=1 --kill-on-bad-exit=1 ${AS_HOST} ${BERTH} run 'sglang:d1t4' --simulate --gpus-per-node 2 --port-pool 20000-20999 --grace 2s --json \\`,
+      `srun -N2 -r0 --ntasks-per-node=1 --kill-on-bad-exit=1 ${AS_HOST} ${BERTH} run 'sglang:d1t4' --simulate --gpus-per-node 2 --port-pool ${freePortWindow(100).pool} --grace 2s --json \\`,
       `  --rendezvous ${work}/rdv --areal-name-resolve nfs:${work}/areal --areal-experiment grpo --areal-trial t1 --areal-user alice -- --model-path Qwen/Qwen3-0.6B > ${work}/run.log 2>&1 &`,
       `srun -N1 -r2 ${AS_HOST} ${BERTH} wait --rendezvous ${work}/rdv --timeout 60s --json > ${work}/wait.json 2> ${work}/wait.err`,
       `echo $? > ${work}/wait.code`,

@@ -1,6 +1,7 @@
 // AReaL's name_resolve, exactly as AReaL's trainer reads it, so an unmodified trainer finds berth's servers:
 // key <user>/<experiment>/<trial>/gen_servers/<8 hex>, value host:port (no scheme, IPv6 bracketed). On nfs
 // it is <root>/<key>/ENTRY; on etcd3 the key itself, without a leading slash.
+import { fnv1a } from "../hash.ts";
 import { hostForUrl } from "../launch/url-host.ts";
 
 export type NameResolveTarget = { kind: "nfs"; root: string } | { kind: "etcd3"; endpoint: string };
@@ -36,11 +37,31 @@ export function genServersPrefix(user: string, experiment: string, trial: string
 
 /** The same 8 hex digits for a server in every run of the trial: a restart re-adds the same key. */
 export function serverSubkey(experiment: string, trial: string, serverIndex: number): string {
-  let hash = 0x811c9dc5;
-  for (const char of `${experiment}/${trial}/${serverIndex}`) hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193) >>> 0;
-  return hash.toString(16).padStart(8, "0");
+  return fnv1a(`${experiment}/${trial}/${serverIndex}`);
 }
 
 export function serverValue(host: string, port: number): string {
   return `${hostForUrl(host)}:${port}`;
+}
+
+export interface ArealNamingRequest {
+  target: string;
+  experiment?: string;
+  trial?: string;
+  /** --areal-user, else what arealUser found. */
+  user?: string;
+  origins: Record<string, string>;
+}
+
+/** --areal-name-resolve with its experiment, trial and user, checked; a message on bad input. */
+export function checkArealNaming(request: ArealNamingRequest): { ok: true; value: { target: NameResolveTarget; user: string; experiment: string; trial: string } } | { ok: false; message: string } {
+  const target = parseNameResolve(request.target, request.origins.arealNameResolve ?? "--areal-name-resolve");
+  if (!target.ok) return target;
+  const { experiment, trial, user } = request;
+  if (experiment === undefined || trial === undefined) return { ok: false, message: "--areal-name-resolve needs --areal-experiment E and --areal-trial T, as the AReaL trainer is configured" };
+  if (user === undefined) return { ok: false, message: "no user name for AReaL's keys (LOGNAME, USER, LNAME, USERNAME and the password database are empty); pass --areal-user" };
+  for (const [name, value] of [["arealExperiment", experiment], ["arealTrial", trial], ["arealUser", user]] as const) {
+    if (value.includes("/") || value.includes("\0")) return { ok: false, message: `bad value ${JSON.stringify(value)} for ${request.origins[name] ?? "the user name"}; a name_resolve key part cannot hold "/"` };
+  }
+  return { ok: true, value: { target: target.target, user, experiment, trial } };
 }

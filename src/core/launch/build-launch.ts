@@ -3,6 +3,7 @@
 import { fail, type Result } from "../result.ts";
 import type { PlannedServer, ServerPlacement } from "../types.ts";
 import { cmdLaunch } from "./backends/cmd.ts";
+import { leaderAddressOf } from "./backends/multi-node.ts";
 import { sglangLaunch } from "./backends/sglang.ts";
 import { vllmLaunch } from "./backends/vllm.ts";
 import { passedThrough } from "./engine-environment.ts";
@@ -44,7 +45,7 @@ const LAUNCHERS: Record<Backend, BackendLauncher> = { vllm: vllmLaunch, sglang: 
 export function roleOf(server: PlannedServer, placement: ServerPlacement, context: LaunchContext): LaunchRole {
   if (!server.nodes) return { role: "single" };
   if (placement.node === server.node) return { role: "leader" };
-  const leader = context.publishedLeader?.address ?? context.leaderAddress ?? context.nodeAddresses?.[server.node];
+  const leader = leaderAddressOf(server, context);
   const http = context.publishedLeader?.http ?? server.ports.http;
   return leader === undefined ? { role: "member" } : { role: "member", leader: `${hostForUrl(leader)}:${http}` };
 }

@@ -2,6 +2,7 @@
 // every heartbeat: who it is, what it runs (so nodes launched differently are caught), and each server's
 // state, address, real ports and GPUs. One record per node keeps a node's write rate flat however many
 // nodes the job has.
+import { fnv1a } from "../hash.ts";
 import type { Plan } from "../types.ts";
 
 export type NodeState = "starting" | "running" | "failed" | "stopped";
@@ -40,16 +41,6 @@ export interface NodeRecord {
   /** Counts up at every write: a reader that sees it stand still (on its own clock) knows the node is gone. */
   heartbeat: number;
   servers: ServerRecord[];
-}
-
-/** FNV-1a, 32 bits, as hex: enough to tell two layouts apart, and the same in every process. */
-function fnv1a(text: string): string {
-  let hash = 0x811c9dc5;
-  for (let index = 0; index < text.length; index++) {
-    hash ^= text.charCodeAt(index);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash.toString(16).padStart(8, "0");
 }
 
 export function layoutDigest(plan: Plan): string {

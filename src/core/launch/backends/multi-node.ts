@@ -11,10 +11,18 @@ export interface Span {
   leaderPort: number;
 }
 
+/**
+ * The address of a multi-node server's leader: what it published in the rendezvous, else the one named for
+ * every server (--leader-addr, LWS), else its own first node's (server.node), not the job's first node.
+ */
+export function leaderAddressOf(server: PlannedServer, context: LaunchContext): string | undefined {
+  return context.publishedLeader?.address ?? context.leaderAddress ?? context.nodeAddresses?.[server.node];
+}
+
 /** The server's leader is its own first node (server.node), not the job's: server 1 of d2t16 leads on node 2. */
 export function spanOf(engine: string, server: PlannedServer, placement: ServerPlacement, context: LaunchContext): Result<Span> {
   const nodes = server.nodes!;
-  const leader = context.publishedLeader?.address ?? context.leaderAddress ?? context.nodeAddresses?.[server.node];
+  const leader = leaderAddressOf(server, context);
   if (!leader) {
     return fail({ code: "launch.no-leader", message: `${engine} server ${server.index} spans nodes ${nodes.join(",")}; berth needs its leader's address (node ${server.node}): pass --leader-addr, or set LWS_LEADER_ADDRESS or SLURM_JOB_NODELIST` });
   }
