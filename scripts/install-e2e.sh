@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the real components the end-to-end tests run (Debian's packages): etcd for the rendezvous and
-# AReaL's etcd3 name_resolve, slurm and munge for test/e2e/slurm.test.ts. Needs root and apt; without them it
+# AReaL's etcd3 name_resolve, slurm and munge for test/e2e/slurm.test.ts, zsh and fish for the completion
+# scripts. Needs root and apt; without them it
 # says so and exits 0, and the tests that need the components skip with a message naming this script.
 set -euo pipefail
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
@@ -11,6 +12,9 @@ need=()
 command -v etcd >/dev/null 2>&1 || need+=(etcd-server)
 command -v etcdctl >/dev/null 2>&1 || need+=(etcd-client)
 command -v slurmctld >/dev/null 2>&1 || need+=(slurmctld slurmd slurm-client munge)
+# The completion scripts are sourced in real shells (test/cli/completion.test.ts).
+command -v zsh >/dev/null 2>&1 || need+=(zsh)
+command -v fish >/dev/null 2>&1 || need+=(fish)
 [ ${#need[@]} -eq 0 ] && exit 0
 apt-get update -q >/dev/null
 DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}" >/dev/null

@@ -2,6 +2,7 @@
 import type { Io } from "./io.ts";
 import type { COMMON_OPTIONS } from "./common-options.ts";
 import type { OptionTable, ResolvedOptions } from "./options.ts";
+import type { HelpRow } from "./render/help.ts";
 
 export interface PositionalDef {
   name: string;
@@ -20,6 +21,8 @@ export interface CommandContext<Table extends OptionTable> {
   /** Everything after `--`. */
   passthrough: string[];
   io: Io;
+  /** Every command berth has (for completion scripts). */
+  commands: readonly CommandEntry[];
 }
 
 /** What --help and the dispatcher know of a command without loading it. */
@@ -29,12 +32,21 @@ export interface CommandSummary {
   hidden?: boolean;
 }
 
+/** A command as the dispatcher lists it: its summary, and its module loaded only when it runs. */
+export interface CommandEntry extends CommandSummary {
+  load(): Promise<BerthCommand<OptionTable>>;
+}
+
 export interface BerthCommand<Table extends OptionTable = OptionTable> {
   options: Table;
   positionals: PositionalDef[];
   /** Whether `-- ARGS` is meaningful for this command. */
   acceptsPassthrough: boolean;
   run(context: CommandContext<Table>): Promise<number>;
+  /** Command lines shown under EXAMPLES in --help, each short enough for an 80-column terminal. */
+  examples?: readonly string[];
+  /** Variables this command reads beyond its options' BERTH_* twins, shown under ENVIRONMENT. */
+  environment?: readonly HelpRow[];
 }
 
 export function defineBerthCommand<const Table extends OptionTable>(command: BerthCommand<Table>): BerthCommand<Table> {

@@ -1,12 +1,10 @@
 // Every command berth has, in --help order. Each loads only when it runs: a command's module pulls in
 // what it needs (NVML, the registry, the supervisor), and loading all of them cost every command ~1.7 ms.
-import type { BerthCommand, CommandSummary } from "./command.ts";
+import type { BerthCommand, CommandEntry } from "./command.ts";
 import type { OptionTable } from "./options.ts";
 import { DEMO_SERVER_COMMAND, EXEC_STEP, HOLD_COMMAND } from "../core/hidden-commands.ts";
 
-export interface CommandEntry extends CommandSummary {
-  load(): Promise<BerthCommand<OptionTable>>;
-}
+export type { CommandEntry } from "./command.ts";
 
 // The casts erase each command's own option types; runCli treats every table alike.
 const as = (command: unknown) => command as BerthCommand<OptionTable>;
@@ -51,6 +49,16 @@ export const COMMANDS: readonly CommandEntry[] = [
     name: "wait",
     description: "For the trainer: wait until every server of a job (read from its --rendezvous) is healthy, then print them; fail at once if one failed",
     load: async () => as((await import("./wait.ts")).waitCommand),
+  },
+  {
+    name: "version",
+    description: "Print berth's version, commit, build date and target (--json for scripts)",
+    load: async () => as((await import("./version.ts")).versionCommand),
+  },
+  {
+    name: "completion",
+    description: "Print a completion script for bash, zsh or fish, e.g. source <(berth completion bash)",
+    load: async () => as((await import("./completion.ts")).completionCommand),
   },
   { name: HOLD_COMMAND, description: "Internal: hold ports for berth ports --ttl", hidden: true, load: async () => as((await import("./hold-ports.ts")).holdPortsCommand) },
   { name: EXEC_STEP, description: "Internal: arm the parent-death signal and exec a server", hidden: true, load: async () => as((await import("./exec-step.ts")).execStepCommand) },

@@ -16,6 +16,7 @@ export const demoCommand = defineBerthCommand({
     portPool: portRangeOption({ description: "Ports to cut into server blocks", min: 1024, max: 65535, defaultHint: "10000 to one below ip_local_port_range's low end" }),
     addrsEnv: booleanOption({ description: "When ready, print AREAL_LLM_SERVER_ADDRS=host:port,…" }),
   },
+  examples: ["berth demo", "berth demo --servers 8 --duration 0 --addrs-env", "berth demo --json --duration 3s"],
   async run({ options, io, commandLine }) {
     const { runNodeCommand } = await import("./run-node.ts");
     const spec = `vllm[demo]:d${options.servers}t1`;

@@ -4,7 +4,9 @@
 import { defineBerthCommand } from "./command.ts";
 import { BerthError, orRefuse, UsageError } from "./errors.ts";
 import { integerOption } from "./option-kinds.ts";
+import { printEvent } from "./render/json.ts";
 import { LAUNCH_OPTIONS } from "./run-options.ts";
+import { GPU_ENVIRONMENT, NODE_ENVIRONMENT } from "./environment-rows.ts";
 
 export const execCommand = defineBerthCommand({
   positionals: [{ name: "spec", description: "Allocation spec, e.g. 'vllm:d8t1'", required: true }],
@@ -14,6 +16,15 @@ export const execCommand = defineBerthCommand({
     // Not BERTH_SERVER: that is the global index berth exports to every server.
     server: integerOption({ description: "Node-local server slot", min: 0, max: 4095, valueHint: "I", defaultHint: "LOCAL_RANK, else SLURM_LOCALID", env: "BERTH_SERVER_SLOT" }),
   },
+  examples: [
+    "LOCAL_RANK=0 berth exec vllm:d8t1 -- --model Qwen/Qwen3-8B",
+    "berth exec sglang:d4t2 --server 3 -- --model-path Qwen/Qwen3-8B",
+  ],
+  environment: [
+    { term: "LOCAL_RANK", text: "The server slot when --server is not given (torchrun, Kubernetes); else SLURM_LOCALID" },
+    ...NODE_ENVIRONMENT,
+    ...GPU_ENVIRONMENT,
+  ],
   async run({ options, origins, positionals, passthrough, io, commandLine }) {
     const { serverSlot } = await import("../core/launch/node-identity.ts");
     const slot = serverSlot(options.server, io.env);
@@ -37,7 +48,7 @@ export const execCommand = defineBerthCommand({
     if (!server) throw new UsageError(`node ${node.identity.rank} has no server slot ${slot.slot}`);
     for (const warning of node.warnings) io.stderr(`berth: warning: ${warning}\n`);
     if (options.json) {
-      io.stdout(`${JSON.stringify({ event: "exec", server: server.server.index, localIndex: server.placement.localIndex, node: node.identity.rank, source: slot.source, argv: server.launch.argv, url: server.launch.url, gpus: server.gpus, ports: server.placement.ports })}\n`);
+      printEvent(io, "exec", { server: server.server.index, localIndex: server.placement.localIndex, node: node.identity.rank, source: slot.source, argv: server.launch.argv, url: server.launch.url, gpus: server.gpus, ports: server.placement.ports });
     } else {
       io.stderr(`berth: slot ${slot.slot} (${slot.source}) → server ${server.server.index} on GPUs ${server.launch.env.CUDA_VISIBLE_DEVICES}, ports ${server.placement.ports.first}-${server.placement.ports.last}: ${server.launch.argv.join(" ")}\n`);
     }

@@ -5,6 +5,8 @@ export interface Io {
   stdout(text: string): void;
   stderr(text: string): void;
   isTTY: boolean;
+  /** The terminal's width, when stdout is one (for --help). */
+  columns?: number;
   env: Record<string, string | undefined>;
 }
 
@@ -17,6 +19,9 @@ export function processIo(): Io {
     get isTTY() {
       isTTY ??= isTerminal(1);
       return isTTY;
+    },
+    get columns() {
+      return process.stdout.columns;
     },
     env: process.env,
   };

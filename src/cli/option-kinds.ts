@@ -17,6 +17,8 @@ export interface OptionDef<T> {
   defaultHint?: string;
   /** The BERTH_* twin, where the derived name is taken (BERTH_SEED and BERTH_SERVER are what berth exports). */
   env?: string;
+  /** The only values an enum option takes (shell completion offers them). */
+  choices?: readonly string[];
 }
 
 type Common = { description: string; alias?: string; valueHint?: string; defaultHint?: string; env?: string };

@@ -1,7 +1,6 @@
 // One table of options per command feeds --help, the BERTH_* variables and validation:
 // flags win over BERTH_* variables, which win over the config file, which wins over defaults.
 import * as v from "valibot";
-import type { ArgsDef } from "citty";
 import type { OptionDef } from "./option-kinds.ts";
 import { UsageError } from "./errors.ts";
 import type { ConfigFile } from "../host/config-file.ts";
@@ -17,27 +16,8 @@ export const envName = (name: string): string => `BERTH_${kebabCase(name).replac
 /** An option's BERTH_* twin: its own `env`, else the name derived from the option's. */
 export const twinName = (name: string, def: OptionDef<unknown>): string => def.env ?? envName(name);
 
-function helpText(name: string, def: OptionDef<unknown>): string {
-  const shownDefault = def.defaultHint ?? (def.default === undefined || def.kind === "boolean" ? undefined : String(def.default));
-  return [def.description, shownDefault === undefined ? "" : `(default: ${shownDefault})`, `[env ${twinName(name, def)}]`].filter(Boolean).join(" ");
-}
-
-/** citty's view of the table, used for parsing and --help. */
-export function cittyArgs(table: OptionTable): ArgsDef {
-  const args: ArgsDef = {};
-  for (const [name, def] of Object.entries(table)) {
-    args[kebabCase(name)] = {
-      type: def.kind === "boolean" ? "boolean" : "string",
-      description: helpText(name, def),
-      ...(def.alias ? { alias: def.alias } : {}),
-      ...(def.valueHint ? { valueHint: def.valueHint } : {}),
-    };
-  }
-  return args;
-}
-
 export interface OptionSources {
-  /** Flag values as argv.ts parsed them (kebab-case keys); citty is loaded only for --help. */
+  /** Flag values as argv.ts parsed them (kebab-case keys). */
   flags: Record<string, unknown>;
   /** How each flag was typed, for messages; defaults to its long form. */
   spelling?: Record<string, string>;

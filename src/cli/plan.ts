@@ -12,6 +12,7 @@ import { planJson } from "../core/plan/plan-json.ts";
 import { doesNotFitClass, environmentRefusal, refusalFromIssues } from "../core/refusal.ts";
 import { readSpec } from "../core/spec/index.ts";
 import { readHostPortSettings } from "../host/kernel-port-settings.ts";
+import { GPU_ENVIRONMENT, NODE_ENVIRONMENT } from "./environment-rows.ts";
 
 export const MAX_NODES = 4096;
 export const MAX_GPUS_PER_NODE = 1024;
@@ -49,6 +50,12 @@ export const planCommand = defineBerthCommand({
       defaultHint: "10000 to one below ip_local_port_range's low end, less ip_local_reserved_ports",
     }),
   },
+  examples: [
+    "berth plan vllm:d12p1t1+d4p1t1 --nodes 2 --gpus-per-node 8",
+    "berth plan 'sglang[rollout]:d2t4+fsdp[actor]:d8' --nodes 2 --gpus-per-node 8",
+    "berth plan sglang:d1t16 --nodes 2 --gpus-per-node 8 --json",
+  ],
+  environment: [...NODE_ENVIRONMENT, ...GPU_ENVIRONMENT],
   async run({ options, positionals, io }) {
     const specText = positionals.spec!;
     // Under srun, plan the job as it runs: its node count comes from the scheduler like berth run's does.

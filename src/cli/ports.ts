@@ -22,6 +22,11 @@ export const portsCommand = defineBerthCommand({
     ttl: durationOption({ description: "Without a command: how long the detached holder keeps the ports", default: 60_000 }),
     role: stringOption({ description: "A label for `berth status`", default: "ports" }),
   },
+  examples: [
+    "berth ports -n 4 -- python3 train.py        # held while the command runs",
+    "eval \"$(berth ports -n 2 --format env --ttl 10m)\"",
+    "berth ports --block 16 -n 2 --json",
+  ],
   async run({ options, passthrough, io, commandLine }) {
     const request: PortsRequest = { count: options.count, blockSize: options.block, pool: options.portPool, holder: { role: options.role, command: commandLine } };
     const blocksWanted = options.block !== undefined;

@@ -6,11 +6,14 @@ import { renderProbeTable } from "./render/probe-table.ts";
 import { EXIT } from "../core/exit.ts";
 import { gpuHolders } from "../host/gpu-holders.ts";
 import { probeVisibleGpus } from "../host/visible-gpus.ts";
+import { GPU_ENVIRONMENT } from "./environment-rows.ts";
 
 export const probeCommand = defineBerthCommand({
   positionals: [],
   acceptsPassthrough: false,
   options: {},
+  examples: ["berth probe", "berth probe --json", "CUDA_VISIBLE_DEVICES=2,3 berth probe"],
+  environment: GPU_ENVIRONMENT,
   async run({ options, io }) {
     const probe = probeVisibleGpus(io.env);
     if (!probe.ok) throw new RefusalError(probe.refusal);

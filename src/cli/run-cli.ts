@@ -1,42 +1,40 @@
 // The one place that turns argv into a command run and any error into one line plus an exit code.
-import type { CommandDef } from "citty";
 import { parseArguments, splitAtSeparator, wantsHelp } from "./argv.ts";
-import type { BerthCommand, CommandSummary } from "./command.ts";
 import type { CommandEntry } from "./commands.ts";
 import { COMMON_OPTIONS } from "./common-options.ts";
 import { BerthError, UsageError } from "./errors.ts";
 import type { Io } from "./io.ts";
-import { cittyArgs, envName, kebabCase, resolveOptions, type OptionTable } from "./options.ts";
-import { stripColour, wantsColour } from "./render/ansi.ts";
+import { envName, kebabCase, resolveOptions } from "./options.ts";
+import type { HelpModel } from "./render/help.ts";
 import { EXIT } from "../core/exit.ts";
 import { readConfigFile, type ConfigFile } from "../host/config-file.ts";
 import { COMMIT, VERSION } from "../version.ts";
 
-const DESCRIPTION = "Gives each inference server on a GPU node its own GPUs and port block, reserves them host-wide, and supervises the servers.";
+/** --help text, wrapped to $COLUMNS, the terminal's width or 80, with bold headings where colour is wanted. */
+async function printHelp(model: HelpModel, io: Io): Promise<void> {
+  const [{ renderHelp, helpWidth }, { wantsColour }] = await Promise.all([import("./render/help.ts"), import("./render/ansi.ts")]);
+  io.stdout(renderHelp(model, helpWidth(io.env.COLUMNS, io.isTTY ? io.columns : undefined), wantsColour(io)));
+}
 
-function commandUsage(summary: CommandSummary, command: BerthCommand<OptionTable>): CommandDef {
-  const args = cittyArgs({ ...command.options, ...COMMON_OPTIONS });
-  for (const positional of command.positionals) {
-    args[positional.name] = {
-      type: "positional",
-      description: `${positional.description} [env ${envName(positional.name)}]`,
-      required: positional.required,
-    };
+/** `berth help [COMMAND]`: the root help, or that command's. */
+async function helpCommand(args: readonly string[], io: Io, commands: readonly CommandEntry[]): Promise<number> {
+  const { commandHelp, rootHelp } = await import("./help.ts");
+  const [name, extra] = args;
+  if (extra !== undefined) throw new UsageError(`'berth help' takes at most one command, got ${JSON.stringify(extra)} too`);
+  if (name === undefined || name === "help") {
+    await printHelp(rootHelp(commands), io);
+    return EXIT.ok;
   }
-  return { meta: { name: `berth ${summary.name}`, description: summary.description }, args };
+  const entry = findCommand(commands, name);
+  await printHelp(commandHelp(entry, await entry.load()), io);
+  return EXIT.ok;
 }
 
-function rootUsage(commands: readonly CommandSummary[]): CommandDef {
-  const subCommands: Record<string, CommandDef> = {};
-  for (const command of commands) subCommands[command.name] = { meta: { description: command.description, hidden: command.hidden } };
-  return { meta: { name: "berth", version: VERSION, description: DESCRIPTION }, subCommands };
-}
-
-/** citty is loaded only for --help, keeping it off every other command's start-up. */
-async function renderUsage(usage: CommandDef, io: Io): Promise<string> {
-  const citty = await import("citty");
-  const text = await citty.renderUsage(usage);
-  return wantsColour(io) ? text : stripColour(text);
+function findCommand(commands: readonly CommandEntry[], name: string): CommandEntry {
+  const command = commands.find((candidate) => candidate.name === name);
+  if (command) return command;
+  const names = commands.filter((candidate) => !candidate.hidden).map((candidate) => candidate.name);
+  throw new UsageError(`unknown command ${JSON.stringify(name)}; expected one of ${[...names, "help"].join(", ")} (see berth --help)`);
 }
 
 /** Every key a config file may hold: any command's option (in any spelling) or a section named after a command. */
@@ -62,7 +60,8 @@ async function runCommand(entry: CommandEntry, rawArgs: string[], io: Io, comman
   const name = entry.name;
   const { own, passthrough, sawSeparator } = splitAtSeparator(rawArgs);
   if (wantsHelp(own)) {
-    io.stdout(`${await renderUsage(commandUsage(entry, command), io)}\n`);
+    const { commandHelp } = await import("./help.ts");
+    await printHelp(commandHelp(entry, command), io);
     return EXIT.ok;
   }
   if (sawSeparator && !command.acceptsPassthrough) throw new UsageError(`'berth ${name}' takes no command after --`);
@@ -88,26 +87,22 @@ async function runCommand(entry: CommandEntry, rawArgs: string[], io: Io, comman
   const origins: Record<string, string> = {};
   const options = resolveOptions(table, { flags, spelling, env: io.env, config }, origins);
   const commandLine = ["berth", name, ...rawArgs].join(" ");
-  return command.run({ options, origins, positionals: named, passthrough, io, commandLine });
+  return command.run({ options, origins, positionals: named, passthrough, io, commandLine, commands });
 }
 
 export async function runCli(rawArgs: string[], commands: readonly CommandEntry[], io: Io): Promise<number> {
   try {
     const [first, ...rest] = rawArgs;
     if (first === undefined || first === "--help" || first === "-h") {
-      io.stdout(`${await renderUsage(rootUsage(commands), io)}\n`);
+      await printHelp((await import("./help.ts")).rootHelp(commands), io);
       return first === undefined ? EXIT.badInput : EXIT.ok;
     }
+    if (first === "help") return await helpCommand(rest, io, commands);
     if (first === "--version" || first === "-v") {
       io.stdout(`berth ${VERSION} (${COMMIT})\n`);
       return EXIT.ok;
     }
-    const command = commands.find((candidate) => candidate.name === first);
-    if (!command) {
-      const names = commands.filter((candidate) => !candidate.hidden).map((candidate) => candidate.name);
-      throw new UsageError(`unknown command ${JSON.stringify(first)}; expected one of ${names.join(", ")} (see berth --help)`);
-    }
-    return await runCommand(command, rest, io, commands);
+    return await runCommand(findCommand(commands, first), rest, io, commands);
   } catch (error) {
     if (error instanceof BerthError) {
       io.stderr(`berth: ${error.message}\n`);

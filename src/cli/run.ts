@@ -2,6 +2,7 @@
 import { defineBerthCommand } from "./command.ts";
 import { LAUNCH_OPTIONS, SUPERVISE_OPTIONS } from "./run-options.ts";
 import { UsageError } from "./errors.ts";
+import { GPU_ENVIRONMENT, NODE_ENVIRONMENT } from "./environment-rows.ts";
 
 /** --rendezvous and --job, checked: the job's name is required with a rendezvous and means nothing without one. */
 async function rendezvousOf(options: { rendezvous?: string; job?: string; failTogether?: boolean }, origins: Record<string, string>, env: Record<string, string | undefined>) {
@@ -39,6 +40,13 @@ export const runCommand = defineBerthCommand({
   positionals: [{ name: "spec", description: "Allocation spec, e.g. 'vllm:d8t1' or 'sglang[rollout]:d4t2+fsdp[actor]:d8'", required: true }],
   acceptsPassthrough: true,
   options: { ...LAUNCH_OPTIONS, ...SUPERVISE_OPTIONS },
+  examples: [
+    "berth run vllm:d8t1 -- --model Qwen/Qwen3-8B",
+    "berth run sglang:d4t2 --manifest /tmp/m.json -- --model-path Qwen/Qwen3-8B",
+    "srun --ntasks-per-node 1 berth run sglang:d2t8 --rendezvous /shared/job -- ...",
+    "berth run vllm:d2 --backend cmd -- python3 serve.py --port {port}",
+  ],
+  environment: [...NODE_ENVIRONMENT, ...GPU_ENVIRONMENT],
   async run({ options, origins, positionals, passthrough, io, commandLine }) {
     if (options.restart === "no" && origins.maxRestarts) throw new UsageError("--max-restarts needs --restart on-failure");
     const { runNodeCommand } = await import("./run-node.ts");

@@ -27,6 +27,7 @@ export const statusCommand = defineBerthCommand({
   positionals: [],
   acceptsPassthrough: false,
   options: {},
+  examples: ["berth status", "berth status --json"],
   async run({ options, io }) {
     const registry = await openRegistry(io.env);
     if (!registry.ok) throw new RefusalError(registry.refusal);

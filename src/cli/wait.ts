@@ -28,6 +28,11 @@ export const waitCommand = defineBerthCommand({
     timeout: durationOption({ description: "Give up after this long (0: wait for ever)", default: 30 * 60_000 }),
     format: enumOption({ description: "How to print the servers: plain (a URL per line), json, or env (AREAL_LLM_SERVER_ADDRS=host:port,…)", choices: ["plain", "json", "env"], default: "plain" }),
   },
+  examples: [
+    "berth wait --rendezvous /shared/job --format env",
+    "berth wait --rendezvous etcd://10.0.0.5:2379 --job train-7 --json",
+  ],
+  environment: [{ term: "SLURM_JOB_ID", text: "The job's name in the rendezvous when --job is not given; else LWS's group (LWS_LEADER_ADDRESS)" }],
   async run({ options, origins, io }) {
     if (options.rendezvous === undefined) throw new UsageError("berth wait needs --rendezvous URL (or BERTH_RENDEZVOUS): where the job's nodes publish their servers");
     const { jobName, parseRendezvous, describeLocation } = await import("../core/rendezvous/location.ts");

@@ -53,3 +53,9 @@ export function describeEnd(end: ChildEnd): string {
 export function exitCodeForRefusal(refusalClass: RefusalClass): number {
   return refusalClass === "bad-input" ? EXIT.badInput : EXIT.environment;
 }
+
+/** How a run ended: berth's exit code and why, in words (the `exit` event of `run --json`). */
+export interface RunEnd {
+  code: number;
+  reason: string;
+}

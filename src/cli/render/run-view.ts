@@ -4,6 +4,7 @@ import type { TerminalLogger } from "./terminal-logger.ts";
 import type { Io } from "../io.ts";
 import type { RunView } from "../../host/supervise/settings.ts";
 import type { SupervisedServer } from "../../host/supervise/supervised-server.ts";
+import { printEvent } from "./json.ts";
 import { compactList, renderTable } from "./table.ts";
 
 export type ViewMode = "tty" | "plain" | "json";
@@ -33,7 +34,7 @@ function tableText(servers: readonly SupervisedServer[]): string {
 const NO_LOGGER: TerminalLogger = { error() {}, warn() {}, success() {} };
 
 export function createRunView(io: Io, mode: ViewMode, servers: readonly SupervisedServer[], addrsEnv: boolean, logger: TerminalLogger = NO_LOGGER): RunView & { close(): void } {
-  const event = (name: string, fields: Record<string, unknown>) => io.stdout(`${JSON.stringify({ event: name, time: new Date().toISOString(), ...fields })}\n`);
+  const event = (name: string, fields: Record<string, unknown>) => printEvent(io, name, fields);
   let drawnLines = 0;
   const clearTable = () => {
     if (drawnLines > 0) io.stderr(`\x1b[${drawnLines}F\x1b[J`);

@@ -1,6 +1,7 @@
 // The manifest's shape. Field names are a contract with users' scripts: add, never rename.
 import type { PlannedServer, PortBlock, ServerPlacement } from "../types.ts";
 import type { LaunchRole, ServerGpu } from "./launch-types.ts";
+import { SCHEMA_VERSION } from "../schema-version.ts";
 
 /** unhealthy: it was healthy, then failed its liveness checks; it is stopped, then restarted or failed. */
 export type ServerState = "starting" | "healthy" | "unhealthy" | "restarting" | "failed" | "stopped";
@@ -26,6 +27,7 @@ function manifestPorts(ports: PortBlock) {
 
 export function manifestJson(node: number, host: string, servers: readonly ManifestServerInput[]) {
   return {
+    schemaVersion: SCHEMA_VERSION,
     node,
     host,
     updatedAt: new Date().toISOString(),

@@ -2,7 +2,7 @@
 // run directory once every server has stopped. What the user sees comes from the presenter the caller passes.
 import type { LaunchRequest } from "../../core/node/launch-request.ts";
 import { badInput, refused, succeeded, type Outcome } from "../../core/refusal.ts";
-import { EXIT } from "../../core/exit.ts";
+import { EXIT, type RunEnd } from "../../core/exit.ts";
 import { parseHealthPaths } from "../../core/supervise/health-paths.ts";
 import { removeRunDirectory } from "../run-directory.ts";
 import { supervise, type RunView, type SupervisorSettings } from "../supervise/supervise.ts";
@@ -41,7 +41,7 @@ function checkSupervision({ supervision, launch }: RunNodeRequest): Outcome<stri
   return logs.ok ? succeeded(paths.paths) : logs;
 }
 
-export async function runNode(request: RunNodeRequest, presenter: NodePresenter): Promise<Outcome<number>> {
+export async function runNode(request: RunNodeRequest, presenter: NodePresenter): Promise<Outcome<RunEnd>> {
   const healthPaths = checkSupervision(request);
   if (!healthPaths.ok) return healthPaths;
   const prepared = await prepareNode(request.launch);
@@ -51,7 +51,7 @@ export async function runNode(request: RunNodeRequest, presenter: NodePresenter)
   try {
     if (node.servers.length === 0) {
       presenter.nothingToRun(node);
-      return succeeded(EXIT.ok);
+      return succeeded({ code: EXIT.ok, reason: `node ${node.identity.rank} has no servers in this plan` });
     }
     const { healthPath: _checked, ...supervision } = request.supervision;
     const beside = await startBeside(request, node, (text) => presenter.progress(text));

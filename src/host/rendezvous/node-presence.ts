@@ -52,7 +52,7 @@ export function startPresence(run: SupervisorRun, options: PresenceOptions): Pre
     if (view.kind !== "failed" || run.stopping) return;
     followed = view.reason;
     run.view.message(`the job failed elsewhere: ${view.reason}; stopping this node's servers (--fail-together)`);
-    beginStop(run, "SIGTERM", EXIT.serverFailed);
+    beginStop(run, "SIGTERM", EXIT.serverFailed, `the job failed elsewhere: ${view.reason}`);
   };
   write();
   every(timers.signal, HEARTBEAT_MS, write);

@@ -18,7 +18,7 @@ export function announceReadyWhenAllHealthy(run: SupervisorRun): void {
     // The demo's --duration counts from the first time everything is ready.
     if (run.settings.durationMs !== undefined && !run.durationArmed) {
       run.durationArmed = true;
-      after(run.running.signal, run.settings.durationMs, () => beginStop(run, "SIGTERM", EXIT.ok));
+      after(run.running.signal, run.settings.durationMs, () => beginStop(run, "SIGTERM", EXIT.ok, `--duration of ${run.settings.durationMs! / 1000}s is over`));
     }
   });
 }

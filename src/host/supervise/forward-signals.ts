@@ -32,7 +32,7 @@ export function forwardSignals(run: SupervisorRun): () => void {
         return;
       }
       if (!run.stopping) run.view.message(`${signal}: stopping ${run.live().length} server(s), SIGKILL after ${run.settings.graceMs / 1000}s`);
-      beginStop(run, signal, exitCodeForSignalName(signal));
+      beginStop(run, signal, exitCodeForSignalName(signal), `stopped by ${signal}`);
       stoppedBySignal(run, signal);
     };
     process.on(signal, handler);

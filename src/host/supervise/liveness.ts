@@ -19,7 +19,7 @@ function onUnhealthy(run: SupervisorRun, entry: SupervisedServer, detail: string
   entry.unhealthy = true;
   if (!restartsLeft(run, entry)) {
     run.setState(entry, "failed", detail);
-    beginStop(run, "SIGTERM", EXIT.serverFailed);
+    beginStop(run, "SIGTERM", EXIT.serverFailed, `${entry.label} became unhealthy: ${detail}`);
     return;
   }
   run.setState(entry, "unhealthy", `${detail}; stopping it to restart`);

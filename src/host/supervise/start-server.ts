@@ -42,10 +42,10 @@ function gateOnHealth(run: SupervisorRun, entry: SupervisedServer, ended: Promis
       watchLiveness(run, entry, `${baseUrl}${paths[0]}`);
     } else if (outcome.kind === "wrong-path") {
       run.setState(entry, "failed", `GET ${outcome.path} answered HTTP ${outcome.status}: this server has no such health path; pass --health-path with its health endpoint (e.g. /health), or none`);
-      beginStop(run, "SIGTERM", EXIT.badInput);
+      beginStop(run, "SIGTERM", EXIT.badInput, `${entry.label} has no health path ${outcome.path} (HTTP ${outcome.status})`);
     } else if (outcome.kind === "timeout") {
       run.setState(entry, "failed", `not healthy after ${settings.startupTimeoutMs / 1000}s (${outcome.lastError})`);
-      beginStop(run, "SIGTERM", EXIT.serverFailed);
+      beginStop(run, "SIGTERM", EXIT.serverFailed, `${entry.label} was not healthy after ${settings.startupTimeoutMs / 1000}s`);
     }
   });
 }

@@ -7,11 +7,12 @@ export function killEverything(run: SupervisorRun): void {
   for (const entry of run.live()) signalGroup(entry.pid!, "SIGKILL");
 }
 
-/** The first call decides berth's exit code; later ones change nothing. */
-export function beginStop(run: SupervisorRun, signal: NodeJS.Signals, exitCode: number): void {
+/** The first call decides berth's exit code and the reason its final `exit` event gives; later ones change nothing. */
+export function beginStop(run: SupervisorRun, signal: NodeJS.Signals, exitCode: number, reason: string): void {
   if (run.stopping) return;
   run.stopping = true;
   run.exitCode = exitCode;
+  run.stopReason = reason;
   run.running.abort();
   for (const entry of run.live()) signalGroup(entry.pid!, signal);
   run.decideAllNow();

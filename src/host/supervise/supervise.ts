@@ -2,7 +2,7 @@
 // (each gated on health, its end decided in core, its process group guarded should berth be SIGKILLed),
 // wait until all have ended, sweep the orphans, dismiss the guardian, release,
 // write the final manifest, and return the exit code.
-import { EXIT } from "../../core/exit.ts";
+import { EXIT, type RunEnd } from "../../core/exit.ts";
 import { useNormalJitPolicy } from "../jit-policy.ts";
 import { releaseReservation } from "../reservations.ts";
 import { forwardSignals } from "./forward-signals.ts";
@@ -19,10 +19,17 @@ export type { RunView, SupervisorSettings } from "./settings.ts";
 /** A manifest that cannot be written would tell its readers a stale story: say so and stop the run. */
 function failOnManifestError(run: SupervisorRun, message: string): void {
   run.view.message(`${message}; stopping, since the manifest no longer says what runs`);
-  beginStop(run, "SIGTERM", EXIT.environment);
+  beginStop(run, "SIGTERM", EXIT.environment, message);
 }
 
-export async function supervise(servers: SupervisedServer[], settings: SupervisorSettings, view: RunView): Promise<number> {
+/** The code the stop decided; even the last manifest write failing makes a clean stop a failure. */
+function runEnd(run: SupervisorRun): RunEnd {
+  const code = run.exitCode ?? EXIT.ok;
+  if (run.manifest.failed && code === EXIT.ok) return { code: EXIT.environment, reason: "the final manifest could not be written" };
+  return { code, reason: run.stopReason };
+}
+
+export async function supervise(servers: SupervisedServer[], settings: SupervisorSettings, view: RunView): Promise<RunEnd> {
   const run = new SupervisorRun(servers, settings, view, failOnManifestError);
   const stopForwarding = forwardSignals(run);
   const companions = (settings.companions ?? []).map((start) => start(run));
@@ -45,8 +52,7 @@ export async function supervise(servers: SupervisedServer[], settings: Superviso
   }
   run.manifest.write();
   await run.manifest.written();
-  // Even the last write failing is a failure.
-  const code = run.manifest.failed && (run.exitCode ?? EXIT.ok) === EXIT.ok ? EXIT.environment : (run.exitCode ?? EXIT.ok);
-  for (const companion of companions) await companion.finish(code, run.signalled);
-  return code;
+  const end = runEnd(run);
+  for (const companion of companions) await companion.finish(end.code, run.signalled);
+  return end;
 }

@@ -21,6 +21,8 @@ export class SupervisorRun {
   /** berth itself got a stop signal (TERM, INT, HUP, QUIT). */
   signalled = false;
   exitCode: number | undefined;
+  /** Why the stop began, in words: the `exit` event's reason. */
+  stopReason = "";
   /** Told after every state change (the rendezvous presence). */
   readonly onChange: (() => void)[] = [];
   readyAnnounced = false;

@@ -46,8 +46,9 @@ function judgeEnd(run: SupervisorRun, entry: SupervisedServer, end: ChildEnd, re
     after(run.running.signal, decision.delayMs, restart);
   } else {
     const why = decision.unasked ? "although nothing asked it to stop" : "";
-    reportFailure(run, entry, [describeEnd(end), wasStarting ? "during start-up" : "", why].filter(Boolean).join(" "));
-    beginStop(run, "SIGTERM", decision.exitCode);
+    const detail = [describeEnd(end), wasStarting ? "during start-up" : "", why].filter(Boolean).join(" ");
+    reportFailure(run, entry, detail);
+    beginStop(run, "SIGTERM", decision.exitCode, `${entry.label} ${detail}`);
   }
   run.settleIfDone();
 }
