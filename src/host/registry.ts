@@ -6,7 +6,8 @@ import * as v from "valibot";
 import { badInput, environmentRefusal, type Refusal } from "../core/refusal.ts";
 import { close, flock, geteuid, isWritable, listDirectory, mkdir, open, readAll, readInto, readSmallFile, rewrite, setCloseOnExec, statOpenFile, statPath, unlink } from "../ffi/libc.ts";
 import { ERRNO, EWOULDBLOCK, LOCK_EX, LOCK_NB, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_NOFOLLOW, O_RDONLY, O_RDWR } from "../ffi/linux-constants.ts";
-import { ownIdentity } from "./self-process.ts";
+import { ownIdentity, ownPidNamespace } from "./self-process.ts";
+import { inOurPidNamespace } from "../core/registry/holder-identity.ts";
 
 export type RegistryOpen = { ok: true; registry: Registry } | { ok: false; refusal: Refusal };
 
@@ -136,7 +137,17 @@ let lastRecord: { role: string; command: string; expiresAt?: string; bytes: Uint
 function recordBytes(role: string, command: string, expiresAt?: string): Uint8Array {
   if (lastRecord?.role === role && lastRecord.command === command && lastRecord.expiresAt === expiresAt) return lastRecord.bytes;
   const identity = ownIdentity();
-  const record: LockRecord = { pid: identity?.pid ?? process.pid, startTicks: identity?.startTicks ?? 0, startedAt: identity?.startedAt ?? new Date().toISOString(), role, command, ...(expiresAt ? { expiresAt } : {}) };
+  const record: LockRecord = {
+    pid: identity?.pid ?? process.pid,
+    startTicks: identity?.startTicks ?? 0,
+    startedAt: identity?.startedAt ?? new Date().toISOString(),
+    role,
+    command,
+    ...(expiresAt ? { expiresAt } : {}),
+    ...(identity?.host ? { host: identity.host } : {}),
+    ...(identity?.container ? { container: identity.container } : {}),
+    ...(identity?.pidNamespace ? { pidNamespace: identity.pidNamespace } : {}),
+  };
   lastRecord = { role, command, expiresAt, bytes: encodeLockRecord(record) };
   return lastRecord.bytes;
 }
@@ -223,6 +234,8 @@ export function inheritAcrossExec(lease: Lease): void {
 export interface HeldReservation extends LockRecord {
   kind: ReservationKind;
   id: string;
+  /** The holder's pid as this process sees it (/proc/locks), where its record's pid is another namespace's. */
+  seenAsPid?: number;
 }
 
 /** The flocks held on this host right now, by file (see core/registry/proc-locks.ts). */
@@ -254,6 +267,14 @@ export function byKindAndId(a: { kind: string; id: string }, b: { kind: string; 
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
+type HeldRecord = Omit<HeldReservation, "kind" | "id">;
+
+/** A holder in another pid namespace is also named by the pid /proc/locks shows here (0: not visible). */
+function withSeenPid(found: HeldReservation | undefined, pid: number, ourNamespace: string | undefined): HeldReservation | undefined {
+  if (!found || pid === 0 || pid === found.pid || inOurPidNamespace(found, ourNamespace)) return found;
+  return { ...found, seenAsPid: pid };
+}
+
 /**
  * Every live reservation, found through /proc/locks so that looking never takes a lock on a held file. The
  * directory's entries come with their inodes (getdents64), so a held file is known without opening it, and
@@ -266,7 +287,8 @@ export async function listReservations(registry: Registry, kinds: readonly Reser
   const { entries, deviceMajor, deviceMinor } = listing.value;
   const reservations: HeldReservation[] = [];
   const stale: string[] = [];
-  const recordOfPid = new Map<number, LockRecord | undefined>();
+  const recordOfPid = new Map<number, HeldRecord | undefined>();
+  const ourNamespace = ownPidNamespace();
   for (const { name, inode } of entries) {
     const parsed = parseLockFileName(name);
     if (!parsed || !kinds.includes(parsed.kind)) continue;
@@ -281,7 +303,7 @@ export async function listReservations(registry: Registry, kinds: readonly Reser
       if (record) reservations.push({ kind: parsed.kind, id: parsed.id, ...record });
       continue;
     }
-    const found = heldIn(registry, name, held);
+    const found = withSeenPid(heldIn(registry, name, held), pid, ourNamespace);
     if (found) reservations.push(found);
     if (pid === 0) continue;
     if (!found) recordOfPid.set(pid, undefined);

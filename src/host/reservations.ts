@@ -3,6 +3,8 @@
 import type { PortRange } from "../core/types.ts";
 import { holdPort, releaseHold, type HoldOptions } from "./port-holds.ts";
 import { inheritAcrossExec, releaseLease, tryLock, type Lease, type Registry } from "./registry.ts";
+import { describeHolderPid } from "../core/registry/holder-identity.ts";
+import { ownPidNamespace } from "./self-process.ts";
 
 export interface HeldPort {
   port: number;
@@ -31,7 +33,7 @@ export function reservePort(registry: Registry, port: number, holder: Holder, op
   const lock = tryLock(registry, "port", port, holder.role, holder.command, holder.expiresAt);
   if (!lock.ok) {
     if (lock.reason === "unsafe") return { ok: false, port, why: lock.message, unsafe: true };
-    const by = lock.holder ? `held by pid ${lock.holder.pid} (${lock.holder.role})` : "held by another berth";
+    const by = lock.holder ? `held by ${describeHolderPid(lock.holder, ownPidNamespace())} (${lock.holder.role})` : "held by another berth";
     return { ok: false, port, why: by };
   }
   const hold = holdPort(port, options);
@@ -130,7 +132,7 @@ export function reserveGpus(registry: Registry, uuids: readonly string[], holder
     const lock = tryLock(registry, "gpu", uuid, holder.role, holder.command);
     if (!lock.ok) {
       gpus.forEach(releaseLease);
-      const why = lock.reason === "unsafe" ? lock.message : lock.holder ? `held by pid ${lock.holder.pid} (${lock.holder.role}, since ${lock.holder.startedAt})` : "held by another berth";
+      const why = lock.reason === "unsafe" ? lock.message : lock.holder ? `held by ${describeHolderPid(lock.holder, ownPidNamespace())} (${lock.holder.role}, since ${lock.holder.startedAt})` : "held by another berth";
       return { ok: false, uuid, why };
     }
     gpus.push(lock.lease);

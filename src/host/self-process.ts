@@ -1,19 +1,41 @@
 // Who this process is, for lock records: pid, start time and command line.
 import { parseBootTime, parseProcStat, startedAtIso } from "../core/process/proc-stat.ts";
+import { readlinkSync } from "node:fs";
 import { getpid, readSmallFile } from "../ffi/libc.ts";
+import { containerIdFromCgroup } from "../core/registry/holder-identity.ts";
 
 export interface ProcessIdentity {
   pid: number;
   startTicks: number;
   startedAt: string;
+  /** This host's (or container's) name and this process's pid namespace, for a registry shared across them. */
+  host?: string;
+  container?: string;
+  pidNamespace?: string;
 }
 
 let own: ProcessIdentity | undefined;
 
 /** This process's identity, read once: every lock record it writes carries the same one. */
 export function ownIdentity(): ProcessIdentity | undefined {
-  own ??= processIdentity();
+  if (own) return own;
+  const identity = processIdentity();
+  own = identity && {
+    ...identity,
+    host: readSmallFile("/proc/sys/kernel/hostname")?.trim() || undefined,
+    container: containerIdFromCgroup(readSmallFile("/proc/self/cgroup") ?? ""),
+    pidNamespace: ownPidNamespace(),
+  };
   return own;
+}
+
+/** "pid:[4026531836]": two processes share a pid namespace exactly when these are equal. */
+export function ownPidNamespace(): string | undefined {
+  try {
+    return readlinkSync("/proc/self/ns/pid");
+  } catch {
+    return undefined;
+  }
 }
 
 export function processIdentity(pid = getpid()): ProcessIdentity | undefined {

@@ -1,11 +1,13 @@
 // `berth status` by holder: each holding process once, with its ports as ranges and its GPUs, in one pass
 // (grouping by copying each holder's list per entry was O(n²) at 1,000 held ports).
 import type { PortRange } from "../types.ts";
+import { holderKey } from "./holder-identity.ts";
 import type { LockRecord, ReservationKind } from "./registry-layout.ts";
 
 export interface HeldLock extends LockRecord {
   kind: ReservationKind;
   id: string;
+  seenAsPid?: number;
 }
 
 export interface HolderSummary {
@@ -14,20 +16,32 @@ export interface HolderSummary {
   command: string;
   startedAt: string;
   expiresAt?: string;
+  /** Where the holder runs (its host name, its container) and its pid namespace; seenAsPid: its pid here. */
+  host?: string;
+  container?: string;
+  pidNamespace?: string;
+  seenAsPid?: number;
   /** Inclusive ranges, in order. */
   ports: PortRange[];
   portCount: number;
   gpus: string[];
 }
 
+function summaryOf(lock: HeldLock): HolderSummary {
+  const optional = { expiresAt: lock.expiresAt, host: lock.host, container: lock.container, pidNamespace: lock.pidNamespace, seenAsPid: lock.seenAsPid };
+  const present = Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined));
+  return { pid: lock.pid, role: lock.role, command: lock.command, startedAt: lock.startedAt, ...present, ports: [], portCount: 0, gpus: [] };
+}
+
 /** `locks` sorted by kind and id (registry.ts byKindAndId); holders in the order of their first lock. */
 export function groupByHolder(locks: readonly HeldLock[]): HolderSummary[] {
-  const byPid = new Map<number, HolderSummary>();
+  const byHolder = new Map<string, HolderSummary>();
   for (const lock of locks) {
-    let holder = byPid.get(lock.pid);
+    const key = holderKey(lock);
+    let holder = byHolder.get(key);
     if (!holder) {
-      holder = { pid: lock.pid, role: lock.role, command: lock.command, startedAt: lock.startedAt, ...(lock.expiresAt ? { expiresAt: lock.expiresAt } : {}), ports: [], portCount: 0, gpus: [] };
-      byPid.set(lock.pid, holder);
+      holder = summaryOf(lock);
+      byHolder.set(key, holder);
     }
     if (lock.kind === "gpu") {
       holder.gpus.push(lock.id);
@@ -39,5 +53,5 @@ export function groupByHolder(locks: readonly HeldLock[]): HolderSummary[] {
     else holder.ports.push({ first: port, last: port });
     holder.portCount++;
   }
-  return [...byPid.values()];
+  return [...byHolder.values()];
 }

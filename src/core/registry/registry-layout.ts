@@ -35,6 +35,11 @@ export const LockRecordSchema = v.object({
   command: v.string(),
   /** A --ttl holder's end. */
   expiresAt: v.optional(v.string()),
+  /** The holder's host name (a container's own) and pid namespace ("pid:[4026531836]"): see holder-identity.ts. */
+  host: v.optional(v.string()),
+  /** The holder's container (12 hex), where its cgroup path names one. */
+  container: v.optional(v.string()),
+  pidNamespace: v.optional(v.string()),
 });
 
 export type LockRecord = v.InferOutput<typeof LockRecordSchema>;

@@ -15,3 +15,13 @@ test("1,000 ports of one holder are one range", () => {
   const locks = Array.from({ length: 1000 }, (_, index) => lock(7, "port", 20_000 + index));
   expect(groupByHolder(locks)).toEqual([expect.objectContaining({ pid: 7, ports: [{ first: 20_000, last: 20_999 }], portCount: 1000 })]);
 });
+
+test("two containers' berths, both pid 1, are two holders, each with where it runs", () => {
+  const a = { host: "997b3ab367aa", pidNamespace: "pid:[4026532001]", startTicks: 5 };
+  const b = { host: "1c2d3e4f5a6b", pidNamespace: "pid:[4026532002]", startTicks: 5 };
+  const locks = [lock(1, "port", 100, a), lock(1, "port", 101, a), lock(1, "port", 116, { ...b, seenAsPid: 4242 })];
+  expect(groupByHolder(locks)).toEqual([
+    expect.objectContaining({ pid: 1, host: "997b3ab367aa", pidNamespace: "pid:[4026532001]", ports: [{ first: 100, last: 101 }] }),
+    expect.objectContaining({ pid: 1, host: "1c2d3e4f5a6b", seenAsPid: 4242, ports: [{ first: 116, last: 116 }] }),
+  ]);
+});
