@@ -18,7 +18,7 @@ function renderByHolder(holders: readonly HolderSummary[], directory: string, ou
   if (total === 0) return `nothing is held (registry ${directory})\n`;
   let text = `registry ${directory}: ${total} reservation${total === 1 ? "" : "s"} by ${holders.length} holder${holders.length === 1 ? "" : "s"}\n`;
   for (const holder of holders) {
-    text += `\n${describeHolderPid(holder, ourPidNamespace)}  ${holder.role}  since ${holder.startedAt}${holder.expiresAt ? `  until ${holder.expiresAt}` : ""}\n  command: ${holder.command}\n`;
+    text += `\n${describeHolderPid(holder, ourPidNamespace, holder.seenAsPid)}  ${holder.role}  since ${holder.startedAt}${holder.expiresAt ? `  until ${holder.expiresAt}` : ""}\n  command: ${holder.command}\n`;
     if (holder.portCount > 0) text += `  ports (${holder.portCount}): ${ranges(holder)}\n`;
     if (holder.gpus.length > 0) text += `  gpus (${holder.gpus.length}): ${holder.gpus.join(", ")}\n`;
   }

@@ -109,6 +109,8 @@ describe.skipIf(missing !== undefined)("berth in a container", () => {
     expect(holders.map((holder) => holder.pid)).toEqual([1, 1]);
     expect(new Set(holders.map((holder) => holder.container)).size).toBe(2);
     expect(holders.every((holder) => typeof holder.seenAsPid === "number" && holder.seenAsPid > 1)).toBe(true);
+    const text = await runBerth(["status"], { env: { BERTH_REGISTRY_DIR: registry } });
+    expect(text.stdout.match(/^pid \d+ \(pid 1 in container [0-9a-f]{12}\) {2}run vllm:d2/gm)).toHaveLength(2);
     const gpus = holders.flatMap((holder) => holder.gpus);
     expect(new Set(gpus).size).toBe(4);
     const ports = holders.flatMap((holder) => holder.ports.flatMap((range) => Array.from({ length: range.last - range.first + 1 }, (_, offset) => range.first + offset)));
