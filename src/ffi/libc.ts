@@ -2,7 +2,7 @@
 // Opened by soname: glibc is already mapped into this process, so the loader returns that copy and never
 // searches the working directory (Bun's bare-name fallback only runs when loading fails).
 import { dlopen, FFIType, ptr, read, type Pointer } from "bun:ffi";
-import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, SYS_GETDENTS64, O_DIRECTORY, ERRNO, errnoName, FD_CLOEXEC, STATX_INO, STATX_MODE, STATX_SIZE, STATX_UID, SYS_STATX, F_SETFD, IPPROTO_IPV6, IPV6_V6ONLY, O_CLOEXEC, O_RDONLY, SOL_SOCKET, SO_REUSEADDR, SOCK_CLOEXEC, SOCK_STREAM } from "./linux-constants.ts";
+import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, SYS_GETDENTS64, O_DIRECTORY, ERRNO, errnoName, FD_CLOEXEC, STATX_FILE_SIZE, STATX_INO, STATX_MODE, STATX_NLINK, STATX_SIZE, STATX_UID, SYS_STATX, F_SETFD, IPPROTO_IPV6, IPV6_V6ONLY, O_CLOEXEC, O_RDONLY, SOL_SOCKET, SO_REUSEADDR, SOCK_CLOEXEC, SOCK_STREAM } from "./linux-constants.ts";
 
 const { i32, u32, u64, i64, ptr: pointer } = FFIType;
 
@@ -66,6 +66,18 @@ export function cString(text: string): Uint8Array {
   return encoder.encode(`${text}\0`);
 }
 
+// Paths passed to one syscall and forgotten: encoded into one buffer kept outside the GC heap, not a fresh
+// array per call (the registry opens a lock file per port; the allocation cost more than the open).
+const PATH_BUFFER = new Uint8Array(4096);
+
+/** A NUL-terminated path for a syscall made at once; valid until the next call. */
+function pathPointer(path: string): Pointer {
+  const { read, written } = encoder.encodeInto(path, PATH_BUFFER.subarray(0, PATH_BUFFER.length - 1));
+  if (read !== path.length) return ptr(cString(path)); // longer than PATH_MAX: the kernel will say ENAMETOOLONG
+  PATH_BUFFER[written] = 0;
+  return ptr(PATH_BUFFER);
+}
+
 export function isatty(fd: number): boolean {
   return libc().isatty(fd) === 1;
 }
@@ -92,7 +104,7 @@ export function write(fd: number, bytes: Uint8Array): Sys<number> {
 }
 
 export function open(path: string, flags: number, mode = 0o600): Sys<number> {
-  return check(libc().open(ptr(cString(path)), flags, mode));
+  return check(libc().open(pathPointer(path), flags, mode));
 }
 
 export function mkdir(path: string, mode: number): Sys<number> {
@@ -104,7 +116,7 @@ export function rename(from: string, to: string): Sys<number> {
 }
 
 export function unlink(path: string): Sys<number> {
-  return check(libc().unlink(ptr(cString(path))));
+  return check(libc().unlink(pathPointer(path)));
 }
 
 export function close(fd: number): void {
@@ -113,12 +125,12 @@ export function close(fd: number): void {
 
 /**
  * Replaces a file's whole content through an open descriptor: write over it first, then cut it to the new
- * length. Cutting to zero first would cost ~75 µs per file on ext4 (blocks freed, then allocated again);
- * cutting to the length it already has is nearly free.
+ * length where it was longer. Cutting to zero first would cost ~75 µs per file on ext4 (blocks freed, then
+ * allocated again); a file no longer than the new bytes (a new lock file: size 0) needs no cut at all.
  */
-export function rewrite(fd: number, bytes: Uint8Array): Sys<number> {
+export function rewrite(fd: number, bytes: Uint8Array, currentSize = Number.MAX_SAFE_INTEGER): Sys<number> {
   const written = check(libc().pwrite(fd, ptr(bytes), bytes.length, 0));
-  if (!written.ok) return written;
+  if (!written.ok || currentSize <= bytes.length) return written;
   return check(libc().ftruncate(fd, bytes.length));
 }
 
@@ -253,7 +265,14 @@ export interface OpenFileStatus {
   inode: bigint;
   deviceMajor: number;
   deviceMinor: number;
+  /** Hard links: 0 once the file has been unlinked (while still open). */
+  links: number;
+  size: number;
 }
+
+const STATX_WANTED = STATX_MODE | STATX_UID | STATX_INO | STATX_NLINK | STATX_FILE_SIZE;
+/** One buffer for every statx: decoded at once, and a fresh one per lock file cost more than the call. */
+const STATX_BUFFER = new Uint8Array(STATX_SIZE);
 
 const EMPTY_PATH = new Uint8Array(1);
 
@@ -263,17 +282,18 @@ const EMPTY_PATH = new Uint8Array(1);
  * ENOSYS on kernels before 4.11, where callers fall back to Bun's stat.
  */
 export function statOpenFile(fd: number): Sys<OpenFileStatus> {
-  const buffer = new Uint8Array(STATX_SIZE);
-  const result = check(libc().syscall(SYS_STATX, fd, ptr(EMPTY_PATH), AT_EMPTY_PATH, STATX_MODE | STATX_UID | STATX_INO, ptr(buffer)));
-  return result.ok ? { ok: true, value: decodeStatx(buffer) } : result;
+  const result = check(libc().syscall(SYS_STATX, fd, ptr(EMPTY_PATH), AT_EMPTY_PATH, STATX_WANTED, ptr(STATX_BUFFER)));
+  return result.ok ? { ok: true, value: decodeStatx(STATX_BUFFER) } : result;
 }
 
 function decodeStatx(buffer: Uint8Array): OpenFileStatus {
   const view = new DataView(buffer.buffer);
   return {
+    links: view.getUint32(16, true), // stx_nlink
     uid: view.getUint32(20, true), // stx_uid
     mode: view.getUint16(28, true), // stx_mode
     inode: view.getBigUint64(32, true), // stx_ino
+    size: Number(view.getBigUint64(40, true)), // stx_size
     deviceMajor: view.getUint32(136, true), // stx_dev_major
     deviceMinor: view.getUint32(140, true), // stx_dev_minor
   };
@@ -281,9 +301,8 @@ function decodeStatx(buffer: Uint8Array): OpenFileStatus {
 
 /** statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW): the same facts as statOpenFile, for what a path names now. */
 export function statPath(path: string): Sys<OpenFileStatus> {
-  const buffer = new Uint8Array(STATX_SIZE);
-  const result = check(libc().syscall(SYS_STATX, AT_FDCWD, ptr(cString(path)), AT_SYMLINK_NOFOLLOW, STATX_MODE | STATX_UID | STATX_INO, ptr(buffer)));
-  return result.ok ? { ok: true, value: decodeStatx(buffer) } : result;
+  const result = check(libc().syscall(SYS_STATX, AT_FDCWD, pathPointer(path), AT_SYMLINK_NOFOLLOW, STATX_WANTED, ptr(STATX_BUFFER)));
+  return result.ok ? { ok: true, value: decodeStatx(STATX_BUFFER) } : result;
 }
 
 export interface DirectoryEntry {

@@ -38,6 +38,9 @@ export const AT_SYMLINK_NOFOLLOW = 0x100;
 export const STATX_MODE = 0x2;
 export const STATX_UID = 0x8;
 export const STATX_INO = 0x100;
+export const STATX_NLINK = 0x4;
+/** The statx mask bit for stx_size (STATX_SIZE below is the size of the struct). */
+export const STATX_FILE_SIZE = 0x200;
 /** sizeof(struct statx), the same on every architecture. */
 export const STATX_SIZE = 256;
 

@@ -22,6 +22,25 @@ export function anyIpv6(port: number): Uint8Array {
   return bytes; // flowinfo, in6addr_any and scope_id stay zero
 }
 
+// One scratch address per family for the bind checks, which bind thousands of ports in a row: a fresh
+// small array per bind costs more than the bind (ptr() moves its storage out of the GC heap each time).
+const SCRATCH_IPV4 = anyIpv4(0);
+const SCRATCH_IPV6 = anyIpv6(0);
+
+/** 0.0.0.0:port in a shared buffer, valid until the next call: for a bind made at once. */
+export function scratchIpv4(port: number): Uint8Array {
+  SCRATCH_IPV4[2] = port >> 8;
+  SCRATCH_IPV4[3] = port & 0xff;
+  return SCRATCH_IPV4;
+}
+
+/** [::]:port in a shared buffer, valid until the next call. */
+export function scratchIpv6(port: number): Uint8Array {
+  SCRATCH_IPV6[2] = port >> 8;
+  SCRATCH_IPV6[3] = port & 0xff;
+  return SCRATCH_IPV6;
+}
+
 export function portOf(address: Uint8Array): number {
   return new DataView(address.buffer, address.byteOffset).getUint16(2, false);
 }

@@ -3,7 +3,7 @@
 // the server berth starts can still bind it. Bun's own listen always sets SO_REUSEADDR and cannot tell.
 import { bind, close, setIpv6Only, setReuseAddress, tcpSocket } from "../ffi/libc.ts";
 import { AF_INET, AF_INET6, ERRNO } from "../ffi/linux-constants.ts";
-import { anyIpv4, anyIpv6 } from "../ffi/sockaddr.ts";
+import { scratchIpv4, scratchIpv6 } from "../ffi/sockaddr.ts";
 import { onlyTimeWait } from "../core/ports/proc-net-tcp.ts";
 import { tcpStatesOnThisHost } from "./tcp-sockets.ts";
 
@@ -46,11 +46,11 @@ export function holdPort(port: number, { allowTimeWait }: HoldOptions): PortHold
   // Read /proc/net at most once per port, and only when a plain bind was refused.
   let timeWait: boolean | undefined;
   const timeWaitOnly = () => (timeWait ??= allowTimeWait && onlyTimeWait(tcpStatesOnThisHost().get(port)));
-  let ipv4 = bindPlainThenShare(AF_INET, anyIpv4(port));
-  if (!ipv4.ok && ipv4.errno === ERRNO.EADDRINUSE && timeWaitOnly()) ipv4 = bindPlainThenShare(AF_INET, anyIpv4(port), true);
+  let ipv4 = bindPlainThenShare(AF_INET, scratchIpv4(port));
+  if (!ipv4.ok && ipv4.errno === ERRNO.EADDRINUSE && timeWaitOnly()) ipv4 = bindPlainThenShare(AF_INET, scratchIpv4(port), true);
   if (!ipv4.ok) return { ok: false, reason: `0.0.0.0:${port} ${ipv4.name}` };
-  let ipv6 = bindPlainThenShare(AF_INET6, anyIpv6(port));
-  if (!ipv6.ok && ipv6.errno === ERRNO.EADDRINUSE && timeWaitOnly()) ipv6 = bindPlainThenShare(AF_INET6, anyIpv6(port), true);
+  let ipv6 = bindPlainThenShare(AF_INET6, scratchIpv6(port));
+  if (!ipv6.ok && ipv6.errno === ERRNO.EADDRINUSE && timeWaitOnly()) ipv6 = bindPlainThenShare(AF_INET6, scratchIpv6(port), true);
   if (ipv6.ok) return { ok: true, sockets: [ipv4.fd, ipv6.fd], checked: "ipv4+ipv6" };
   // No IPv6 on this host (or in this container): IPv4 alone decides, and the hold says so.
   if (ipv6.errno === ERRNO.EAFNOSUPPORT || ipv6.errno === 99 /* EADDRNOTAVAIL */) return { ok: true, sockets: [ipv4.fd], checked: "ipv4" };

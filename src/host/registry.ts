@@ -191,11 +191,14 @@ function lockOnce(path: string, kind: ReservationKind, id: string | number, reco
     if (locked.errno === EWOULDBLOCK) return { ok: false, reason: "held", holder };
     return { ok: false, reason: "unsafe", message: `cannot lock ${path}: ${locked.name}` };
   }
-  if (!stillNamedBy(fd, path)) {
+  // Still linked means the path still names this inode: lock files are only ever created and unlinked at
+  // their path (never renamed or linked), so a file unlinked before our flock is the only way to lose it.
+  const status = statOpenFile(fd);
+  if (status.ok && status.value.links === 0) {
     close(fd);
     return "removed";
   }
-  rewrite(fd, record);
+  rewrite(fd, record, status.ok ? status.value.size : undefined);
   return { ok: true, lease: { kind, id: String(id), fd, path } };
 }
 

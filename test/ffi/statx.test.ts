@@ -1,6 +1,6 @@
 // statx through syscall(3) must read the same facts as the kernel's stat, field by field.
 import { expect, test } from "bun:test";
-import { chmodSync, mkdtempSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { close, open, statOpenFile } from "../../src/ffi/libc.ts";
@@ -23,8 +23,23 @@ test.each([
     if (!status.ok) throw new Error(`statx failed: ${status.name}`);
     const expected = statSync(path, { bigint: true });
     const { major, minor } = splitDevice(expected.dev);
-    expect(status.value).toEqual({ uid: Number(expected.uid), mode: Number(expected.mode), inode: expected.ino, deviceMajor: major, deviceMinor: minor });
+    expect(status.value).toEqual({ uid: Number(expected.uid), mode: Number(expected.mode), inode: expected.ino, deviceMajor: major, deviceMinor: minor, links: Number(expected.nlink), size: Number(expected.size) });
     expect(status.value.mode & 0o777).toBe(mode);
+  } finally {
+    close(opened.value);
+  }
+});
+
+test("an open file that has been unlinked has no links left, and its size is read", () => {
+  const root = mkdtempSync(join(tmpdir(), "berth-statx-"));
+  const path = join(root, "lock");
+  writeFileSync(path, "x".repeat(300));
+  const opened = open(path, O_RDONLY | O_CLOEXEC);
+  if (!opened.ok) throw new Error(opened.name);
+  try {
+    expect(statOpenFile(opened.value)).toMatchObject({ ok: true, value: { links: 1, size: 300 } });
+    unlinkSync(path);
+    expect(statOpenFile(opened.value)).toMatchObject({ ok: true, value: { links: 0, size: 300 } });
   } finally {
     close(opened.value);
   }
