@@ -2,7 +2,7 @@
 // Opened by soname: glibc is already mapped into this process, so the loader returns that copy and never
 // searches the working directory (Bun's bare-name fallback only runs when loading fails).
 import { dlopen, FFIType, ptr, read, type Pointer } from "bun:ffi";
-import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, SYS_GETDENTS64, O_DIRECTORY, ERRNO, errnoName, FD_CLOEXEC, STATX_FILE_SIZE, STATX_INO, STATX_MODE, STATX_NLINK, STATX_SIZE, STATX_UID, SYS_STATX, F_SETFD, IPPROTO_IPV6, IPV6_V6ONLY, O_CLOEXEC, O_RDONLY, SOL_SOCKET, SO_REUSEADDR, SOCK_CLOEXEC, SOCK_STREAM } from "./linux-constants.ts";
+import { AT_EMPTY_PATH, SYS_GETDENTS64, O_DIRECTORY, ERRNO, errnoName, FD_CLOEXEC, STATX_FILE_SIZE, STATX_INO, STATX_MODE, STATX_NLINK, STATX_SIZE, STATX_UID, SYS_STATX, F_SETFD, IPPROTO_IPV6, IPV6_V6ONLY, O_CLOEXEC, O_RDONLY, SOL_SOCKET, SO_REUSEADDR, SOCK_CLOEXEC, SOCK_STREAM } from "./linux-constants.ts";
 
 const { i32, u32, u64, i64, ptr: pointer } = FFIType;
 
@@ -297,12 +297,6 @@ function decodeStatx(buffer: Uint8Array): OpenFileStatus {
     deviceMajor: view.getUint32(136, true), // stx_dev_major
     deviceMinor: view.getUint32(140, true), // stx_dev_minor
   };
-}
-
-/** statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW): the same facts as statOpenFile, for what a path names now. */
-export function statPath(path: string): Sys<OpenFileStatus> {
-  const result = check(libc().syscall(SYS_STATX, AT_FDCWD, pathPointer(path), AT_SYMLINK_NOFOLLOW, STATX_WANTED, ptr(STATX_BUFFER)));
-  return result.ok ? { ok: true, value: decodeStatx(STATX_BUFFER) } : result;
 }
 
 export interface DirectoryEntry {

@@ -4,7 +4,7 @@ import { encodeLockRecord, isSafeGpuId, lockFileName, LockRecordSchema, parseLoc
 import { fileKey, parseProcLocks, splitDevice, type FileKey } from "../core/registry/proc-locks.ts";
 import * as v from "valibot";
 import { badInput, environmentRefusal, type Refusal } from "../core/refusal.ts";
-import { close, flock, geteuid, isWritable, listDirectory, mkdir, open, readAll, readInto, readSmallFile, rewrite, setCloseOnExec, statOpenFile, statPath, unlink } from "../ffi/libc.ts";
+import { close, flock, geteuid, isWritable, listDirectory, mkdir, open, readAll, readInto, readSmallFile, rewrite, setCloseOnExec, statOpenFile, unlink, type OpenFileStatus, type Sys } from "../ffi/libc.ts";
 import { ERRNO, EWOULDBLOCK, LOCK_EX, LOCK_NB, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_NOFOLLOW, O_RDONLY, O_RDWR } from "../ffi/linux-constants.ts";
 import { ownIdentity, ownPidNamespace } from "./self-process.ts";
 import { inOurPidNamespace } from "../core/registry/holder-identity.ts";
@@ -153,14 +153,14 @@ function recordBytes(role: string, command: string, expiresAt?: string): Uint8Ar
 }
 
 /**
- * Whether the locked descriptor is still the file the path names. A holder that releases removes its lock
- * file; a locker that opened the file just before must not keep a lock on the removed inode while a third
- * locker creates a new file at the path (the classic flock-and-unlink race): it sees the mismatch and retries.
+ * Whether a locked descriptor is still the file its path names. A holder that releases removes its lock file;
+ * a locker that opened the file just before must not keep a lock on the removed inode while a third locker
+ * creates a new file at the path (the classic flock-and-unlink race): it sees the file unlinked and retries.
+ * Lock files are only ever created and unlinked at their path (never renamed or linked), so a file that
+ * still has a link is still the one its path names. (A failed statx, on kernels before 4.11, cannot tell.)
  */
-function stillNamedBy(fd: number, path: string): boolean {
-  const mine = statOpenFile(fd);
-  const named = statPath(path);
-  return mine.ok && named.ok && mine.value.inode === named.value.inode && mine.value.deviceMajor === named.value.deviceMajor && mine.value.deviceMinor === named.value.deviceMinor;
+function stillLinked(status: Sys<OpenFileStatus>): boolean {
+  return !status.ok || status.value.links > 0;
 }
 
 const LOCK_RETRIES = 16;
@@ -191,10 +191,8 @@ function lockOnce(path: string, kind: ReservationKind, id: string | number, reco
     if (locked.errno === EWOULDBLOCK) return { ok: false, reason: "held", holder };
     return { ok: false, reason: "unsafe", message: `cannot lock ${path}: ${locked.name}` };
   }
-  // Still linked means the path still names this inode: lock files are only ever created and unlinked at
-  // their path (never renamed or linked), so a file unlinked before our flock is the only way to lose it.
   const status = statOpenFile(fd);
-  if (status.ok && status.value.links === 0) {
+  if (!stillLinked(status)) {
     close(fd);
     return "removed";
   }
@@ -221,7 +219,7 @@ export function sweepStaleLocks(registry: Registry, held: ReadonlyMap<string, nu
     if (!opened.ok) continue;
     const status = statOpenFile(opened.value);
     const key = status.ok ? fileKey(status.value.deviceMajor, status.value.deviceMinor, status.value.inode) : undefined;
-    if (key !== undefined && !held.has(key) && flock(opened.value, LOCK_EX | LOCK_NB).ok && stillNamedBy(opened.value, path)) {
+    if (key !== undefined && !held.has(key) && flock(opened.value, LOCK_EX | LOCK_NB).ok && stillLinked(statOpenFile(opened.value))) {
       if (unlink(path).ok) removed++;
     }
     close(opened.value);

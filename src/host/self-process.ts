@@ -29,13 +29,17 @@ export function ownIdentity(): ProcessIdentity | undefined {
   return own;
 }
 
-/** "pid:[4026531836]": two processes share a pid namespace exactly when these are equal. */
+let pidNamespace: { value: string | undefined } | undefined;
+
+/** "pid:[4026531836]": two processes share a pid namespace exactly when these are equal. Read once. */
 export function ownPidNamespace(): string | undefined {
+  if (pidNamespace) return pidNamespace.value;
   try {
-    return readlinkSync("/proc/self/ns/pid");
+    pidNamespace = { value: readlinkSync("/proc/self/ns/pid") };
   } catch {
-    return undefined;
+    pidNamespace = { value: undefined };
   }
+  return pidNamespace.value;
 }
 
 export function processIdentity(pid = getpid()): ProcessIdentity | undefined {
