@@ -2,7 +2,7 @@
 // Opened by soname: glibc is already mapped into this process, so the loader returns that copy and never
 // searches the working directory (Bun's bare-name fallback only runs when loading fails).
 import { dlopen, FFIType, ptr, read, type Pointer } from "bun:ffi";
-import { AT_EMPTY_PATH, SYS_GETDENTS64, O_DIRECTORY, ERRNO, errnoName, FD_CLOEXEC, STATX_FILE_SIZE, STATX_INO, STATX_MODE, STATX_NLINK, STATX_SIZE, STATX_UID, SYS_STATX, F_SETFD, IPPROTO_IPV6, IPV6_V6ONLY, O_CLOEXEC, O_RDONLY, SOL_SOCKET, SO_REUSEADDR, SOCK_CLOEXEC, SOCK_STREAM } from "./linux-constants.ts";
+import { AT_EMPTY_PATH, SYS_GETDENTS64, O_DIRECTORY, ERRNO, errnoName, FD_CLOEXEC, STATX_FILE_SIZE, STATX_INO, STATX_MODE, STATX_NLINK, STATX_SIZE, STATX_UID, STATX_GID, SYS_STATX, F_SETFD, IPPROTO_IPV6, IPV6_V6ONLY, O_CLOEXEC, O_RDONLY, SOL_SOCKET, SO_REUSEADDR, SOCK_CLOEXEC, SOCK_STREAM } from "./linux-constants.ts";
 
 const { i32, u32, u64, i64, ptr: pointer } = FFIType;
 
@@ -17,7 +17,11 @@ const SYMBOLS = {
   access: { args: [pointer, i32], returns: i32 },
   mkdir: { args: [pointer, u32], returns: i32 },
   rename: { args: [pointer, pointer], returns: i32 },
+  link: { args: [pointer, pointer], returns: i32 },
   unlink: { args: [pointer], returns: i32 },
+  rmdir: { args: [pointer], returns: i32 },
+  fchmod: { args: [i32, u32], returns: i32 },
+  fchown: { args: [i32, u32, u32], returns: i32 },
   ftruncate: { args: [i32, i64], returns: i32 },
   flock: { args: [i32, i32], returns: i32 },
   fcntl: { args: [i32, i32, i32], returns: i32 },
@@ -115,8 +119,26 @@ export function rename(from: string, to: string): Sys<number> {
   return check(libc().rename(ptr(cString(from)), ptr(cString(to))));
 }
 
+/** link(2): a second name for a file; EEXIST when the new name is taken, which makes it an exclusive create. */
+export function link(from: string, to: string): Sys<number> {
+  return check(libc().link(ptr(cString(from)), ptr(cString(to))));
+}
+
 export function unlink(path: string): Sys<number> {
   return check(libc().unlink(pathPointer(path)));
+}
+
+export function rmdir(path: string): Sys<number> {
+  return check(libc().rmdir(ptr(cString(path))));
+}
+
+export function fchmod(fd: number, mode: number): Sys<number> {
+  return check(libc().fchmod(fd, mode));
+}
+
+/** fchown(2); -1 (0xffffffff) leaves the owner or group as it is. */
+export function fchown(fd: number, uid: number, gid: number): Sys<number> {
+  return check(libc().fchown(fd, uid >>> 0, gid >>> 0));
 }
 
 export function close(fd: number): void {
@@ -261,6 +283,7 @@ export function execve(path: string, argv: readonly string[], environment: reado
 
 export interface OpenFileStatus {
   uid: number;
+  gid: number;
   mode: number;
   inode: bigint;
   deviceMajor: number;
@@ -270,7 +293,7 @@ export interface OpenFileStatus {
   size: number;
 }
 
-const STATX_WANTED = STATX_MODE | STATX_UID | STATX_INO | STATX_NLINK | STATX_FILE_SIZE;
+const STATX_WANTED = STATX_MODE | STATX_UID | STATX_GID | STATX_INO | STATX_NLINK | STATX_FILE_SIZE;
 /** One buffer for every statx: decoded at once, and a fresh one per lock file cost more than the call. */
 const STATX_BUFFER = new Uint8Array(STATX_SIZE);
 
@@ -291,6 +314,7 @@ function decodeStatx(buffer: Uint8Array): OpenFileStatus {
   return {
     links: view.getUint32(16, true), // stx_nlink
     uid: view.getUint32(20, true), // stx_uid
+    gid: view.getUint32(24, true), // stx_gid
     mode: view.getUint16(28, true), // stx_mode
     inode: view.getBigUint64(32, true), // stx_ino
     size: Number(view.getBigUint64(40, true)), // stx_size

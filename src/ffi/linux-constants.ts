@@ -12,8 +12,11 @@ export const IPPROTO_IPV6 = 41;
 export const IPV6_V6ONLY = 26;
 
 export const O_RDONLY = 0;
+export const O_WRONLY = 1;
 export const O_RDWR = 2;
 export const O_CREAT = 0o100;
+export const O_EXCL = 0o200;
+export const O_NONBLOCK = 0o4000;
 export const O_CLOEXEC = 0o2000000;
 export const O_NOFOLLOW = ARM64 ? 0o100000 : 0o400000;
 export const O_DIRECTORY = ARM64 ? 0o40000 : 0o200000;
@@ -35,6 +38,7 @@ export const SYS_GETDENTS64 = ARM64 ? 61 : 217;
 export const AT_EMPTY_PATH = 0x1000;
 export const STATX_MODE = 0x2;
 export const STATX_UID = 0x8;
+export const STATX_GID = 0x10;
 export const STATX_INO = 0x100;
 export const STATX_NLINK = 0x4;
 /** The statx mask bit for stx_size (STATX_SIZE below is the size of the struct). */
@@ -56,14 +60,20 @@ export const ERRNO = {
   EACCES: 13,
   EEXIST: 17,
   ENOTDIR: 20,
+  EISDIR: 21,
   EINVAL: 22,
   EMFILE: 24,
+  EFBIG: 27,
   ENOSPC: 28,
+  EROFS: 30,
   ENOSYS: 38,
+  ENAMETOOLONG: 36,
+  ENOTEMPTY: 39,
   ELOOP: 40,
   EAFNOSUPPORT: 97,
   EADDRINUSE: 98,
   EADDRNOTAVAIL: 99,
+  EDQUOT: 122,
 } as const;
 
 /** EWOULDBLOCK is EAGAIN on Linux. */

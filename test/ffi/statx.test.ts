@@ -23,7 +23,7 @@ test.each([
     if (!status.ok) throw new Error(`statx failed: ${status.name}`);
     const expected = statSync(path, { bigint: true });
     const { major, minor } = splitDevice(expected.dev);
-    expect(status.value).toEqual({ uid: Number(expected.uid), mode: Number(expected.mode), inode: expected.ino, deviceMajor: major, deviceMinor: minor, links: Number(expected.nlink), size: Number(expected.size) });
+    expect(status.value).toEqual({ uid: Number(expected.uid), gid: Number(expected.gid), mode: Number(expected.mode), inode: expected.ino, deviceMajor: major, deviceMinor: minor, links: Number(expected.nlink), size: Number(expected.size) });
     expect(status.value.mode & 0o777).toBe(mode);
   } finally {
     close(opened.value);
