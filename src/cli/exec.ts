@@ -30,10 +30,11 @@ export const execCommand = defineBerthCommand({
     const slot = serverSlot(options.server, io.env);
     if (!slot.ok) throw new UsageError(slot.message);
     const { prepareNode } = await import("../host/node/prepare-node.ts");
+    const { checkLaunchRequest } = await import("../core/node/launch-request.ts");
     const { handOverToExec } = await import("../host/reservations.ts");
     const { execCommand: execProgram } = await import("../host/exec.ts");
     const node = orRefuse(
-      await prepareNode({
+      await prepareNode(checkLaunchRequest({
         specText: positionals.spec!,
         options,
         origins,
@@ -42,7 +43,7 @@ export const execCommand = defineBerthCommand({
         onlySlot: slot.slot,
         holder: { role: `exec ${positionals.spec} slot ${slot.slot}`, command: commandLine },
         commandName: "berth exec",
-      }),
+      })),
     );
     const [server] = node.servers;
     if (!server) throw new UsageError(`node ${node.identity.rank} has no server slot ${slot.slot}`);

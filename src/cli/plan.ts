@@ -6,7 +6,7 @@ import { printJson } from "./render/json.ts";
 import { renderPlanTable } from "./render/plan-table.ts";
 import { EXIT } from "../core/exit.ts";
 import { gpuInUse } from "../core/gpu/gpu-in-use.ts";
-import { nodeCountFromEnv } from "../core/launch/node-identity.ts";
+import { MAX_NODES, nodeCountFromEnv } from "../core/launch/node-identity.ts";
 import { planCluster } from "../core/plan/plan.ts";
 import { planJson } from "../core/plan/plan-json.ts";
 import { doesNotFitClass, environmentRefusal, refusalFromIssues } from "../core/refusal.ts";
@@ -14,7 +14,7 @@ import { readSpec } from "../core/spec/index.ts";
 import { readHostPortSettings } from "../host/kernel-port-settings.ts";
 import { GPU_ENVIRONMENT, NODE_ENVIRONMENT } from "./environment-rows.ts";
 
-export const MAX_NODES = 4096;
+export { MAX_NODES } from "../core/launch/node-identity.ts";
 export const MAX_GPUS_PER_NODE = 1024;
 
 /** Without --gpus-per-node, plan for this node's visible GPUs, and say which another berth holds. */
@@ -59,7 +59,9 @@ export const planCommand = defineBerthCommand({
   async run({ options, positionals, io }) {
     const specText = positionals.spec!;
     // Under srun, plan the job as it runs: its node count comes from the scheduler like berth run's does.
-    const nodes = options.nodes ?? nodeCountFromEnv(io.env)?.count ?? 1;
+    const fromEnv = nodeCountFromEnv(io.env);
+    if (!fromEnv.ok) throw new UsageError(fromEnv.message);
+    const nodes = options.nodes ?? fromEnv.count ?? 1;
     const spec = readSpec(specText);
     if (!spec.ok) throw new RefusalError(refusalFromIssues(`bad spec ${JSON.stringify(specText)}: `, spec.issues));
     const probed = options.gpusPerNode === undefined ? await thisNodesGpus(io.env) : undefined;

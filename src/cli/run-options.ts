@@ -3,6 +3,7 @@ import { booleanOption, durationOption, enumOption, integerOption, portRangeOpti
 import type { OptionDef } from "./option-kinds.ts";
 import { MAX_GPUS_PER_NODE, MAX_NODES } from "./plan.ts";
 import { LIVENESS_DEFAULT_MS } from "../core/supervise/timing.ts";
+import { RENDEZVOUS_OPTIONS } from "./rendezvous-options.ts";
 
 const backendOption: OptionDef<"vllm" | "sglang" | "cmd"> = {
   ...enumOption({ description: "How to start servers: vllm, sglang, or cmd (the command after --, with {port} {dist_port} {host} {gpus} {server} {local} {node} {seed} {tp} {pp})", choices: ["vllm", "sglang", "cmd"], default: "vllm" }),
@@ -39,9 +40,8 @@ export const SUPERVISE_OPTIONS = {
   restart: enumOption({ description: "Restart a failed server on its same GPUs and ports", choices: ["no", "on-failure"], default: "no" }),
   maxRestarts: integerOption({ description: "Restarts per server with --restart on-failure", min: 0, max: 1000, default: 3 }),
   addrsEnv: booleanOption({ description: "When ready, print AREAL_LLM_SERVER_ADDRS=host:port,… for AReaL" }),
-  rendezvous: stringOption({ description: "Where the job's nodes meet: a shared directory (/shared/x, file:///shared/x) or etcd://host:port", valueHint: "URL" }),
-  job: stringOption({ description: "The job's name in the rendezvous", valueHint: "NAME", defaultHint: "SLURM_JOB_ID, else the LeaderWorkerSet group" }),
-  arealNameResolve: stringOption({ description: "Also write AReaL's name_resolve entries for the servers: nfs:ROOT or etcd3:HOST:PORT", valueHint: "KIND:WHERE" }),
+  ...RENDEZVOUS_OPTIONS,
+  arealNameResolve: stringOption({ description: "Also write AReaL's name_resolve entries for the servers: nfs:ROOT or etcd3:HOST:PORT; checked before anything is reserved, and a write that fails fails the run", valueHint: "KIND:WHERE" }),
   arealExperiment: stringOption({ description: "AReaL's experiment name (with --areal-name-resolve)", valueHint: "E" }),
   arealTrial: stringOption({ description: "AReaL's trial name (with --areal-name-resolve)", valueHint: "T" }),
   arealUser: stringOption({ description: "AReaL's user name in the keys", valueHint: "USER", defaultHint: "LOGNAME, USER, LNAME, USERNAME, then the password database" }),

@@ -3,20 +3,18 @@ import { defineBerthCommand } from "./command.ts";
 import { LAUNCH_OPTIONS, SUPERVISE_OPTIONS } from "./run-options.ts";
 import { UsageError } from "./errors.ts";
 import { GPU_ENVIRONMENT, NODE_ENVIRONMENT } from "./environment-rows.ts";
+import { rendezvousChoice } from "./rendezvous-options.ts";
+import { badInput, type Refusal } from "../core/refusal.ts";
 
-/** --rendezvous and --job, checked: the job's name is required with a rendezvous and means nothing without one. */
-async function rendezvousOf(options: { rendezvous?: string; job?: string; failTogether?: boolean }, origins: Record<string, string>, env: Record<string, string | undefined>) {
-  if (options.rendezvous === undefined) {
-    if (options.job !== undefined) throw new UsageError(`${origins.job ?? "--job"} needs --rendezvous`);
+/** --rendezvous with its job, attempt, grace and group; --fail-together is on by default with a rendezvous. */
+async function rendezvousOf(options: Parameters<typeof rendezvousChoice>[0] & { failTogether?: boolean }, origins: Record<string, string>, env: Record<string, string | undefined>) {
+  const choice = await rendezvousChoice(options, origins, env, "--rendezvous");
+  if (!choice) {
+    if (origins.failTogether && options.failTogether) throw new UsageError(`${origins.failTogether} needs --rendezvous: without one this node knows no other node to fail with`);
     return undefined;
   }
-  const { jobName, parseRendezvous } = await import("../core/rendezvous/location.ts");
-  const location = parseRendezvous(options.rendezvous, origins.rendezvous ?? "--rendezvous");
-  if (!location.ok) throw new UsageError(location.message);
-  const job = jobName({ value: options.job, origin: origins.job }, env);
-  if (!job.ok) throw new UsageError(job.message);
-  // On by default with a rendezvous: only an explicit --no-fail-together (or its twin) turns it off.
-  return { location: location.location, job: job.name, failTogether: origins.failTogether === undefined ? true : options.failTogether === true };
+  // Only an explicit --no-fail-together (or its twin) turns it off.
+  return { ...choice, failTogether: origins.failTogether === undefined ? true : options.failTogether === true };
 }
 
 type ArealOptions = { arealNameResolve?: string; arealExperiment?: string; arealTrial?: string; arealUser?: string };
@@ -33,7 +31,7 @@ async function arealOf(options: ArealOptions, origins: Record<string, string>, e
   const user = options.arealUser ?? arealUser(env, passwdText(), effectiveUid());
   const checked = checkArealNaming({ target: options.arealNameResolve, experiment: options.arealExperiment, trial: options.arealTrial, user, origins });
   if (!checked.ok) throw new UsageError(checked.message);
-  return checked.value;
+  return { ...checked.value, origin: origins.arealNameResolve ?? "--areal-name-resolve" };
 }
 
 export const runCommand = defineBerthCommand({
@@ -48,11 +46,19 @@ export const runCommand = defineBerthCommand({
   ],
   environment: [...NODE_ENVIRONMENT, ...GPU_ENVIRONMENT],
   async run({ options, origins, positionals, passthrough, io, commandLine }) {
-    if (options.restart === "no" && origins.maxRestarts) throw new UsageError("--max-restarts needs --restart on-failure");
     const { runNodeCommand } = await import("./run-node.ts");
     const rendezvous = await rendezvousOf(options, origins, io.env);
-    const areal = await arealOf(options, origins, io.env);
-    const launch = { specText: positionals.spec!, options, origins, passthrough, env: io.env, holder: { role: `run ${positionals.spec}`, command: commandLine }, commandName: "berth run" };
+    // Once the rendezvous is known, a bad value is published there too (the trainer's wait fails at once).
+    let refusal: Refusal | undefined;
+    let areal: Awaited<ReturnType<typeof arealOf>>;
+    try {
+      if (options.restart === "no" && origins.maxRestarts) throw new UsageError("--max-restarts needs --restart on-failure");
+      areal = await arealOf(options, origins, io.env);
+    } catch (error) {
+      if (!(error instanceof UsageError) || !rendezvous) throw error;
+      refusal = badInput(error.message);
+    }
+    const launch = { specText: positionals.spec!, options, origins, passthrough, env: io.env, holder: { role: `run ${positionals.spec}`, command: commandLine }, commandName: "berth run", leaderFromRendezvous: rendezvous !== undefined };
     return runNodeCommand({
       launch,
       supervision: {
@@ -67,6 +73,7 @@ export const runCommand = defineBerthCommand({
       },
       rendezvous,
       areal,
+      refusal,
     }, io, { addrsEnv: options.addrsEnv, json: options.json });
   },
 });

@@ -1,30 +1,36 @@
-// `berth wait`: the trainer's side of a job. Reads the job's rendezvous until every server of its spec is
-// healthy, then prints them in global index order; fails at once, with one line, when a server or node of the
-// job failed or a node vanished, and when --timeout passes.
+// `berth wait`: the trainer's side of a job. Reads the job's current attempt in its rendezvous until every
+// node is alive on evidence berth wait has itself seen (a heartbeat that moved, or a writer checked alive on
+// this host) and every server of its spec is healthy, then prints them in global index order. It fails at
+// once, with one line, when a node published a failure, a server failed, or a node it saw alive vanished;
+// an earlier attempt's records, and leftovers no live node has replaced, never count. A store it cannot
+// reach is retried until --timeout, saying so every 10 s.
 import { defineBerthCommand } from "./command.ts";
 import { BerthError, UsageError } from "./errors.ts";
-import { durationOption, enumOption, stringOption } from "./option-kinds.ts";
+import { durationOption, enumOption } from "./option-kinds.ts";
 import type { Io } from "./io.ts";
 import { printJson } from "./render/json.ts";
+import { RENDEZVOUS_OPTIONS, rendezvousChoice } from "./rendezvous-options.ts";
 import { EXIT } from "../core/exit.ts";
 import type { ServerRecord } from "../core/rendezvous/node-record.ts";
 
 const PROGRESS_EVERY_MS = 10_000;
 
-function print(io: Io, format: string, servers: readonly ServerRecord[]): void {
+function print(io: Io, format: string, job: string, attempt: string, servers: readonly ServerRecord[]): void {
   const addresses = servers.map((server) => server.url.replace(/^http:\/\//, ""));
   if (format === "json") {
-    printJson(io, { servers: servers.map(({ index, node, url, host, port, state, gpus, ports }) => ({ index, node, url, host, port, state, gpus, ports })) });
+    printJson(io, { job, attempt, servers: servers.map(({ index, node, url, host, port, state, gpus, ports }) => ({ index, node, url, host, port, state, gpus, ports })) });
   } else if (format === "env") io.stdout(`AREAL_LLM_SERVER_ADDRS=${addresses.join(",")}\n`);
   else io.stdout(servers.map((server) => `${server.url}\n`).join(""));
 }
+
+const { rendezvousGroup, ...WAIT_RENDEZVOUS_OPTIONS } = RENDEZVOUS_OPTIONS;
 
 export const waitCommand = defineBerthCommand({
   positionals: [],
   acceptsPassthrough: false,
   options: {
-    rendezvous: stringOption({ description: "The job's rendezvous: a shared directory (/shared/x, file:///shared/x) or etcd://host:port", valueHint: "URL" }),
-    job: stringOption({ description: "The job's name in the rendezvous", valueHint: "NAME", defaultHint: "SLURM_JOB_ID, else the LeaderWorkerSet group" }),
+    ...WAIT_RENDEZVOUS_OPTIONS,
+    rendezvousGroup: { ...rendezvousGroup, description: "Accept a directory rendezvous shared with this Unix group on purpose (as berth run --rendezvous-group made it)" },
     timeout: durationOption({ description: "Give up after this long (0: wait for ever)", default: 30 * 60_000 }),
     format: enumOption({ description: "How to print the servers: plain (a URL per line), json, or env (AREAL_LLM_SERVER_ADDRS=host:port,…)", choices: ["plain", "json", "env"], default: "plain" }),
   },
@@ -32,40 +38,22 @@ export const waitCommand = defineBerthCommand({
     "berth wait --rendezvous /shared/job --format env",
     "berth wait --rendezvous etcd://10.0.0.5:2379 --job train-7 --json",
   ],
-  environment: [{ term: "SLURM_JOB_ID", text: "The job's name in the rendezvous when --job is not given; else LWS's group (LWS_LEADER_ADDRESS)" }],
+  environment: [
+    { term: "SLURM_JOB_ID", text: "The job's name in the rendezvous when --job is not given; else LWS's group (LWS_LEADER_ADDRESS)" },
+    { term: "SLURM_RESTART_COUNT", text: "With SLURM_JOB_ID, the attempt when --attempt is not given: a requeued job never sees its earlier attempt's servers" },
+  ],
   async run({ options, origins, io }) {
     if (options.rendezvous === undefined) throw new UsageError("berth wait needs --rendezvous URL (or BERTH_RENDEZVOUS): where the job's nodes publish their servers");
-    const { jobName, parseRendezvous, describeLocation } = await import("../core/rendezvous/location.ts");
-    const location = parseRendezvous(options.rendezvous, origins.rendezvous ?? "--rendezvous");
-    if (!location.ok) throw new UsageError(location.message);
-    const job = jobName({ value: options.job, origin: origins.job }, io.env);
-    if (!job.ok) throw new UsageError(job.message.replace("--rendezvous needs", "berth wait needs"));
-    const [{ openStore }, { jobReader }, { viewJob }, { STALE_MS, WATCH_MS }] = await Promise.all([
-      import("../host/rendezvous/store.ts"), import("../host/rendezvous/job-records.ts"), import("../core/rendezvous/job-view.ts"), import("../core/rendezvous/timing.ts"),
-    ]);
-    const where = `${describeLocation(location.location)}, job ${job.name}`;
-    const store = await openStore(location.location, job.name, false).catch((error: Error) => {
-      throw new BerthError(EXIT.environment, `cannot reach the rendezvous (${where}): ${error.message}`);
+    const choice = (await rendezvousChoice(options, origins, io.env, "berth wait"))!;
+    const { waitForJob } = await import("../host/rendezvous/wait-for-job.ts");
+    const outcome = await waitForJob(choice, options.timeout, {
+      progress: (text) => io.stderr(`berth wait: ${text}\n`),
+      progressEveryMs: PROGRESS_EVERY_MS,
     });
-    const reader = jobReader(store);
-    const started = Date.now();
-    let lastProgress = started;
-    for (;;) {
-      const { observations, gone } = await reader.read().catch((error: Error) => {
-        throw new BerthError(EXIT.environment, `cannot read the rendezvous (${where}): ${error.message}`);
-      });
-      const view = viewJob(observations, gone, Date.now(), STALE_MS);
-      if (view.kind === "ready") {
-        print(io, options.json ? "json" : options.format, view.servers);
-        return EXIT.ok;
-      }
-      if (view.kind === "failed") throw new BerthError(EXIT.serverFailed, `the job ${job.name} failed: ${view.reason}`);
-      if (options.timeout > 0 && Date.now() - started > options.timeout) throw new BerthError(EXIT.serverFailed, `timed out after ${options.timeout / 1000}s waiting for job ${job.name}: ${view.progress}`);
-      if (Date.now() - lastProgress >= PROGRESS_EVERY_MS) {
-        io.stderr(`berth wait: ${view.progress} (${Math.round((Date.now() - started) / 1000)}s)\n`);
-        lastProgress = Date.now();
-      }
-      await Bun.sleep(WATCH_MS);
+    if (outcome.kind === "ready") {
+      print(io, options.json ? "json" : options.format, choice.job, outcome.attempt, outcome.servers);
+      return EXIT.ok;
     }
+    throw new BerthError(outcome.kind === "refused" ? EXIT.environment : EXIT.serverFailed, outcome.message);
   },
 });

@@ -10,6 +10,8 @@ export interface Refusal {
   class: RefusalClass;
   /** One line a user can act on: the value, where it came from, what is accepted. */
   message: string;
+  /** It only follows another node of the job, which failed first: not the cause to report. */
+  followed?: boolean;
 }
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; refusal: Refusal };

@@ -1,12 +1,13 @@
-// The password database and this process's uid, for user names (AReaL's keys, like Python's getpass).
-import { readFileSync } from "node:fs";
+// The password and group databases and this process's uid: user names (AReaL's keys, like Python's getpass)
+// and group ids (--rendezvous-group).
+import { readSmallFile } from "../ffi/libc.ts";
 
 export function passwdText(): string {
-  try {
-    return readFileSync("/etc/passwd", "utf8");
-  } catch {
-    return "";
-  }
+  return readSmallFile("/etc/passwd", 16 << 20) ?? "";
+}
+
+export function groupText(): string {
+  return readSmallFile("/etc/group", 16 << 20) ?? "";
 }
 
 export function effectiveUid(): number {

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePortWindow } from "../support/free-ports.ts";
-import { isAlive, killLeftoverBerths, startBerth, waitFor, type RunningBerth } from "../support/berth-run.ts";
+import { FAKE_SERVER, isAlive, killLeftoverBerths, startBerth, waitFor, type RunningBerth } from "../support/berth-run.ts";
 
 afterEach(killLeftoverBerths);
 
@@ -99,3 +99,39 @@ describe("the step before the engine", () => {
     expect(berth.stderr() + berth.events.map((event) => String(event.text ?? "")).join("\n")).toContain(message);
   });
 });
+
+describe("signals around a stop", () => {
+  test("an engine that exits 0 on SIGTERM (uvicorn does), signalled just before berth: stopped, not failed; exit 143", async () => {
+    const manifest = join(mkdtempSync(join(tmpdir(), "berth-cancel-")), "manifest.json");
+    const berth = startBerth(["run", "vllm:d2", "--gpus-per-node", "2", "--simulate", "--port-pool", freePortWindow(100).pool, "--manifest", manifest, ...COMMON, "--", ...FAKE_SERVER, "--port", "{port}"]);
+    await berth.waitForEvent((event) => event.event === "ready", "ready");
+    const pids = serverPids(berth);
+    for (const pid of pids) process.kill(-pid, "SIGTERM");
+    await waitFor(() => pids.every((pid) => !isAlive(pid)), "the servers to exit 0 on SIGTERM");
+    berth.kill("SIGTERM");
+    expect(await berth.result()).toExitWith(143);
+    expect(manifestStates(manifest)).toEqual(["stopped", "stopped"]);
+  });
+
+  test("a storm of SIGTERMs and SIGINTs during the stop escalates the servers to SIGKILL and never cuts berth's own cleanup short", async () => {
+    const rendezvous = mkdtempSync(join(tmpdir(), "berth-rdv-"));
+    const berth = startBerth(["run", "vllm:d2", "--gpus-per-node", "2", "--simulate", "--port-pool", freePortWindow(100).pool, ...COMMON, "--grace", "30s",
+      "--rendezvous", rendezvous, "--job", "storm", "--", ...FAKE_SERVER, "--port", "{port}", "--ignore-term"]);
+    await berth.waitForEvent((event) => event.event === "ready", "ready");
+    const pids = serverPids(berth);
+    berth.kill("SIGTERM");
+    let sent = 1;
+    while (berth.events.every((event) => event.event !== "exit") && sent < 400) {
+      berth.kill(sent % 5 === 0 ? "SIGINT" : "SIGTERM");
+      sent++;
+      await Bun.sleep(10);
+    }
+    expect(await berth.result()).toExitWith(143); // the first signal decides
+    expect(berth.events.at(-1)).toMatchObject({ event: "exit", code: 143 });
+    expect(berth.events.some((event) => String(event.text).includes("SIGTERM again: killing every server now"))).toBe(true); // not after the 30 s grace
+    expect(pids.every((pid) => !isAlive(pid))).toBe(true);
+    // The final record was written, held for the other nodes, and removed: the whole stop ran.
+    expect(readdirSync(join(rendezvous, "storm")).filter((name) => name.startsWith("attempts~"))).toEqual([]);
+  });
+});
+

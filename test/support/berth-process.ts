@@ -24,8 +24,9 @@ export interface BerthRun {
   stderr: string;
 }
 
-export async function runBerth(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<BerthRun> {
-  const child = Bun.spawn([...berthArgv(), ...args], {
+/** `prefix`: run berth under another command, e.g. setpriv as another user. */
+export async function runBerth(args: string[], options: { env?: Record<string, string>; cwd?: string; prefix?: string[] } = {}): Promise<BerthRun> {
+  const child = Bun.spawn([...(options.prefix ?? []), ...berthArgv(), ...args], {
     cwd: options.cwd ?? REPO_ROOT,
     env: berthEnvironment(options.env),
     stdout: "pipe",

@@ -30,7 +30,9 @@ export interface LaunchContext {
   /** One leader for every multi-node server (--leader-addr, LWS_LEADER_ADDRESS). */
   leaderAddress?: string;
   /** Else each node's address by node rank: a multi-node server's leader is its own first node. */
-  nodeAddresses?: readonly string[];
+  nodeAddresses?: readonly (string | undefined)[];
+  /** Members wait for the address their leader publishes in the rendezvous; their launch is rebuilt with it. */
+  leaderFromRendezvous?: boolean;
   /** What the leader published in the rendezvous (its real ports), which wins over what this node computes. */
   publishedLeader?: PublishedLeader;
   /** Everything after `--`: engine arguments, or the whole command for the cmd backend. */

@@ -12,6 +12,9 @@ import { expandHostlist } from "../slurm/hostlist.ts";
 
 type Env = Record<string, string | undefined>;
 
+/** The most nodes a job may have, from a flag or any scheduler's variable alike. */
+export const MAX_NODES = 4096;
+
 const SOURCES: { name: string; rank: string; count?: string }[] = [
   { name: "BERTH_NODE_RANK/BERTH_NNODES", rank: "BERTH_NODE_RANK", count: "BERTH_NNODES" },
   { name: "SLURM_NODEID/SLURM_NNODES", rank: "SLURM_NODEID", count: "SLURM_NNODES" },
@@ -31,12 +34,15 @@ interface Found {
   from?: string;
 }
 
-/** Reads one variable as a whole number; a set variable that is not one is an error naming it. */
-function fromVariable(env: Env, name: string | undefined): { ok: true; found: Found } | { ok: false; message: string } {
+/**
+ * Reads one variable as a whole number within [min, max]; a set variable that is not one is an error naming
+ * it (SLURM_NNODES=100000000 must not make berth plan a hundred million nodes).
+ */
+function fromVariable(env: Env, name: string | undefined, min: number, max: number): { ok: true; found: Found } | { ok: false; message: string } {
   const text = name === undefined ? undefined : env[name];
   if (text === undefined) return { ok: true, found: {} };
   const value = wholeNumber(text);
-  if (value === undefined) return { ok: false, message: `bad value ${JSON.stringify(text)} for ${name}; expected a whole number` };
+  if (value === undefined || value < min || value > max) return { ok: false, message: `bad value ${JSON.stringify(text)} for ${name}; expected a whole number from ${min} to ${max}` };
   return { ok: true, found: { value, from: name } };
 }
 
@@ -57,12 +63,12 @@ export function resolveNodeIdentity(
   let count: Found = flags.count === undefined ? {} : { value: flags.count, from: flags.countSource ?? "--nodes" };
   for (const candidate of SOURCES) {
     if (rank.value === undefined) {
-      const read = fromVariable(env, candidate.rank);
+      const read = fromVariable(env, candidate.rank, 0, MAX_NODES - 1);
       if (!read.ok) return read;
       rank = read.found;
     }
     if (count.value === undefined) {
-      const read = fromVariable(env, candidate.count);
+      const read = fromVariable(env, candidate.count, 1, MAX_NODES);
       if (!read.ok) return read;
       count = read.found;
     }
@@ -84,12 +90,13 @@ export function resolveNodeIdentity(
 }
 
 /** The job's node count from the schedulers' variables alone (what `berth plan` plans for under srun). */
-export function nodeCountFromEnv(env: Env): { count: number; from: string } | undefined {
+export function nodeCountFromEnv(env: Env): { ok: true; count?: number; from?: string } | { ok: false; message: string } {
   for (const candidate of SOURCES) {
-    const value = candidate.count === undefined ? undefined : wholeNumber(env[candidate.count]);
-    if (value !== undefined && value >= 1) return { count: value, from: candidate.count! };
+    const read = fromVariable(env, candidate.count, 1, MAX_NODES);
+    if (!read.ok) return read;
+    if (read.found.value !== undefined) return { ok: true, count: read.found.value, from: read.found.from };
   }
-  return undefined;
+  return { ok: true };
 }
 
 /** A Slurm batch script (no step) of a job of several nodes runs on the first node only. */

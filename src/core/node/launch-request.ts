@@ -46,6 +46,8 @@ export interface LaunchRequest {
   holder: { role: string; command: string };
   /** The command to name in a refusal's advice, e.g. "berth run". */
   commandName: string;
+  /** With a rendezvous, multi-node leaders publish their address there and members wait for it. */
+  leaderFromRendezvous?: boolean;
 }
 
 export interface CheckedRequest {

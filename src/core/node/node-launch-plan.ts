@@ -25,8 +25,10 @@ export interface NodeFacts {
   shortDirectory: string;
   /** --cache-dir, made absolute. */
   cacheDirectory?: string;
-  /** Multi-node leaders: one named, or every node's address by rank (resolved by the host). */
-  leaders: { leader?: string; nodes?: string[] };
+  /** Multi-node leaders: one named, or each leading node's address by rank (resolved by the host). */
+  leaders: { leader?: string; nodes?: (string | undefined)[] };
+  /** Members learn their leader's address from the rendezvous (its leader publishes it there). */
+  leaderFromRendezvous?: boolean;
 }
 
 /** One server of this node, ready to reserve and start. */
@@ -78,12 +80,22 @@ function launchContext(checked: CheckedRequest, facts: NodeFacts, backend: Backe
     nodeRank: checked.identity.rank,
     leaderAddress: facts.leaders.leader,
     nodeAddresses: facts.leaders.nodes,
+    leaderFromRendezvous: facts.leaderFromRendezvous,
     userArgs: passthrough,
     baseEnvironment: env,
   };
 }
 
-export function planNodeLaunch(checked: CheckedRequest, facts: NodeFacts): Outcome<NodeLaunchPlan> {
+/** This node's slots in the cluster's plan: the first half of a node launch, before any address is known. */
+export interface NodeSlots {
+  slots: ServerOnNode[];
+  pool: PortRange;
+  layout: string;
+  serverCount: number;
+  warnings: string[];
+}
+
+export function planNodeSlots(checked: CheckedRequest, facts: Pick<NodeFacts, "gpus" | "gpuCountFromHost" | "kernel">): Outcome<NodeSlots> {
   const { request, identity } = checked;
   const pool = request.options.portPool ?? facts.kernel.defaultPool;
   const planned = planCluster(checked.spec, { nodes: identity.count, gpusPerNode: facts.gpus.length, portPool: pool, reservedPorts: facts.kernel.reservedPorts, ephemeralLow: facts.kernel.ephemeralLow });
@@ -93,20 +105,33 @@ export function planNodeLaunch(checked: CheckedRequest, facts: NodeFacts): Outco
   }
   const slots = thisNodesSlots(checked, serversOnNode(planned.value, identity.rank));
   if (!slots.ok) return slots;
-  const assignments = assignGpus(slots.value, facts.gpus);
+  return succeeded({ slots: slots.value, pool, layout: layoutDigest(planned.value), serverCount: planned.value.servers.length, warnings: [...checked.warnings, ...planned.warnings] });
+}
+
+/** The nodes that lead this node's multi-node servers: the only job hosts whose addresses this node needs. */
+export function leaderNodesOf(slots: readonly ServerOnNode[]): number[] {
+  return [...new Set(slots.filter(({ server }) => server.nodes !== undefined).map(({ server }) => server.node))];
+}
+
+/** The second half: every slot's GPUs and launch, once the host has given its addresses. */
+export function launchNodeSlots(checked: CheckedRequest, facts: NodeFacts, planned: NodeSlots): Outcome<NodeLaunchPlan> {
+  const assignments = assignGpus(planned.slots, facts.gpus);
   const servers: ServerLaunch[] = [];
-  for (const [position, { server, placement }] of slots.value.entries()) {
-    const backend = request.options.backend ?? server.backend;
+  for (const [position, { server, placement }] of planned.slots.entries()) {
+    const backend = checked.request.options.backend ?? server.backend;
     const { gpus, toLock } = assignments[position]!;
-    const launch = buildLaunch(server, placement, gpus, launchContext(checked, facts, backend));
-    if (!launch.ok) return refused(refusalFromIssues("", launch.issues));
     const context = launchContext(checked, facts, backend);
+    const launch = buildLaunch(server, placement, gpus, context);
+    if (!launch.ok) return refused(refusalFromIssues("", launch.issues));
     servers.push({ server, backend, placement, launch: launch.value, role: roleOf(server, placement, context), gpus, gpusToLock: toLock });
   }
-  return succeeded({
-    servers, warnings: [...checked.warnings, ...planned.warnings], pool, reservedPorts: facts.kernel.reservedPorts,
-    layout: layoutDigest(planned.value), serverCount: planned.value.servers.length, gpusPerNode: facts.gpus.length,
-  });
+  const { pool, layout, serverCount, warnings } = planned;
+  return succeeded({ servers, warnings, pool, reservedPorts: facts.kernel.reservedPorts, layout, serverCount, gpusPerNode: facts.gpus.length });
+}
+
+export function planNodeLaunch(checked: CheckedRequest, facts: NodeFacts): Outcome<NodeLaunchPlan> {
+  const planned = planNodeSlots(checked, facts);
+  return planned.ok ? launchNodeSlots(checked, facts, planned.value) : planned;
 }
 
 /** A member rebuilt around what its leader published in the rendezvous (address and real ports). */

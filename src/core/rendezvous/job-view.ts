@@ -1,50 +1,79 @@
-// A job as its rendezvous shows it, decided without side effects: still coming up (and how far), ready
-// (every server of the spec healthy, in global index order), or failed (a server or node failed, or a node
-// vanished). `berth wait` prints it; every node's fail-together watch acts on it.
+// An attempt of a job as its rendezvous shows one reader, decided without side effects: still coming up
+// (and why, node by node), ready (every node alive on this reader's evidence and every server of the spec
+// healthy, in global index order), or failed (a node published a failure, a server failed, a node stopped,
+// or a node seen alive vanished). `berth wait` prints it; every node's fail-together watch acts on it.
+import { judgeNode, type JobWatch, type NodeJudgement, type NodeWatch } from "./liveness.ts";
 import type { NodeRecord, ServerRecord } from "./node-record.ts";
-
-/** A record as a reader saw it, with the reader's own time of its last heartbeat change (no clock skew). */
-export interface Observation {
-  record: NodeRecord;
-  changedAt: number;
-}
 
 export type JobView =
   | { kind: "waiting"; progress: string }
   | { kind: "ready"; servers: ServerRecord[] }
-  | { kind: "failed"; reason: string };
+  /** stopped: the cause is a node that was stopped (a signal), not one that failed; its exit status with it. */
+  | { kind: "failed"; reason: string; node: number; stopped?: { exitCode?: number } };
 
-function nodeName(record: NodeRecord): string {
+export function nodeName(record: NodeRecord): string {
   return `node ${record.rank} (${record.host})`;
 }
 
-function failure(observations: readonly Observation[], gone: readonly NodeRecord[], now: number, staleMs: number): string | undefined {
-  // The cause first: a node that failed by itself, or a failed server, before nodes that only followed.
-  const causes = [...observations].sort((a, b) => Number(a.record.followed ?? false) - Number(b.record.followed ?? false));
-  for (const { record } of causes) {
-    if (record.state === "failed") return `${nodeName(record)} failed: ${record.reason ?? "its run ended with a failure"}`;
+interface Judged {
+  watch: NodeWatch;
+  judgement: NodeJudgement;
+}
+
+/** The cause first: a node that failed by itself, or a failed server, before nodes that only followed. */
+function failure(judged: readonly Judged[]): { reason: string; node: number; stopped?: { exitCode?: number } } | undefined {
+  const causes = [...judged].sort((a, b) => Number(a.watch.record.followed ?? false) - Number(b.watch.record.followed ?? false));
+  for (const { watch: { record } } of causes) {
+    if (record.state === "failed") {
+      const code = record.exitCode === undefined ? "" : ` (exit ${record.exitCode})`;
+      return { reason: `${nodeName(record)} failed: ${record.reason ?? "its run ended with a failure"}${code}`, node: record.rank };
+    }
     const failed = record.servers.find((server) => server.state === "failed");
-    if (failed) return `server ${failed.index} on ${nodeName(record)} failed`;
+    if (failed) return { reason: `server ${failed.index} on ${nodeName(record)} failed`, node: record.rank };
   }
-  for (const record of gone) if (record.state === "starting" || record.state === "running") return `${nodeName(record)} vanished: its record is gone from the rendezvous (berth there died)`;
-  for (const { record, changedAt } of observations) {
-    const live = record.state === "starting" || record.state === "running";
-    if (live && now - changedAt > staleMs) return `${nodeName(record)} vanished: no heartbeat for ${Math.round((now - changedAt) / 1000)}s`;
+  for (const { watch: { record }, judgement } of judged) {
+    if (judgement.kind === "vanished") return { reason: `${nodeName(record)} vanished: ${judgement.why}`, node: record.rank };
+    if (record.state === "stopped" && !record.nothingToRun) return { reason: `${nodeName(record)} stopped: ${record.reason ?? "its run is over"}`, node: record.rank, stopped: { exitCode: record.exitCode } };
   }
   return undefined;
 }
 
-/** `gone`: records seen before that have since disappeared (etcd deletes a dead node's record with its lease). */
-export function viewJob(observations: readonly Observation[], gone: readonly NodeRecord[], now: number, staleMs: number): JobView {
-  const failed = failure(observations, gone, now, staleMs);
-  if (failed) return { kind: "failed", reason: failed };
-  if (observations.length === 0) return { kind: "waiting", progress: "no node has published yet" };
-  const { nodes, serverCount } = observations[0]!.record;
+/** One phrase per node that holds the job up, so a long wait says why. */
+function holdUps(judged: readonly Judged[], nodes: number, serverCount: number, healthy: number, except?: number): string {
+  const present = new Set(judged.map(({ watch }) => watch.record.rank));
+  if (except !== undefined) present.add(except);
+  const parts: string[] = [];
+  const missing = Array.from({ length: nodes }, (_, rank) => rank).filter((rank) => !present.has(rank));
+  if (missing.length > 0) parts.push(`node(s) ${missing.join(",")} not published yet`);
+  for (const { watch, judgement } of judged) {
+    if (judgement.kind === "stale") parts.push(`${nodeName(watch.record)} is a leftover (${judgement.why}); waiting for a live node to take its place`);
+    if (judgement.kind === "judging") parts.push(`${nodeName(watch.record)} not yet seen alive`);
+  }
+  const starting = judged.flatMap(({ watch }) => watch.record.servers.filter((server) => server.role !== "member" && server.state !== "healthy").map((server) => `s${server.index} ${server.state}`));
+  const shown = starting.length > 6 ? [...starting.slice(0, 6), `${starting.length - 6} more`] : starting;
+  const servers = `${healthy} of ${serverCount} server(s) healthy${shown.length > 0 ? ` (${shown.join(", ")})` : ""}`;
+  const alive = judged.filter(({ watch, judgement }) => judgement.kind === "alive" || watch.record.nothingToRun).length;
+  return [`${alive} of ${nodes - (except === undefined ? 0 : 1)} node(s) alive`, servers, ...parts].join("; ");
+}
+
+/** The job as one reader sees it; `except` leaves out the reader's own node (a node's fail-together watch). */
+export function viewJob(watch: JobWatch, now: number, staleMs: number, except?: number): JobView {
+  const judged = [...watch.nodes.values()]
+    .filter((node) => node.record.rank !== except)
+    .sort((a, b) => a.record.rank - b.record.rank)
+    .map((node) => ({ watch: node, judgement: judgeNode(node, watch, now, staleMs) }));
+  const failed = failure(judged.filter(({ judgement }) => judgement.kind !== "stale"));
+  if (failed) return { kind: "failed", ...failed };
+  // A node the plan gives no server is done from the start: present, and needed for nothing more.
+  const idle = judged.filter(({ watch: node }) => node.record.nothingToRun === true).length;
+  const live = judged.filter(({ watch: node, judgement }) => judgement.kind !== "stale" && node.record.nothingToRun !== true);
+  if (judged.length === 0) return { kind: "waiting", progress: "no node has published yet" };
+  const reference = [...live, ...judged].map(({ watch: node }) => node.record).reduce((best, record) => (record.serverCount > best.serverCount ? record : best));
   const serving = new Map<number, ServerRecord>();
-  for (const { record } of observations) for (const server of record.servers) if (server.role !== "member") serving.set(server.index, server);
+  for (const { watch: node } of live) for (const server of node.record.servers) if (server.role !== "member") serving.set(server.index, server);
   const healthy = [...serving.values()].filter((server) => server.state === "healthy");
-  const stopped = observations.find(({ record }) => record.state === "stopped");
-  if (stopped) return { kind: "failed", reason: `${nodeName(stopped.record)} stopped: ${stopped.record.reason ?? "its run is over"}` };
-  if (observations.length === nodes && healthy.length === serverCount) return { kind: "ready", servers: healthy.sort((a, b) => a.index - b.index) };
-  return { kind: "waiting", progress: `${observations.length} of ${nodes} node(s) published, ${healthy.length} of ${serverCount} server(s) healthy` };
+  // A node that has claimed its rank but not joined (planned and reserved) has no layout yet.
+  const everyNodeAlive = live.length + idle === reference.nodes - (except === undefined ? 0 : 1) && live.every(({ watch: node, judgement }) => judgement.kind === "alive" && node.record.layout !== "");
+  if (everyNodeAlive && healthy.length === reference.serverCount) return { kind: "ready", servers: healthy.sort((a, b) => a.index - b.index) };
+  return { kind: "waiting", progress: holdUps(judged, reference.nodes, reference.serverCount, healthy.length, except) };
 }

@@ -1,7 +1,21 @@
 // Where a job's nodes meet (--rendezvous, BERTH_RENDEZVOUS) and under which name (--job, BERTH_JOB):
 // a directory on a filesystem every node shares, or an etcd reached through its v3 JSON API.
 
+import type { AttemptSource } from "./attempt.ts";
+
 export type RendezvousLocation = { kind: "directory"; path: string } | { kind: "etcd"; endpoint: string };
+
+/** A job's rendezvous as the command line chose it (cli/rendezvous-options.ts). */
+export interface RendezvousChoice {
+  location: RendezvousLocation;
+  job: string;
+  /** --attempt or Slurm's; undefined: derived through the store. */
+  attempt?: AttemptSource;
+  /** --rendezvous-grace: how long the store may be unreachable before berth gives up. */
+  graceMs: number;
+  /** --rendezvous-group: a directory store shared with this group on purpose. */
+  sharedGid?: number;
+}
 
 export function describeLocation(location: RendezvousLocation): string {
   return location.kind === "directory" ? location.path : `etcd ${location.endpoint}`;

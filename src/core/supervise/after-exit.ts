@@ -1,6 +1,6 @@
 // The one decision of supervision: a server has ended; what now? Stop (berth is already stopping), restart
 // it, or fail the run. Pure, so every case is in a table test (test/core/supervise/after-exit.test.ts).
-import { EXIT, exitCodeOf, type ChildEnd } from "../exit.ts";
+import { EXIT, exitCodeForSignalName, exitCodeOf, isStopSignal, STOP_SIGNALS, type ChildEnd } from "../exit.ts";
 import { restartDelay } from "./timing.ts";
 
 export interface ExitContext {
@@ -31,4 +31,14 @@ export function decideAfterExit(context: ExitContext): AfterExit {
   // A server that ends by itself, even with 0, has failed the run: berth must not report success.
   if (code === 0) return { action: "fail", exitCode: EXIT.serverFailed, unasked: true };
   return { action: "fail", exitCode: code };
+}
+
+/**
+ * An end that a stop signal to the whole job would cause (scancel signals every process of the step, the
+ * servers before berth as often as not): killed by one, a clean exit (uvicorn, SGLang's HTTP server, exits
+ * 0 on TERM), or 128+N from a handler. Such an end is judged only after berth's own signal had time to come.
+ */
+export function mayBeTheJobsStop(end: ChildEnd): boolean {
+  if (isStopSignal(end.signal)) return true;
+  return end.code === 0 || STOP_SIGNALS.some((signal) => end.code === exitCodeForSignalName(signal));
 }

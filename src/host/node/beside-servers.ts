@@ -1,84 +1,63 @@
-// What runs beside a node's servers and hears every state change (supervise's companions): its presence in
-// the job's rendezvous (which first joins the job: members learn their leaders there) and AReaL's
-// name_resolve entries. Both stores are opened before anything starts, so an unreachable etcd is said at once.
+// What runs beside a node's servers and hears every state change (supervise's companions): AReaL's
+// name_resolve entries, and the node's presence in the job's rendezvous (which first joins the job: members
+// learn their leaders there). AReaL's store is opened and checked before anything is reserved.
 import type { NameResolveTarget } from "../../core/areal/name-resolve.ts";
-import { describeLocation, type RendezvousLocation } from "../../core/rendezvous/location.ts";
-import { environmentRefusal, refused, succeeded, type Outcome } from "../../core/refusal.ts";
-import { arealCompanion } from "../areal/name-resolve-companion.ts";
+import { succeeded, type Outcome } from "../../core/refusal.ts";
+import { arealCompanion, type ArealCompanion } from "../areal/name-resolve-companion.ts";
 import { openNameResolve, type NameResolveStore } from "../areal/name-resolve-store.ts";
-import { factsOf, joinJob } from "../rendezvous/join-job.ts";
+import type { NodeInJob, RendezvousRequest } from "../rendezvous/enter-job.ts";
+import { joinJob } from "../rendezvous/join-job.ts";
 import { startPresence } from "../rendezvous/node-presence.ts";
-import { openStore, type RendezvousStore } from "../rendezvous/store.ts";
 import type { Companion } from "../supervise/settings.ts";
 import type { SupervisedServer } from "../supervise/supervised-server.ts";
 import type { SupervisorRun } from "../supervise/supervisor-run.ts";
 import type { PreparedNode } from "./prepare-node.ts";
-
-export interface RendezvousRequest {
-  location: RendezvousLocation;
-  job: string;
-  failTogether: boolean;
-}
 
 export interface ArealRequest {
   target: NameResolveTarget;
   user: string;
   experiment: string;
   trial: string;
+  /** Where --areal-name-resolve came from, for messages. */
+  origin: string;
 }
 
 type CompanionStart = (run: SupervisorRun) => Companion;
 
-function unreachable(what: string, error: unknown) {
-  return refused<never>(environmentRefusal(`cannot reach ${what}: ${error instanceof Error ? error.message : String(error)}`));
+/** AReaL's store, opened and checked (exit 2 for a root that is not there, 3 for one that cannot be reached). */
+export async function openAreal(areal: ArealRequest | undefined): Promise<Outcome<NameResolveStore | undefined>> {
+  return areal ? openNameResolve(areal.target, areal.origin) : succeeded(undefined);
 }
 
-async function openAreal(areal: ArealRequest | undefined): Promise<Outcome<NameResolveStore | undefined>> {
-  if (!areal) return succeeded(undefined);
-  try {
-    return succeeded(await openNameResolve(areal.target));
-  } catch (error) {
-    return unreachable(`AReaL's name_resolve (${areal.target.kind === "nfs" ? areal.target.root : areal.target.endpoint})`, error);
-  }
+export interface BesideRequest {
+  areal?: ArealRequest;
+  arealStore?: NameResolveStore;
+  rendezvous?: RendezvousRequest;
+  inJob?: NodeInJob;
+  startupTimeoutMs: number;
 }
 
-/** Joins the job (join-job.ts); the servers it returns have their leaders filled in. */
-async function joinRendezvous(rendezvous: RendezvousRequest, node: PreparedNode, deadline: number, progress: (text: string) => void): Promise<Outcome<{ servers: SupervisedServer[]; start: CompanionStart }>> {
-  let store: RendezvousStore;
-  try {
-    store = await openStore(rendezvous.location, rendezvous.job, true);
-  } catch (error) {
-    return unreachable(`the rendezvous (${describeLocation(rendezvous.location)})`, error);
-  }
-  const joined = await joinJob(node, store, deadline, progress);
-  if (!joined.ok) {
-    await store.close();
-    return joined;
-  }
-  return succeeded({ servers: joined.value, start: (run) => startPresence(run, { store, facts: factsOf(node), failTogether: rendezvous.failTogether }) });
-}
-
-export async function startBeside(
-  request: { rendezvous?: RendezvousRequest; areal?: ArealRequest; supervision: { startupTimeoutMs: number } },
-  node: PreparedNode,
-  progress: (text: string) => void,
-): Promise<Outcome<{ servers: SupervisedServer[]; companions: CompanionStart[] }>> {
-  const arealStore = await openAreal(request.areal);
-  if (!arealStore.ok) return arealStore;
-  const companions: CompanionStart[] = [];
+/** Joins the job (join-job.ts) when there is one; the servers it returns have their leaders filled in. */
+export async function startBeside(request: BesideRequest, node: PreparedNode, progress: (text: string) => void): Promise<Outcome<{ servers: SupervisedServer[]; companions: CompanionStart[] }>> {
   let servers = node.servers;
-  if (request.rendezvous) {
-    const joined = await joinRendezvous(request.rendezvous, node, Date.now() + request.supervision.startupTimeoutMs, progress);
-    if (!joined.ok) {
-      await arealStore.value?.close();
-      return joined;
-    }
-    servers = joined.value.servers;
-    companions.push(joined.value.start);
+  if (request.inJob) {
+    request.inJob.membership.facts.host = node.host;
+    const joined = await joinJob(request.inJob.membership, node, Date.now() + request.startupTimeoutMs, progress);
+    if (!joined.ok) return joined;
+    servers = joined.value;
   }
-  if (request.areal && arealStore.value) {
-    const { user, experiment, trial } = request.areal;
-    companions.push(arealCompanion(arealStore.value, { user, experiment, trial, rank: node.identity.rank, serverCount: node.job.serverCount }));
+  const companions: CompanionStart[] = [];
+  let areal: ArealCompanion | undefined;
+  if (request.areal && request.arealStore) {
+    const { user, experiment, trial, origin } = request.areal;
+    const naming = { user, experiment, trial, rank: node.identity.rank, serverCount: node.job.serverCount, graceMs: request.rendezvous?.graceMs ?? 60_000 };
+    const start = arealCompanion(request.arealStore, naming, origin);
+    companions.push((run) => (areal = start(run)));
+  }
+  if (request.inJob && request.rendezvous) {
+    const { membership, } = request.inJob;
+    const { failTogether, graceMs } = request.rendezvous;
+    companions.push((run) => startPresence(run, { membership, failTogether, graceMs, withdraw: (record) => areal?.withdraw(record) }));
   }
   return succeeded({ servers, companions });
 }

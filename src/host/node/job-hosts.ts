@@ -1,6 +1,7 @@
-// The addresses of the job's nodes, for multi-node servers' leaders: the host names Slurm (or --leader-addr,
-// LWS) gives, resolved here, so every engine gets an address it can dial without a resolver of its own. A
-// name that does not resolve is passed on as it is, with a warning.
+// The addresses of the job's nodes that lead this node's multi-node servers: the host names Slurm (or
+// --leader-addr, LWS) gives, resolved here, so every engine gets an address it can dial without a resolver of
+// its own. Only the leaders this node needs are resolved (a 512-node job list costs nothing, and a host that
+// does not resolve only matters if it leads); one that does not resolve is passed on as it is, with a warning.
 import { lookup } from "node:dns/promises";
 import { jobHosts } from "../../core/launch/node-identity.ts";
 
@@ -13,9 +14,14 @@ async function addressOf(name: string, warnings: string[]): Promise<string> {
   }
 }
 
-export async function resolveJobHosts(flag: string | undefined, env: Record<string, string | undefined>, nodeCount: number, warnings: string[]): Promise<{ leader?: string; nodes?: string[] }> {
-  const hosts = jobHosts(flag, env, nodeCount);
+export async function resolveJobHosts(flag: string | undefined, env: Record<string, string | undefined>, job: { nodeCount: number; needed: readonly number[] }, warnings: string[]): Promise<{ leader?: string; nodes?: (string | undefined)[] }> {
+  const hosts = jobHosts(flag, env, job.nodeCount);
   if (hosts.leader !== undefined) return { leader: await addressOf(hosts.leader, warnings) };
-  if (hosts.nodes === undefined) return {};
-  return { nodes: await Promise.all(hosts.nodes.map((name) => addressOf(name, warnings))) };
+  if (hosts.nodes === undefined || job.needed.length === 0) return {};
+  const nodes: (string | undefined)[] = [];
+  await Promise.all(job.needed.map(async (rank) => {
+    const name = hosts.nodes![rank];
+    if (name !== undefined) nodes[rank] = await addressOf(name, warnings);
+  }));
+  return { nodes };
 }

@@ -1,8 +1,8 @@
 // A node launch made ready to start, for `run`, `exec` and `demo`: every pure step for every server first
 // (core/node), with the host's facts; then the reservations, all or nothing; then the run directory.
-import { checkLaunchRequest, type LaunchRequest } from "../../core/node/launch-request.ts";
+import type { CheckedRequest, LaunchRequest } from "../../core/node/launch-request.ts";
 import type { NodeIdentity } from "../../core/launch/node-identity.ts";
-import { movedLaunch, planNodeLaunch, withPublishedLeader, type NodeFacts } from "../../core/node/node-launch-plan.ts";
+import { launchNodeSlots, leaderNodesOf, movedLaunch, planNodeSlots, withPublishedLeader, type NodeFacts } from "../../core/node/node-launch-plan.ts";
 import type { PublishedLeader } from "../../core/launch/launch-types.ts";
 import { environmentRefusal, refused, succeeded, type Outcome } from "../../core/refusal.ts";
 import { resolve } from "node:path";
@@ -42,9 +42,10 @@ function advertisedHost(options: LaunchRequest["options"], warnings: string[]): 
   return detected.address;
 }
 
-export async function prepareNode(request: LaunchRequest): Promise<Outcome<PreparedNode>> {
-  const checked = checkLaunchRequest(request);
+/** `checked`: the request as core/node/launch-request.ts checked it (the caller may need its identity first). */
+export async function prepareNode(checked: Outcome<CheckedRequest>): Promise<Outcome<PreparedNode>> {
   if (!checked.ok) return checked;
+  const request = checked.value.request;
   const { gpusPerNode, simulate, allowBusyGpus } = request.options;
   const gpus = nodeGpus(request.env, { gpusPerNode, simulate: (simulate ?? false) || (request.simulate ?? false), allowBusy: allowBusyGpus ?? false });
   if (!gpus.ok) return gpus;
@@ -52,18 +53,24 @@ export async function prepareNode(request: LaunchRequest): Promise<Outcome<Prepa
   const runDirectory = chooseRunDirectory(request.options.runDir, request.env);
   const advertiseHost = advertisedHost(request.options, warnings);
   const bindHost = request.options.host === undefined ? advertiseHost : checkHostName(request.options.host)!;
+  const kernel = readHostPortSettings();
+  const slots = planNodeSlots(checked.value, { gpus: gpus.value.gpus, gpuCountFromHost: gpus.value.countFromHost, kernel });
+  if (!slots.ok) return slots;
+  // Only the hosts that lead this node's multi-node servers are resolved; with a rendezvous, none: leaders publish.
+  const leaderFromRendezvous = request.leaderFromRendezvous ?? false;
   const facts: NodeFacts = {
     gpus: gpus.value.gpus,
     gpuCountFromHost: gpus.value.countFromHost,
     host: bindHost,
     advertiseHost,
-    kernel: readHostPortSettings(),
+    kernel,
     runDirectory: runDirectory.path,
     shortDirectory: runDirectory.short,
     cacheDirectory: request.options.cacheDir === undefined ? undefined : resolve(request.options.cacheDir),
-    leaders: await resolveJobHosts(request.options.leaderAddr, request.env, checked.value.identity.count, warnings),
+    leaders: await resolveJobHosts(request.options.leaderAddr, request.env, { nodeCount: checked.value.identity.count, needed: leaderFromRendezvous ? [] : leaderNodesOf(slots.value.slots) }, warnings),
+    leaderFromRendezvous,
   };
-  const plan = planNodeLaunch(checked.value, facts);
+  const plan = launchNodeSlots(checked.value, facts, slots.value);
   if (!plan.ok) return plan;
 
   const registry = await openRegistry(request.env);

@@ -1,7 +1,9 @@
-// `berth run` and `berth demo` as an application: prepare this node, supervise its servers, and remove the
-// run directory once every server has stopped. What the user sees comes from the presenter the caller passes.
-import type { LaunchRequest } from "../../core/node/launch-request.ts";
-import { badInput, refused, succeeded, type Outcome } from "../../core/refusal.ts";
+// `berth run` and `berth demo` as an application: check the request, enter the job's rendezvous (claim this
+// node's rank), prepare this node, supervise its servers, and remove the run directory once every server has
+// stopped. A refusal once the node is in its job is published there, so the trainer and the other nodes know
+// at once. What the user sees comes from the presenter the caller passes.
+import { checkLaunchRequest, type CheckedRequest, type LaunchRequest } from "../../core/node/launch-request.ts";
+import { badInput, refused, succeeded, type Outcome, type Refusal } from "../../core/refusal.ts";
 import { EXIT, type RunEnd } from "../../core/exit.ts";
 import { parseHealthPaths } from "../../core/supervise/health-paths.ts";
 import { removeRunDirectory } from "../run-directory.ts";
@@ -10,7 +12,8 @@ import type { SupervisedServer } from "../supervise/supervised-server.ts";
 import { prepareNode, type PreparedNode } from "./prepare-node.ts";
 import { checkManifestPath, prepareLogDirectory } from "./output-paths.ts";
 import { releaseServers } from "./reserve-servers.ts";
-import { startBeside, type ArealRequest, type RendezvousRequest } from "./beside-servers.ts";
+import { openAreal, startBeside, type ArealRequest } from "./beside-servers.ts";
+import { enterJob, type NodeInJob, type RendezvousRequest } from "../rendezvous/enter-job.ts";
 
 export interface RunNodeRequest {
   launch: LaunchRequest;
@@ -19,6 +22,8 @@ export interface RunNodeRequest {
   rendezvous?: RendezvousRequest;
   /** --areal-name-resolve: AReaL's own entries for this node's servers. */
   areal?: ArealRequest;
+  /** A bad value found once the rendezvous was known: refused after entering the job, so it is published. */
+  refusal?: Refusal;
 }
 
 export interface NodePresenter {
@@ -27,7 +32,7 @@ export interface NodePresenter {
   /** A node with no servers in the plan. */
   nothingToRun(node: PreparedNode): void;
   openView(servers: readonly SupervisedServer[]): RunView & { close(): void };
-  /** A long wait before the servers start (members waiting for their leaders). */
+  /** A long wait before the servers start (a rank held by another berth, members waiting for their leaders). */
   progress(text: string): void;
 }
 
@@ -41,32 +46,61 @@ function checkSupervision({ supervision, launch }: RunNodeRequest): Outcome<stri
   return logs.ok ? succeeded(paths.paths) : logs;
 }
 
-export async function runNode(request: RunNodeRequest, presenter: NodePresenter): Promise<Outcome<RunEnd>> {
+async function superviseNode(request: RunNodeRequest, node: PreparedNode, healthPaths: string[], beside: Awaited<ReturnType<typeof startBeside>> & { ok: true }, presenter: NodePresenter): Promise<RunEnd> {
+  const { servers, companions } = beside.value;
+  const { healthPath: _checked, ...supervision } = request.supervision;
+  const view = presenter.openView(servers);
+  try {
+    return await supervise(servers, { ...supervision, host: node.host, bindHost: node.bindHost, node: node.identity.rank, healthPaths, companions }, view);
+  } finally {
+    view.close();
+  }
+}
+
+/** Everything after the node has entered its job (or when there is none). */
+async function runChecked(request: RunNodeRequest, checked: CheckedRequest, inJob: NodeInJob | undefined, presenter: NodePresenter): Promise<Outcome<RunEnd>> {
   const healthPaths = checkSupervision(request);
   if (!healthPaths.ok) return healthPaths;
-  const prepared = await prepareNode(request.launch);
-  if (!prepared.ok) return prepared;
+  const arealStore = await openAreal(request.areal);
+  if (!arealStore.ok) return arealStore;
+  const prepared = await prepareNode(succeeded(checked));
+  if (!prepared.ok) {
+    await arealStore.value?.close();
+    return prepared;
+  }
   const node = prepared.value;
   presenter.prepared(node);
   try {
     if (node.servers.length === 0) {
       presenter.nothingToRun(node);
+      await inJob?.publishNothingToRun({ ...node.job, host: node.host });
+      await arealStore.value?.close();
       return succeeded({ code: EXIT.ok, reason: `node ${node.identity.rank} has no servers in this plan` });
     }
-    const { healthPath: _checked, ...supervision } = request.supervision;
-    const beside = await startBeside(request, node, (text) => presenter.progress(text));
+    const beside = await startBeside({ areal: request.areal, arealStore: arealStore.value, rendezvous: request.rendezvous, inJob, startupTimeoutMs: request.supervision.startupTimeoutMs }, node, (text) => presenter.progress(text));
     if (!beside.ok) {
       releaseServers(node.servers);
+      await arealStore.value?.close();
       return beside;
     }
-    const { servers, companions } = beside.value;
-    const view = presenter.openView(servers);
-    try {
-      return succeeded(await supervise(servers, { ...supervision, host: node.host, bindHost: node.bindHost, node: node.identity.rank, healthPaths: healthPaths.value, companions }, view));
-    } finally {
-      view.close();
-    }
+    return succeeded(await superviseNode(request, node, healthPaths.value, beside, presenter));
   } finally {
     removeRunDirectory(node.runDirectory); // every server has stopped by now; their caches go with them
   }
+}
+
+export async function runNode(request: RunNodeRequest, presenter: NodePresenter): Promise<Outcome<RunEnd>> {
+  const checked = checkLaunchRequest(request.launch);
+  if (!checked.ok) return checked;
+  const { identity } = checked.value;
+  let inJob: NodeInJob | undefined;
+  if (request.rendezvous) {
+    const healthPath = parseHealthPaths(request.supervision.healthPath);
+    const entered = await enterJob(request.rendezvous, { rank: identity.rank, nodes: identity.count, spec: request.launch.specText, healthPath: healthPath.ok ? (healthPath.paths[0] ?? "") : "" }, (text) => presenter.progress(text));
+    if (!entered.ok) return entered; // not this rank's to publish: another berth may hold it
+    inJob = entered.value;
+  }
+  const outcome = request.refusal ? refused<RunEnd>(request.refusal) : await runChecked(request, checked.value, inJob, presenter);
+  if (!outcome.ok && inJob) await inJob.publishRefusal(outcome.refusal);
+  return outcome;
 }

@@ -1,73 +1,155 @@
-// A node's presence in its job while `berth run` supervises: its record rewritten at every state change and
-// every heartbeat, the other nodes read every WATCH_MS, and with --fail-together a failed or vanished node
-// of the job stops this one too. At the end the final state is written, left for the others to read for a
-// moment, then removed (etcd: the lease is revoked), so a later run of the same job never reads it.
-import { EXIT } from "../../core/exit.ts";
+// A node's presence in its job while `berth run` supervises: its record rewritten on every change (changes
+// that come while a write is under way are folded into the next) and at every heartbeat, the other nodes
+// read every WATCH_MS, and with --fail-together a node of the job that failed, stopped or vanished stops
+// this one too. A store that cannot be reached is not a failure: the servers keep running, berth says so
+// every 10 s, and only after --rendezvous-grace does it give up (exit 3). At the end a clean stop's record
+// is left for the other nodes' watches for a moment, then removed; a failure's record stays for readers.
+import { EXIT, exitCodeForSignalName } from "../../core/exit.ts";
 import { viewJob } from "../../core/rendezvous/job-view.ts";
-import type { NodeState } from "../../core/rendezvous/node-record.ts";
+import { judgeNode } from "../../core/rendezvous/liveness.ts";
+import type { NodeRecord, NodeState } from "../../core/rendezvous/node-record.ts";
 import { HEARTBEAT_MS, STALE_MS, WATCH_MS } from "../../core/rendezvous/timing.ts";
 import { beginStop } from "../supervise/stop-servers.ts";
 import type { Companion } from "../supervise/settings.ts";
 import type { SupervisorRun } from "../supervise/supervisor-run.ts";
 import { every } from "../timers.ts";
-import { jobReader, nodeKey } from "./job-records.ts";
-import { nodeRecordOf, type NodeFactsForRecord } from "./node-record-of.ts";
-import type { RendezvousStore } from "./store.ts";
+import type { Membership, WriteResult } from "./membership.ts";
+import { storeTroubleReporter, type StoreTrouble } from "./store-trouble.ts";
 
-/** How long a final record stays for the other nodes' watches (a few of their reads) before it goes. */
+/** How long a clean stop's final record stays for the other nodes' watches (a few of their reads). */
 const FINAL_RECORD_MS = 4 * WATCH_MS;
 
-/** changed(): the record is rewritten (writes never overlap; the latest state wins). finish(): the final record, held briefly, then removed. */
-export type Presence = Companion;
-
 export interface PresenceOptions {
-  store: RendezvousStore;
-  facts: NodeFactsForRecord;
+  membership: Membership;
   failTogether: boolean;
+  /** --rendezvous-grace: how long the store may stay unreachable before this node gives up. */
+  graceMs: number;
+  /** A node of the job vanished: what it published elsewhere (AReaL's entries) is withdrawn. */
+  withdraw?(record: NodeRecord): void;
 }
 
+/** What the other nodes made this one do: follow a failure, or a stop (a scheduler's signal, not a failure). */
+interface Following {
+  reason?: string;
+  stop: boolean;
+}
+
+/** Why this node failed, in words; the record carries the exit status beside it. */
 function failureReason(run: SupervisorRun, exitCode: number): string {
   const failed = run.servers.find((entry) => entry.state === "failed");
-  return failed ? `server ${failed.server.index} failed (berth exited ${exitCode})` : `berth exited ${exitCode}`;
+  return failed ? `server ${failed.server.index} failed` : run.stopReason || `berth exited ${exitCode}`;
 }
 
-export function startPresence(run: SupervisorRun, options: PresenceOptions): Presence {
-  const { store, facts } = options;
-  let heartbeat = 0;
+/** Rewrites the record on demand, one write at a time, folding changes that come meanwhile into the next. */
+function recordWriter(run: SupervisorRun, member: Membership, state: () => NodeState, settle: (result: WriteResult) => void) {
+  let writing = false;
+  let pending = false;
+  let stopped = false;
+  const writer = {
+    lastWrite: 0,
+    write(): void {
+      if (writing) {
+        pending = true;
+        return;
+      }
+      writing = true;
+      pending = false;
+      writer.lastWrite = Date.now();
+      void member.write(run.servers, { state: state() }).then((result) => {
+        writing = false;
+        settle(result);
+        if (pending && !stopped) writer.write();
+      });
+    },
+    /** No more writes start; resolves once the one under way (if any) is done. */
+    async quiet(): Promise<void> {
+      stopped = true;
+      while (writing) await Bun.sleep(5);
+    },
+  };
+  return writer;
+}
+
+/** One look at the job: withdraw what vanished nodes published, and follow a failure or a stop. */
+async function watchJob(run: SupervisorRun, options: PresenceOptions, trouble: (message: string) => void, troubleEnded: () => void, withdrawn: Set<number>, following: Following): Promise<void> {
+  const { membership: member } = options;
+  if (run.stopping) return;
+  try {
+    await member.reader.read();
+    troubleEnded();
+  } catch (error) {
+    trouble(error instanceof Error ? error.message : String(error));
+    return;
+  }
+  const now = Date.now();
+  for (const node of member.reader.watch.nodes.values()) {
+    if (node.record.rank === member.facts.rank || withdrawn.has(node.record.rank)) continue;
+    if (judgeNode(node, member.reader.watch, now, STALE_MS).kind !== "vanished") continue;
+    withdrawn.add(node.record.rank);
+    options.withdraw?.(node.record);
+  }
+  const view = viewJob(member.reader.watch, now, STALE_MS, member.facts.rank);
+  if (view.kind !== "failed" || run.stopping || !options.failTogether) return;
+  following.reason = view.reason;
+  if (view.stopped) {
+    // A scheduler stopping the job signals every node at about the same time: stop alike, with its status.
+    following.stop = true;
+    run.view.message(`${view.reason}; stopping this node's servers too (--fail-together)`);
+    beginStop(run, "SIGTERM", view.stopped.exitCode ?? exitCodeForSignalName("SIGTERM"), view.reason);
+    return;
+  }
+  run.view.message(`the job failed elsewhere: ${view.reason}; stopping this node's servers (--fail-together)`);
+  beginStop(run, "SIGTERM", EXIT.serverFailed, `the job failed elsewhere: ${view.reason}`);
+}
+
+function finalWords(run: SupervisorRun, exitCode: number, stoppedBySignal: boolean, following: Following): { state: NodeState; reason: string } {
+  if (exitCode === EXIT.ok) return { state: "stopped", reason: "its run is over" };
+  if (stoppedBySignal) return { state: "stopped", reason: `stopped by a signal (exit ${exitCode})` };
+  if (following.stop) return { state: "stopped", reason: `stopped with the job: ${following.reason}` };
+  return { state: "failed", reason: following.reason ? `stopped with the job: ${following.reason}` : failureReason(run, exitCode) };
+}
+
+function troubleHandler(run: SupervisorRun, member: Membership, trouble: StoreTrouble) {
+  return (message: string) => {
+    member.reader.trouble();
+    const verdict = trouble.failed(message);
+    if (verdict && !run.stopping) beginStop(run, "SIGTERM", EXIT.environment, verdict);
+  };
+}
+
+export function startPresence(run: SupervisorRun, options: PresenceOptions): Companion {
+  const { membership: member } = options;
   let state: NodeState = "running";
-  let reason: string | undefined;
-  let followed: string | undefined;
-  let writing: Promise<void> = Promise.resolve();
+  const following: Following = { stop: false };
+  const withdrawn = new Set<number>();
   const timers = new AbortController();
-  const write = () => {
-    const record = { ...nodeRecordOf(facts, run.servers, state, ++heartbeat, reason), ...(followed && state === "failed" ? { followed: true } : {}) };
-    writing = writing.then(() => store.put(nodeKey(facts.rank), JSON.stringify(record))).catch((error: Error) => run.view.message(`cannot write to the rendezvous ${store.where}: ${error.message}`));
-  };
-  const reader = jobReader(store);
-  const watch = async () => {
-    if (run.stopping || !options.failTogether) return;
-    const { observations, gone } = await reader.read().catch(() => ({ observations: [], gone: [] }));
-    const others = observations.filter((observation) => observation.record.rank !== facts.rank);
-    const view = viewJob(others, gone, Date.now(), STALE_MS);
-    if (view.kind !== "failed" || run.stopping) return;
-    followed = view.reason;
-    run.view.message(`the job failed elsewhere: ${view.reason}; stopping this node's servers (--fail-together)`);
-    beginStop(run, "SIGTERM", EXIT.serverFailed, `the job failed elsewhere: ${view.reason}`);
-  };
-  write();
-  every(timers.signal, HEARTBEAT_MS, write);
-  every(timers.signal, WATCH_MS, () => void watch());
+  const trouble = storeTroubleReporter(member.store.where, options.graceMs, (text) => run.view.message(text));
+  const onTrouble = troubleHandler(run, member, trouble);
+  const writer = recordWriter(run, member, () => state, (result) => {
+    if (result.kind === "written") trouble.worked();
+    else if (result.kind === "trouble") onTrouble(result.message);
+    else if (!run.stopping) {
+      run.view.message(`${result.message}; stopping this node's servers`);
+      beginStop(run, "SIGTERM", EXIT.environment, result.message);
+    }
+  });
+  writer.write();
+  every(timers.signal, HEARTBEAT_MS, () => {
+    if (Date.now() - writer.lastWrite >= HEARTBEAT_MS * 0.75) writer.write();
+  });
+  every(timers.signal, WATCH_MS, () => void watchJob(run, options, onTrouble, () => trouble.worked(), withdrawn, following));
   return {
-    changed: write,
+    changed: () => writer.write(),
     async finish(exitCode, stoppedBySignal) {
       timers.abort();
-      state = exitCode === EXIT.ok || stoppedBySignal ? "stopped" : "failed";
-      reason = state === "failed" ? (followed ? `stopped with the job: ${followed}` : failureReason(run, exitCode)) : stoppedBySignal ? `stopped by a signal (exit ${exitCode})` : "its run is over";
-      write();
-      await writing;
-      await Bun.sleep(FINAL_RECORD_MS);
-      await store.remove(nodeKey(facts.rank)).catch(() => undefined);
-      await store.close();
+      trouble.close();
+      await writer.quiet();
+      const final = finalWords(run, exitCode, stoppedBySignal, following);
+      state = final.state;
+      const failed = final.state === "failed";
+      await member.write(run.servers, { ...final, exitCode, ...(failed ? { followed: following.reason !== undefined } : {}) }, failed);
+      if (!failed) await Bun.sleep(FINAL_RECORD_MS);
+      await member.leave(failed);
     },
   };
 }

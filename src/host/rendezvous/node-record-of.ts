@@ -1,12 +1,29 @@
 // This node's record for the rendezvous, from what berth knows right now.
 import type { NodeRecord, NodeState, ServerRecord } from "../../core/rendezvous/node-record.ts";
 import type { SupervisedServer } from "../supervise/supervised-server.ts";
+import { ownWriter } from "./record-writer.ts";
 
+/** What stays the same in every record this node writes (the layout is known once the node is planned). */
 export interface NodeFactsForRecord {
+  job: string;
+  attempt: string;
   rank: number;
   nodes: number;
   host: string;
-  job: { spec: string; gpusPerNode: number; layout: string; serverCount: number };
+  spec: string;
+  gpusPerNode: number;
+  layout: string;
+  serverCount: number;
+  healthPath: string;
+}
+
+export interface RecordState {
+  state: NodeState;
+  heartbeat: number;
+  reason?: string;
+  exitCode?: number;
+  followed?: boolean;
+  nothingToRun?: boolean;
 }
 
 function serverRecord(entry: SupervisedServer, host: string): ServerRecord {
@@ -25,19 +42,26 @@ function serverRecord(entry: SupervisedServer, host: string): ServerRecord {
   };
 }
 
-export function nodeRecordOf(facts: NodeFactsForRecord, servers: readonly SupervisedServer[], state: NodeState, heartbeat: number, reason?: string): NodeRecord {
+export function nodeRecordOf(facts: NodeFactsForRecord, servers: readonly SupervisedServer[], state: RecordState): NodeRecord {
   return {
+    job: facts.job,
+    attempt: facts.attempt,
     rank: facts.rank,
     nodes: facts.nodes,
     host: facts.host,
-    pid: process.pid,
-    spec: facts.job.spec,
-    gpusPerNode: facts.job.gpusPerNode,
-    layout: facts.job.layout,
-    serverCount: facts.job.serverCount,
-    state,
-    ...(reason === undefined ? {} : { reason }),
-    heartbeat,
+    spec: facts.spec,
+    gpusPerNode: facts.gpusPerNode,
+    layout: facts.layout,
+    serverCount: facts.serverCount,
+    state: state.state,
+    ...(state.reason === undefined ? {} : { reason: state.reason.slice(0, 2000) }),
+    ...(state.exitCode === undefined ? {} : { exitCode: state.exitCode }),
+    ...(state.followed ? { followed: true } : {}),
+    ...(state.nothingToRun ? { nothingToRun: true } : {}),
+    heartbeat: state.heartbeat,
+    writtenAt: Date.now(),
+    writer: ownWriter(),
+    healthPath: facts.healthPath,
     servers: servers.map((entry) => serverRecord(entry, facts.host)),
   };
 }

@@ -1,5 +1,6 @@
-// "ready" once every server is healthy, and only once the manifest on disk says so too: whoever waits for
-// the event and then reads the manifest must never see a server still "starting".
+// "ready" once every server is healthy, and only once the manifest on disk says so too and AReaL's entries
+// exist: whoever waits for the event and then reads the manifest or asks name_resolve must never see a
+// server still "starting", or none at all.
 import { EXIT } from "../../core/exit.ts";
 import { beginStop } from "./stop-servers.ts";
 import type { SupervisorRun } from "./supervisor-run.ts";
@@ -11,7 +12,7 @@ function allHealthy(run: SupervisorRun): boolean {
 
 export function announceReadyWhenAllHealthy(run: SupervisorRun): void {
   if (!allHealthy(run)) return;
-  void run.manifest.written().then(() => {
+  void Promise.all([run.manifest.written(), ...run.readyGates.map((gate) => gate())]).then(() => {
     if (!allHealthy(run) || run.readyAnnounced || run.manifest.failed) return;
     run.readyAnnounced = true;
     run.view.ready(run.servers);

@@ -1,5 +1,7 @@
 // Signals to berth: TERM, INT, HUP and QUIT start the stop, forwarded to every server's process group;
-// berth exits 128+N and never re-raises. A second INT kills every server at once. Every other catchable
+// berth exits 128+N and never re-raises. Any of them again, once the stop has begun, kills every server at
+// once, and nothing cuts berth's own cleanup short: Slurm's --kill-on-bad-exit and impatient users send
+// storms of them, and from when supervision ends until berth exits they are ignored. Every other catchable
 // signal (USR1, USR2, ALRM, WINCH…) is passed on to the servers' groups as tini does, and berth runs on:
 // unhandled, each of them would kill berth at once with no stop sequence.
 // A job cancelled by its scheduler is a stop, whatever order the deaths came in: once berth itself got a
@@ -21,13 +23,14 @@ function stoppedBySignal(run: SupervisorRun, signal: NodeJS.Signals): void {
   }
 }
 
-/** Installs the handlers; returns what removes them. */
+const ignore = () => {};
+
+/** Installs the handlers; returns what puts them out of work (stop signals are ignored from then on). */
 export function forwardSignals(run: SupervisorRun): () => void {
-  let interrupts = 0;
   const handlers = STOP_SIGNALS.map((signal) => {
     const handler = () => {
-      if (signal === "SIGINT" && ++interrupts >= 2) {
-        run.view.message("second interrupt: killing every server now");
+      if (run.stopping && run.signalled) {
+        if (run.live().length > 0) run.view.message(`${signal} again: killing every server now`);
         killEverything(run);
         return;
       }
@@ -46,6 +49,7 @@ export function forwardSignals(run: SupervisorRun): () => void {
     return [signal, handler] as const;
   });
   return () => {
+    for (const signal of STOP_SIGNALS) process.on(signal, ignore); // until berth exits: its last writes must finish
     for (const [signal, handler] of [...handlers, ...passedOn]) process.off(signal, handler);
   };
 }

@@ -26,6 +26,8 @@ export interface SupervisorSettings {
 /** Something supervision tells of every change, and waits for at the end. */
 export interface Companion {
   changed(): void;
+  /** Resolves once what the changes so far asked for is done: `ready` waits for it (AReaL's entries exist). */
+  settled?(): Promise<void>;
   finish(exitCode: number, stoppedBySignal: boolean): Promise<void>;
 }
 

@@ -33,7 +33,10 @@ export async function supervise(servers: SupervisedServer[], settings: Superviso
   const run = new SupervisorRun(servers, settings, view, failOnManifestError);
   const stopForwarding = forwardSignals(run);
   const companions = (settings.companions ?? []).map((start) => start(run));
-  for (const companion of companions) run.onChange.push(() => companion.changed());
+  for (const companion of companions) {
+    run.onChange.push(() => companion.changed());
+    if (companion.settled) run.readyGates.push(() => companion.settled!());
+  }
   reapWhileRunning(run);
   const logs = openServerLogs(servers, settings.logDirectory, (message) => view.message(message));
   for (const entry of servers) startServer(run, entry, logs);

@@ -25,6 +25,8 @@ export class SupervisorRun {
   stopReason = "";
   /** Told after every state change (the rendezvous presence). */
   readonly onChange: (() => void)[] = [];
+  /** What `ready` waits for besides the manifest: the companions' writes (AReaL's entries). */
+  readonly readyGates: (() => Promise<void>)[] = [];
   readyAnnounced = false;
   durationArmed = false;
   /** Ends not judged yet (see STOP_SIGNAL_RACE_MS): each judges itself when due, or at once when the stop begins. */

@@ -1,7 +1,7 @@
 // A server has ended: the pure decision (core/supervise/after-exit.ts) says stop, restart or fail; this
 // carries it out.
-import { describeEnd, isStopSignal, type ChildEnd } from "../../core/exit.ts";
-import { decideAfterExit } from "../../core/supervise/after-exit.ts";
+import { describeEnd, type ChildEnd } from "../../core/exit.ts";
+import { decideAfterExit, mayBeTheJobsStop } from "../../core/supervise/after-exit.ts";
 import { STOP_SIGNAL_RACE_MS } from "../../core/supervise/timing.ts";
 import { holdPort } from "../port-holds.ts";
 import { beginStop } from "./stop-servers.ts";
@@ -25,9 +25,10 @@ function reportFailure(run: SupervisorRun, entry: SupervisedServer, detail: stri
 export function onServerEnd(run: SupervisorRun, entry: SupervisedServer, end: ChildEnd, restart: () => void): void {
   entry.end = end;
   entry.endedAt = Date.now();
-  // Killed by TERM/INT/HUP/QUIT while berth runs on: most likely the scheduler signalled the whole job, and
-  // berth's own signal is on its way. Judge it a moment later (or as soon as the stop begins).
-  if (!run.stopping && !entry.unhealthy && isStopSignal(end.signal)) run.decideLater(entry, STOP_SIGNAL_RACE_MS, () => judgeEnd(run, entry, end, restart));
+  // Killed by TERM/INT/HUP/QUIT (or exited 0, or 128+N, as engines that catch TERM do) while berth runs on:
+  // most likely the scheduler signalled the whole job, and berth's own signal is on its way. Judge it a
+  // moment later (or as soon as the stop begins), so that it is `stopped`, not `failed`.
+  if (!run.stopping && !entry.unhealthy && mayBeTheJobsStop(end)) run.decideLater(entry, STOP_SIGNAL_RACE_MS, () => judgeEnd(run, entry, end, restart));
   else judgeEnd(run, entry, end, restart);
 }
 

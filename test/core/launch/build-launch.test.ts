@@ -169,13 +169,24 @@ describe("what each server gets", () => {
     expect(roles).toEqual([{ role: "leader" }, { role: "member", leader: "10.9.0.10:10000" }, { role: "single" }]);
   });
 
-  test("multi-node without a leader address is refused, for both engines", () => {
+  test("multi-node without a leader address: the leader dials itself, a member is refused, for both engines", () => {
     const plan = mustPlan("sglang:d1t16", cluster(2, 8));
     const server = plan.servers[0]!;
     for (const backend of ["sglang", "vllm"] as const) {
-      const result = buildLaunch(server, server.placements[0]!, [], context(backend));
-      expect(result.ok ? "" : result.issues[0]!.message).toContain("pass --leader-addr");
+      const leader = buildLaunch(server, server.placements[0]!, [], context(backend));
+      expect(leader.ok && leader.value.argv.join(" ")).toMatch(backend === "sglang" ? `--dist-init-addr 10.1.2.3:${server.ports.dist}` : `--master-addr 10.1.2.3 --master-port ${server.ports.dist}`);
+      const member = buildLaunch(server, server.placements[1]!, [], context(backend, { nodeRank: 1 }));
+      expect(member.ok ? "" : member.issues[0]!.message).toContain("pass --rendezvous (the leader publishes it there) or --leader-addr");
     }
+  });
+
+  test("with a rendezvous, a member's launch waits for its leader's published address (never run before it is rebuilt)", () => {
+    const plan = mustPlan("sglang:d1t16", cluster(2, 8));
+    const server = plan.servers[0]!;
+    const member = buildLaunch(server, server.placements[1]!, [], context("sglang", { nodeRank: 1, leaderFromRendezvous: true }));
+    expect(member.ok && member.value.argv.join(" ")).toContain("leader-not-yet-published.invalid");
+    const published = buildLaunch(server, server.placements[1]!, [], context("sglang", { nodeRank: 1, leaderFromRendezvous: true, publishedLeader: { address: "10.9.9.9", dist: 31001, http: 31000 } }));
+    expect(published.ok && published.value.argv.join(" ")).toContain("--dist-init-addr 10.9.9.9:31001");
   });
 
   test("--engine-cmd replaces the engine's executable", () => {
