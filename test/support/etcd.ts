@@ -10,6 +10,12 @@ export interface LocalEtcd {
   /** host:port, as --rendezvous etcd://… and etcdctl --endpoints take it. */
   address: string;
   stop(): Promise<void>;
+  /** SIGKILL, as a crash: its data stays, and start() brings it back on the same ports. */
+  kill(): Promise<void>;
+  start(): Promise<void>;
+  /** SIGSTOP / SIGCONT: a stalled etcd, whose leases lapse if the stall outlasts them. */
+  pause(): void;
+  resume(): void;
 }
 
 export const ETCD_MISSING = "etcd is not installed: skipping the etcd end-to-end tests (scripts/install-e2e.sh installs Debian's etcd-server; .ci/run does)";
@@ -18,10 +24,8 @@ export function etcdInstalled(): boolean {
   return Bun.which("etcd") !== null && Bun.which("etcdctl") !== null;
 }
 
-export async function startEtcd(): Promise<LocalEtcd> {
-  const ports = freePortWindow(2);
-  const [client, peer] = [ports.first, ports.last];
-  const data = mkdtempSync(join(tmpdir(), "berth-etcd-"));
+/** A new etcd, or the same one again (its data directory and ports) after kill(). */
+async function launch(data: string, client: number, peer: number): Promise<ReturnType<typeof Bun.spawn>> {
   const child = Bun.spawn(["etcd", "--name", "berth-test", "--data-dir", data, "--listen-client-urls", `http://127.0.0.1:${client}`, "--advertise-client-urls", `http://127.0.0.1:${client}`,
     "--listen-peer-urls", `http://127.0.0.1:${peer}`, "--initial-advertise-peer-urls", `http://127.0.0.1:${peer}`, "--initial-cluster", `berth-test=http://127.0.0.1:${peer}`], { stdout: "ignore", stderr: "pipe" });
   const endpoint = `http://127.0.0.1:${client}`;
@@ -29,21 +33,46 @@ export async function startEtcd(): Promise<LocalEtcd> {
   for (;;) {
     try {
       const response = await fetch(`${endpoint}/health`, { signal: AbortSignal.timeout(1000) });
-      if (response.ok && ((await response.json()) as { health?: string }).health === "true") break;
+      if (response.ok && ((await response.json()) as { health?: string }).health === "true") return child;
     } catch {
       // not up yet
     }
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`etcd did not come up on ${endpoint}: ${await new Response(child.stderr).text()}`);
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`etcd did not come up on ${endpoint}: ${await new Response(child.stderr as ReadableStream).text()}`);
     await Bun.sleep(50);
   }
+}
+
+async function managed(data: string, client: number, peer: number): Promise<LocalEtcd> {
+  let child = await launch(data, client, peer);
   return {
-    endpoint,
+    endpoint: `http://127.0.0.1:${client}`,
     address: `127.0.0.1:${client}`,
     async stop() {
+      child.kill("SIGCONT");
       child.kill("SIGTERM");
       await child.exited;
     },
+    async kill() {
+      child.kill("SIGKILL");
+      await child.exited;
+    },
+    async start() {
+      child = await launch(data, client, peer);
+    },
+    pause: () => child.kill("SIGSTOP"),
+    resume: () => child.kill("SIGCONT"),
   };
+}
+
+/** An etcd to start later, on ports chosen now: for a client that must wait for an etcd that is not up yet. */
+export function etcdLater(): { address: string; start(): Promise<LocalEtcd> } {
+  const ports = freePortWindow(2);
+  const data = mkdtempSync(join(tmpdir(), "berth-etcd-"));
+  return { address: `127.0.0.1:${ports.first}`, start: () => managed(data, ports.first, ports.last) };
+}
+
+export async function startEtcd(): Promise<LocalEtcd> {
+  return etcdLater().start();
 }
 
 /** etcdctl get --prefix, as {key: value}. */
