@@ -42,6 +42,11 @@ export function ownPidNamespace(): string | undefined {
   return pidNamespace.value;
 }
 
+/** A process's start time in clock ticks after boot, or undefined when no such pid runs (one small read). */
+export function startTicksOf(pid: number): number | undefined {
+  return parseProcStat(readSmallFile(`/proc/${pid}/stat`) ?? "")?.startTicks;
+}
+
 export function processIdentity(pid = getpid()): ProcessIdentity | undefined {
   const stat = parseProcStat(readSmallFile(`/proc/${pid}/stat`) ?? "");
   if (!stat) return undefined;

@@ -6,7 +6,8 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { REPO_ROOT, runBerth } from "../support/berth-process.ts";
+import { berthArgv, berthEnvironment, REPO_ROOT, runBerth } from "../support/berth-process.ts";
+import { freePortWindow } from "../support/free-ports.ts";
 import { FAKE_SERVER, isAlive, killLeftoverBerths, waitFor } from "../support/berth-run.ts";
 import { startNode } from "../support/job-nodes.ts";
 
@@ -90,6 +91,30 @@ describe("berth wait trusts only what it saw alive", () => {
     expect(later).toExitWith(1);
   });
 
+  test("a node the plan gives no server says so for good: the job is ready without it", async () => {
+    const rendezvous = mkdtempSync(join(tmpdir(), "berth-rdv-"));
+    const nodes = [0, 1].map((rank) => startNode(rendezvous, rank, "vllm:d2", SERVE, { flags: ["--backend", "cmd"] }));
+    expect(await nodes[1]!.berth.result()).toExitWith(0);
+    const waited = await runBerth(waitArgs(rendezvous, "--timeout", "25s", "--json"));
+    expect(waited).toExitWith(0);
+    expect(JSON.parse(waited.stdout).servers.map((server: { node: number }) => server.node)).toEqual([0, 0]);
+    nodes[0]!.berth.kill("SIGTERM");
+    expect(await nodes[0]!.berth.result()).toExitWith(143);
+  });
+
+  test("a member stopped by SIGTERM while it waits for its leader exits 143 and leaves no record and nothing held", async () => {
+    const rendezvous = mkdtempSync(join(tmpdir(), "berth-rdv-"));
+    const env = { PATH: `${STAND_INS}:${process.env.PATH}` };
+    const member = startNode(rendezvous, 1, "sglang:d1t2", ["--model-path", "Qwen/Qwen3-0.6B"], { env, flags: ["--gpus-per-node", "1"] });
+    await member.berth.waitForEvent((event) => String(event.text).includes("waiting for the leaders of server(s) 0"), "the member to wait for its leader");
+    member.berth.kill("SIGTERM");
+    expect(await member.berth.result()).toExitWith(143);
+    expect(member.berth.events.at(-1)).toMatchObject({ event: "exit", code: 143, reason: "stopped by SIGTERM before the servers started" });
+    expect(jobFiles(rendezvous).filter((name) => name.startsWith("attempts~"))).toEqual([]);
+    const status = await runBerth(["status", "--json"], { env: { BERTH_REGISTRY_DIR: member.registry } });
+    expect(JSON.parse(status.stdout).holders).toEqual([]);
+  });
+
   test("a multi-node server's leader publishes its own address: no --leader-addr, no scheduler", async () => {
     const rendezvous = mkdtempSync(join(tmpdir(), "berth-rdv-"));
     const records = mkdtempSync(join(tmpdir(), "berth-rdv-records-"));
@@ -103,6 +128,41 @@ describe("berth wait trusts only what it saw alive", () => {
     for (const node of nodes) node.berth.kill("SIGTERM");
     for (const node of nodes) expect(await node.berth.result()).toExitWith(143);
   });
+});
+
+describe("a store that blinks is not a dead node", () => {
+  test.skipIf(!asRoot || Bun.which("unshare") === null)("the rendezvous directory remounted read-only for 15 s: both nodes keep serving, say so, and neither blames the other", async () => {
+    const work = mkdtempSync(join(tmpdir(), "berth-ro-"));
+    const rendezvous = join(work, "rdv");
+    mkdirSync(rendezvous);
+    const pools = [freePortWindow(60).pool, freePortWindow(60).pool];
+    const node = (rank: number) => `BERTH_REGISTRY_DIR=${work}/reg${rank} ${berthArgv().join(" ")} run vllm:d4 --nodes 2 --node-rank ${rank} --simulate --gpus-per-node 2 --port-pool ${pools[rank]} --backend cmd --host 127.0.0.1 --json --grace 2s --rendezvous ${rendezvous} --job job-1 -- ${SERVE.join(" ")} > ${work}/node${rank}.log 2>&1 & echo $! > ${work}/node${rank}.pid`;
+    // In a private mount namespace, so the remount touches nothing outside this test.
+    const script = [
+      "set -e",
+      `mount -t tmpfs tmpfs ${rendezvous}`,
+      node(0), node(1),
+      `for i in $(seq 1 400); do grep -q '"event":"ready"' ${work}/node0.log && grep -q '"event":"ready"' ${work}/node1.log && break; sleep 0.05; done`,
+      `mount -o remount,ro ${rendezvous}`,
+      "sleep 15",
+      `mount -o remount,rw ${rendezvous}`,
+      "sleep 4",
+      `for n in 0 1; do kill -0 $(cat ${work}/node$n.pid) && echo alive >> ${work}/after; done`,
+      `for n in 0 1; do kill -TERM $(cat ${work}/node$n.pid); done`,
+      "wait",
+    ].join("\n");
+    const run = Bun.spawn(["unshare", "-m", "--propagation", "private", "bash", "-c", script], { env: berthEnvironment(), stdout: "pipe", stderr: "pipe" });
+    expect(await run.exited).toBe(0);
+    expect(readFileSync(join(work, "after"), "utf8")).toBe("alive\nalive\n");
+    for (const rank of [0, 1]) {
+      const log = readFileSync(join(work, `node${rank}.log`), "utf8");
+      expect(log).toMatch(/cannot reach the rendezvous \S+: cannot write in \S+: EROFS; the servers keep running, retrying for up to 60s/);
+      expect(log).toContain("is reachable again after");
+      expect(log).not.toContain("vanished");
+      expect(log).toContain('"event":"exit","time"');
+      expect(JSON.parse(log.trim().split("\n").at(-1)!)).toMatchObject({ event: "exit", code: 143 });
+    }
+  }, 60_000);
 });
 
 describe("a store as strict as the registry", () => {
@@ -190,6 +250,25 @@ describe("AReaL's name_resolve is a hard dependency when asked for", () => {
     expect(await planted.berth.result()).toExitWith(3);
     expect(planted.berth.events.some((event) => String(event.text).includes(`the name_resolve directory ${root}/bob is a symlink`))).toBe(true);
     expect(readdirSync(join(root, "elsewhere"))).toEqual([]);
+  });
+});
+
+describe("AReaL's entries follow the job's truth", () => {
+  test("a SIGKILLed node's entries are withdrawn by the node that survives it (--no-fail-together keeps it serving)", async () => {
+    const rendezvous = mkdtempSync(join(tmpdir(), "berth-rdv-"));
+    const root = mkdtempSync(join(tmpdir(), "berth-areal-"));
+    const areal = ["--areal-name-resolve", `nfs:${root}`, "--areal-experiment", "grpo", "--areal-trial", "t1", "--areal-user", "alice", "--no-fail-together"];
+    const nodes = [0, 1].map((rank) => startNode(rendezvous, rank, "vllm:d4", SERVE, { flags: ["--backend", "cmd", ...areal] }));
+    for (const node of nodes) await node.berth.waitForEvent((event) => event.event === "ready", "ready");
+    const entries = () => (existsSync(join(root, "alice/grpo/t1/gen_servers")) ? readdirSync(join(root, "alice/grpo/t1/gen_servers")).map((key) => readFileSync(join(root, "alice/grpo/t1/gen_servers", key, "ENTRY"), "utf8")).sort() : []);
+    await waitFor(() => entries().length === 4, "all four entries");
+    const survivor = nodes[0]!.berth.events.find((event) => event.event === "ready")!.addresses as string[];
+    nodes[1]!.berth.kill("SIGKILL");
+    await waitFor(() => JSON.stringify(entries()) === JSON.stringify([...survivor].sort()), "node 1's entries to be withdrawn");
+    expect(nodes[0]!.berth.events.some((event) => event.event === "exit")).toBe(false); // it keeps serving
+    nodes[0]!.berth.kill("SIGTERM");
+    expect(await nodes[0]!.berth.result()).toExitWith(143);
+    expect(entries()).toEqual([]);
   });
 });
 

@@ -69,13 +69,20 @@ export function observeRead(watch: JobWatch, sightings: readonly NodeSighting[],
   const nodes = new Map<number, NodeWatch>();
   for (const sighting of sightings) nodes.set(sighting.record.rank, watchOf(watch.nodes.get(sighting.record.rank), sighting, now));
   for (const [rank, previous] of watch.nodes) if (!nodes.has(rank)) nodes.set(rank, { ...previous, gone: true });
-  const recovered = watch.troubleSince !== undefined;
-  return { nodes, storeSince: recovered ? now : watch.storeSince, troubleSince: undefined };
+  return { ...watch, nodes };
 }
 
 /** A read or write failed: from now until the store works again, silence counts against nobody. */
 export function observeTrouble(watch: JobWatch, now: number): JobWatch {
   return watch.troubleSince === undefined ? { ...watch, troubleSince: now } : watch;
+}
+
+/**
+ * The store works again, for what this reader needs of it: a read for `berth wait`, a write for a node (a
+ * store remounted read-only still reads, but no node can heartbeat through it). Silence counts from now.
+ */
+export function observeWorking(watch: JobWatch, now: number): JobWatch {
+  return watch.troubleSince === undefined ? watch : { ...watch, storeSince: now, troubleSince: undefined };
 }
 
 export type NodeJudgement =

@@ -2,7 +2,7 @@
 // nobody can guess, then renamed (replace) or linked (create only if absent) to its real name, so a planted
 // symlink or a file made in advance is never written through. Reads refuse symlinks, FIFOs and oversized
 // files, and say who owns what they read.
-import { close, link, listDirectory, open, readAll, rename, statOpenFile, unlink, write, type Sys } from "../../ffi/libc.ts";
+import { close, link, listDirectory, open, readAll, readInto, rename, statOpenFile, unlink, write, type Sys } from "../../ffi/libc.ts";
 import { ERRNO, errnoName, O_CLOEXEC, O_CREAT, O_EXCL, O_NOFOLLOW, O_NONBLOCK, O_RDONLY, O_WRONLY } from "../../ffi/linux-constants.ts";
 
 /** Where names resolve: a guarded directory's `through`, or a plain path join. */
@@ -80,11 +80,29 @@ export function readRegularFile(place: Place, name: string, limit = 1 << 20): Sy
     if (!status.ok) return status;
     if ((status.value.mode & S_IFMT) !== S_IFREG) return failed(ERRNO.EINVAL);
     if (status.value.size > limit) return failed(ERRNO.EFBIG);
-    const text = readAll(opened.value, limit);
+    const text = readSized(opened.value, status.value.size, limit);
     return text.ok ? { ok: true, value: { text: text.value, uid: status.value.uid } } : text;
   } finally {
     close(opened.value);
   }
+}
+
+const decoder = new TextDecoder();
+
+/** Reads a file of a known size into one buffer of that size; one that grew since is read to its end. */
+function readSized(fd: number, size: number, limit: number): Sys<string> {
+  const buffer = new Uint8Array(Math.min(size, limit) + 1);
+  let filled = 0;
+  while (filled < buffer.length) {
+    const count = readInto(fd, buffer.subarray(filled));
+    if (!count.ok) return count;
+    if (count.value === 0) return { ok: true, value: decoder.decode(buffer.subarray(0, filled)) };
+    filled += count.value;
+  }
+  const rest = readAll(fd, limit + 1 - filled);
+  if (!rest.ok) return rest;
+  const text = decoder.decode(buffer) + rest.value;
+  return text.length > limit ? failed(ERRNO.EFBIG) : { ok: true, value: text };
 }
 
 /** The names in a directory, dot files (berth's partial writes) left out. */

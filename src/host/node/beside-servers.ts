@@ -35,6 +35,8 @@ export interface BesideRequest {
   rendezvous?: RendezvousRequest;
   inJob?: NodeInJob;
   startupTimeoutMs: number;
+  /** A stop signal before the servers start ends the wait for leaders at once. */
+  stop?: AbortSignal;
 }
 
 /** Joins the job (join-job.ts) when there is one; the servers it returns have their leaders filled in. */
@@ -42,7 +44,7 @@ export async function startBeside(request: BesideRequest, node: PreparedNode, pr
   let servers = node.servers;
   if (request.inJob) {
     request.inJob.membership.facts.host = node.host;
-    const joined = await joinJob(request.inJob.membership, node, Date.now() + request.startupTimeoutMs, progress);
+    const joined = await joinJob(request.inJob.membership, node, Date.now() + request.startupTimeoutMs, progress, request.stop);
     if (!joined.ok) return joined;
     servers = joined.value;
   }
@@ -55,7 +57,7 @@ export async function startBeside(request: BesideRequest, node: PreparedNode, pr
     companions.push((run) => (areal = start(run)));
   }
   if (request.inJob && request.rendezvous) {
-    const { membership, } = request.inJob;
+    const { membership } = request.inJob;
     const { failTogether, graceMs } = request.rendezvous;
     companions.push((run) => startPresence(run, { membership, failTogether, graceMs, withdraw: (record) => areal?.withdraw(record) }));
   }

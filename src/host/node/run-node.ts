@@ -3,8 +3,8 @@
 // stopped. A refusal once the node is in its job is published there, so the trainer and the other nodes know
 // at once. What the user sees comes from the presenter the caller passes.
 import { checkLaunchRequest, type CheckedRequest, type LaunchRequest } from "../../core/node/launch-request.ts";
-import { badInput, refused, succeeded, type Outcome, type Refusal } from "../../core/refusal.ts";
-import { EXIT, type RunEnd } from "../../core/exit.ts";
+import { badInput, environmentRefusal, refused, succeeded, type Outcome, type Refusal } from "../../core/refusal.ts";
+import { EXIT, exitCodeForSignalName, type RunEnd } from "../../core/exit.ts";
 import { parseHealthPaths } from "../../core/supervise/health-paths.ts";
 import { removeRunDirectory } from "../run-directory.ts";
 import { supervise, type RunView, type SupervisorSettings } from "../supervise/supervise.ts";
@@ -14,6 +14,7 @@ import { checkManifestPath, prepareLogDirectory } from "./output-paths.ts";
 import { releaseServers } from "./reserve-servers.ts";
 import { openAreal, startBeside, type ArealRequest } from "./beside-servers.ts";
 import { enterJob, type NodeInJob, type RendezvousRequest } from "../rendezvous/enter-job.ts";
+import { watchForStartupStop, type StartupStop } from "./startup-stop.ts";
 
 export interface RunNodeRequest {
   launch: LaunchRequest;
@@ -46,10 +47,11 @@ function checkSupervision({ supervision, launch }: RunNodeRequest): Outcome<stri
   return logs.ok ? succeeded(paths.paths) : logs;
 }
 
-async function superviseNode(request: RunNodeRequest, node: PreparedNode, healthPaths: string[], beside: Awaited<ReturnType<typeof startBeside>> & { ok: true }, presenter: NodePresenter): Promise<RunEnd> {
+async function superviseNode(request: RunNodeRequest, node: PreparedNode, healthPaths: string[], beside: Awaited<ReturnType<typeof startBeside>> & { ok: true }, presenter: NodePresenter, startup: StartupStop): Promise<RunEnd> {
   const { servers, companions } = beside.value;
   const { healthPath: _checked, ...supervision } = request.supervision;
   const view = presenter.openView(servers);
+  startup.handOver();
   try {
     return await supervise(servers, { ...supervision, host: node.host, bindHost: node.bindHost, node: node.identity.rank, healthPaths, companions }, view);
   } finally {
@@ -58,15 +60,16 @@ async function superviseNode(request: RunNodeRequest, node: PreparedNode, health
 }
 
 /** Everything after the node has entered its job (or when there is none). */
-async function runChecked(request: RunNodeRequest, checked: CheckedRequest, inJob: NodeInJob | undefined, presenter: NodePresenter): Promise<Outcome<RunEnd>> {
+async function runChecked(request: RunNodeRequest, checked: CheckedRequest, inJob: NodeInJob | undefined, presenter: NodePresenter, startup: StartupStop): Promise<Outcome<RunEnd>> {
   const healthPaths = checkSupervision(request);
   if (!healthPaths.ok) return healthPaths;
   const arealStore = await openAreal(request.areal);
   if (!arealStore.ok) return arealStore;
   const prepared = await prepareNode(succeeded(checked));
-  if (!prepared.ok) {
+  if (!prepared.ok || startup.signal.aborted) {
+    if (prepared.ok) releaseServers(prepared.value.servers);
     await arealStore.value?.close();
-    return prepared;
+    return prepared.ok ? refused(environmentRefusal("stopped before its servers started")) : prepared;
   }
   const node = prepared.value;
   presenter.prepared(node);
@@ -77,30 +80,46 @@ async function runChecked(request: RunNodeRequest, checked: CheckedRequest, inJo
       await arealStore.value?.close();
       return succeeded({ code: EXIT.ok, reason: `node ${node.identity.rank} has no servers in this plan` });
     }
-    const beside = await startBeside({ areal: request.areal, arealStore: arealStore.value, rendezvous: request.rendezvous, inJob, startupTimeoutMs: request.supervision.startupTimeoutMs }, node, (text) => presenter.progress(text));
-    if (!beside.ok) {
+    const beside = await startBeside({ areal: request.areal, arealStore: arealStore.value, rendezvous: request.rendezvous, inJob, startupTimeoutMs: request.supervision.startupTimeoutMs, stop: startup.signal }, node, (text) => presenter.progress(text));
+    if (!beside.ok || startup.signal.aborted) {
       releaseServers(node.servers);
       await arealStore.value?.close();
-      return beside;
+      return beside.ok ? refused(environmentRefusal("stopped before its servers started")) : beside;
     }
-    return succeeded(await superviseNode(request, node, healthPaths.value, beside, presenter));
+    return succeeded(await superviseNode(request, node, healthPaths.value, beside, presenter, startup));
   } finally {
     removeRunDirectory(node.runDirectory); // every server has stopped by now; their caches go with them
   }
+}
+
+/** How a start that a stop signal cut short ends: 128+N, having let go of everything it took. */
+function stoppedEarly(signal: NodeJS.Signals): RunEnd {
+  return { code: exitCodeForSignalName(signal), reason: `stopped by ${signal} before the servers started` };
 }
 
 export async function runNode(request: RunNodeRequest, presenter: NodePresenter): Promise<Outcome<RunEnd>> {
   const checked = checkLaunchRequest(request.launch);
   if (!checked.ok) return checked;
   const { identity } = checked.value;
-  let inJob: NodeInJob | undefined;
-  if (request.rendezvous) {
-    const healthPath = parseHealthPaths(request.supervision.healthPath);
-    const entered = await enterJob(request.rendezvous, { rank: identity.rank, nodes: identity.count, spec: request.launch.specText, healthPath: healthPath.ok ? (healthPath.paths[0] ?? "") : "" }, (text) => presenter.progress(text));
-    if (!entered.ok) return entered; // not this rank's to publish: another berth may hold it
-    inJob = entered.value;
+  const startup = watchForStartupStop();
+  try {
+    let inJob: NodeInJob | undefined;
+    if (request.rendezvous) {
+      const healthPath = parseHealthPaths(request.supervision.healthPath);
+      const entered = await enterJob(request.rendezvous, { rank: identity.rank, nodes: identity.count, spec: request.launch.specText, healthPath: healthPath.ok ? (healthPath.paths[0] ?? "") : "" }, (text) => presenter.progress(text), startup.signal);
+      if (!entered.ok) return startup.by ? succeeded(stoppedEarly(startup.by)) : entered; // another berth may hold the rank: nothing to publish
+      inJob = entered.value;
+    }
+    const outcome = request.refusal ? refused<RunEnd>(request.refusal) : await runChecked(request, checked.value, inJob, presenter, startup);
+    if (outcome.ok) return outcome;
+    if (startup.by) {
+      const end = stoppedEarly(startup.by);
+      await inJob?.leaveStopped(end.reason, end.code);
+      return succeeded(end);
+    }
+    await inJob?.publishRefusal(outcome.refusal);
+    return outcome;
+  } finally {
+    startup.handOver();
   }
-  const outcome = request.refusal ? refused<RunEnd>(request.refusal) : await runChecked(request, checked.value, inJob, presenter);
-  if (!outcome.ok && inJob) await inJob.publishRefusal(outcome.refusal);
-  return outcome;
 }

@@ -33,10 +33,10 @@ function heldMessage(record: NodeRecord, job: string): string {
  * A holder berth cannot check from here: alive if its record moves within STALE_MS, else gone. Resolves to
  * the version to replace, or "live", or "vanished" when the key went away meanwhile.
  */
-async function watchHolder(store: RendezvousStore, key: string, first: { record: NodeRecord; version: string; value: string }, progress: (text: string) => void): Promise<{ kind: "replace"; version: string } | { kind: "live" } | { kind: "vanished" }> {
+async function watchHolder(store: RendezvousStore, key: string, first: { record: NodeRecord; version: string; value: string }, progress: (text: string) => void, stop?: AbortSignal): Promise<{ kind: "replace"; version: string } | { kind: "live" } | { kind: "vanished" }> {
   progress(`rank ${first.record.rank} is held by ${describeWriter(first.record.writer)}; watching its heartbeat (up to ${STALE_MS / 1000}s) before taking the rank over`);
   const until = Date.now() + STALE_MS;
-  while (Date.now() < until) {
+  while (Date.now() < until && !stop?.aborted) {
     await Bun.sleep(WATCH_MS);
     const now = await store.get(key);
     if (!now) return { kind: "vanished" };
@@ -46,7 +46,7 @@ async function watchHolder(store: RendezvousStore, key: string, first: { record:
   return { kind: "replace", version: first.version };
 }
 
-export async function claimRank(store: RendezvousStore, job: string, attempt: string, rank: number, value: () => string, progress: (text: string) => void): Promise<Outcome<ClaimedRank>> {
+export async function claimRank(store: RendezvousStore, job: string, attempt: string, rank: number, value: () => string, progress: (text: string) => void, stop?: AbortSignal): Promise<Outcome<ClaimedRank>> {
   const key = nodeKey(attempt, rank);
   let replacing: string | undefined;
   for (let round = 0; round < 32; round++) {
@@ -60,7 +60,8 @@ export async function claimRank(store: RendezvousStore, job: string, attempt: st
       replacing = holder.version;
       continue;
     }
-    const watched = await watchHolder(store, key, holder, progress);
+    const watched = await watchHolder(store, key, holder, progress, stop);
+    if (stop?.aborted) return refused(environmentRefusal("stopped before its servers started"));
     if (watched.kind === "live") return refused(environmentRefusal(heldMessage(holder.record, job)));
     if (watched.kind === "replace") replacing = watched.version;
   }

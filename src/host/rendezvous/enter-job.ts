@@ -24,16 +24,19 @@ export interface RendezvousRequest extends RendezvousChoice {
 export interface NodeInJob {
   membership: Membership;
   attempt: AttemptSource;
+  /** Stopped by a signal before its servers started: its record goes, as after a clean stop. */
+  leaveStopped(reason: string, exitCode: number): Promise<void>;
   /** The plan gives this node no server: says so for good (readers count it as done) and leaves the store. */
   publishNothingToRun(node: { gpusPerNode: number; layout: string; serverCount: number; host: string }): Promise<void>;
   /** Publishes why this node will not start, for the trainer and the other nodes, and leaves the store. */
   publishRefusal(refusal: Refusal): Promise<void>;
 }
 
-/** Retries `step` while the store cannot be reached, for up to the grace; a StoreRefused is final. */
-async function withinGrace<T>(request: RendezvousRequest, where: string, progress: (text: string) => void, step: () => Promise<T>): Promise<Outcome<T>> {
+/** Retries `step` while the store cannot be reached, for up to the grace; a StoreRefused (or a stop) is final. */
+async function withinGrace<T>(request: RendezvousRequest, where: string, progress: (text: string) => void, step: () => Promise<T>, stop?: AbortSignal): Promise<Outcome<T>> {
   const trouble = storeTroubleReporter(where, request.graceMs, progress, "berth keeps trying before it reserves anything");
   for (;;) {
+    if (stop?.aborted) return refused(environmentRefusal("stopped before its servers started"));
     try {
       const value = await step();
       trouble.worked();
@@ -48,18 +51,18 @@ async function withinGrace<T>(request: RendezvousRequest, where: string, progres
   }
 }
 
-export async function enterJob(request: RendezvousRequest, node: { rank: number; nodes: number; spec: string; healthPath: string }, progress: (text: string) => void): Promise<Outcome<NodeInJob>> {
+export async function enterJob(request: RendezvousRequest, node: { rank: number; nodes: number; spec: string; healthPath: string }, progress: (text: string) => void, stop?: AbortSignal): Promise<Outcome<NodeInJob>> {
   const where = request.location.kind === "directory" ? `${request.location.path}/${request.job}` : `etcd ${request.location.endpoint}`;
   const warn = (message: string) => progress(`warning: ${message}`);
-  const opened = await withinGrace(request, where, progress, () => openStore(request.location, request.job, { writer: true, sharedGid: request.sharedGid, warn }));
+  const opened = await withinGrace(request, where, progress, () => openStore(request.location, request.job, { writer: true, sharedGid: request.sharedGid, warn }), stop);
   if (!opened.ok) return opened;
   const store: RendezvousStore = opened.value;
-  const attempt = await withinGrace(request, where, progress, () => resolveAttempt(store, request.attempt));
+  const attempt = await withinGrace(request, where, progress, () => resolveAttempt(store, request.attempt), stop);
   if (!attempt.ok) return leaving(store, attempt);
   const facts: NodeFactsForRecord = { job: request.job, attempt: attempt.value.attempt, rank: node.rank, nodes: node.nodes, host: ownWriter().host, spec: node.spec, gpusPerNode: 0, layout: "", serverCount: 0, healthPath: node.healthPath };
-  const reader = jobReader(store, request.job, attempt.value.attempt, warn);
+  const reader = jobReader(store, request.job, attempt.value.attempt, warn, true);
   const value = () => JSON.stringify(nodeRecordOf(facts, [], { state: "starting", heartbeat: 0 }));
-  const claimed = await withinGrace(request, where, progress, () => claimRank(store, request.job, attempt.value.attempt, node.rank, value, progress));
+  const claimed = await withinGrace(request, where, progress, () => claimRank(store, request.job, attempt.value.attempt, node.rank, value, progress, stop), stop);
   if (!claimed.ok) return leaving(store, claimed);
   if (!claimed.value.ok) return leaving(store, claimed.value);
   const member = membership(store, reader, facts, claimed.value.value);
@@ -68,6 +71,10 @@ export async function enterJob(request: RendezvousRequest, node: { rank: number;
   return succeeded({
     membership: member,
     attempt: attempt.value,
+    async leaveStopped(reason, exitCode) {
+      await member.write([], { state: "stopped", reason, exitCode });
+      await member.leave(false);
+    },
     async publishNothingToRun(node) {
       Object.assign(member.facts, node);
       await member.write([], { state: "stopped", reason: "the plan gives this node no server", nothingToRun: true }, true);

@@ -3,7 +3,7 @@
 // the reader's evidence kept across reads (core/rendezvous/liveness.ts). A failed read is trouble with the
 // store, not news about any node.
 import { nodesPrefix, parseNodeKey } from "../../core/rendezvous/attempt.ts";
-import { newJobWatch, observeRead, observeTrouble, type JobWatch, type NodeSighting } from "../../core/rendezvous/liveness.ts";
+import { newJobWatch, observeRead, observeTrouble, observeWorking, type JobWatch, type NodeSighting, type WriterCheck } from "../../core/rendezvous/liveness.ts";
 import { parseNodeRecord } from "../../core/rendezvous/node-record.ts";
 import { checkWriterHere } from "./record-writer.ts";
 import type { RendezvousStore, StoredValue } from "./store.ts";
@@ -15,11 +15,15 @@ export interface JobReader {
   read(): Promise<JobWatch>;
   /** A write of this node's failed: the store is in trouble, and silence proves nothing until it works. */
   trouble(): void;
+  /** A write of this node's went through: the store works again (a writer's reads alone do not say so). */
+  working(): void;
 }
 
-export function jobReader(store: RendezvousStore, job: string, attempt: string, warn: (message: string) => void): JobReader {
+/** `writer`: this reader's node also writes, and only its writes say the store works; else a read does. */
+export function jobReader(store: RendezvousStore, job: string, attempt: string, warn: (message: string) => void, writer = false): JobReader {
   let watch = newJobWatch(Date.now());
   const warned = new Set<string>();
+  const checks = new Map<string, WriterCheck>();
   const warnOnce = (value: StoredValue, why: string) => {
     const name = `${value.key}@${value.version}`;
     if (warned.has(name)) return;
@@ -35,7 +39,10 @@ export function jobReader(store: RendezvousStore, job: string, attempt: string, 
     if (record.rank !== place.rank || record.attempt !== place.attempt || record.job !== job) {
       return void warnOnce(value, `it says job ${record.job}, attempt ${record.attempt}, rank ${record.rank}, but is stored as job ${job}, attempt ${place.attempt}, rank ${place.rank}`);
     }
-    return { record, version: value.version, check: checkWriterHere(record.writer) };
+    const writerKey = `${record.writer.bootId}/${record.writer.pid}/${record.writer.startTicks}`;
+    let check = checks.get(writerKey);
+    if (!check) checks.set(writerKey, (check = checkWriterHere(record.writer)));
+    return { record, version: value.version, check };
   };
   return {
     attempt,
@@ -50,12 +57,17 @@ export function jobReader(store: RendezvousStore, job: string, attempt: string, 
         watch = observeTrouble(watch, Date.now());
         throw error;
       }
+      checks.clear(); // a writer is checked once per read, however many records name it
       const sightings = values.flatMap((value) => sighting(value) ?? []);
       watch = observeRead(watch, sightings, Date.now());
+      if (!writer) watch = observeWorking(watch, Date.now());
       return watch;
     },
     trouble() {
       watch = observeTrouble(watch, Date.now());
+    },
+    working() {
+      watch = observeWorking(watch, Date.now());
     },
   };
 }

@@ -56,7 +56,7 @@ function look(member: Membership, node: PreparedNode, servers: SupervisedServer[
   return { done: true, outcome: succeeded(servers) };
 }
 
-export async function joinJob(member: Membership, node: PreparedNode, deadline: number, progress: (text: string) => void): Promise<Outcome<SupervisedServer[]>> {
+export async function joinJob(member: Membership, node: PreparedNode, deadline: number, progress: (text: string) => void, stop?: AbortSignal): Promise<Outcome<SupervisedServer[]>> {
   Object.assign(member.facts, { gpusPerNode: node.job.gpusPerNode, layout: node.job.layout, serverCount: node.job.serverCount });
   const servers = [...node.servers];
   const mine = nodeRecordOf(member.facts, servers, { state: "starting", heartbeat: 0 });
@@ -65,6 +65,7 @@ export async function joinJob(member: Membership, node: PreparedNode, deadline: 
   const resolved = new Set<number>();
   let said = "";
   for (;;) {
+    if (stop?.aborted) return refused(environmentRefusal("stopped before its servers started"));
     await member.reader.read().catch(() => member.reader.trouble());
     const step = look(member, node, servers, resolved, mine);
     if (step.done) return step.outcome;

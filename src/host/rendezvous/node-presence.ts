@@ -71,12 +71,11 @@ function recordWriter(run: SupervisorRun, member: Membership, state: () => NodeS
 }
 
 /** One look at the job: withdraw what vanished nodes published, and follow a failure or a stop. */
-async function watchJob(run: SupervisorRun, options: PresenceOptions, trouble: (message: string) => void, troubleEnded: () => void, withdrawn: Set<number>, following: Following): Promise<void> {
+async function watchJob(run: SupervisorRun, options: PresenceOptions, trouble: (message: string) => void, withdrawn: Set<number>, following: Following): Promise<void> {
   const { membership: member } = options;
   if (run.stopping) return;
   try {
     await member.reader.read();
-    troubleEnded();
   } catch (error) {
     trouble(error instanceof Error ? error.message : String(error));
     return;
@@ -126,7 +125,10 @@ export function startPresence(run: SupervisorRun, options: PresenceOptions): Com
   const trouble = storeTroubleReporter(member.store.where, options.graceMs, (text) => run.view.message(text));
   const onTrouble = troubleHandler(run, member, trouble);
   const writer = recordWriter(run, member, () => state, (result) => {
-    if (result.kind === "written") trouble.worked();
+    if (result.kind === "written") {
+      trouble.worked(); // only a write says the store works for this node: a read-only remount still reads
+      member.reader.working();
+    }
     else if (result.kind === "trouble") onTrouble(result.message);
     else if (!run.stopping) {
       run.view.message(`${result.message}; stopping this node's servers`);
@@ -137,7 +139,7 @@ export function startPresence(run: SupervisorRun, options: PresenceOptions): Com
   every(timers.signal, HEARTBEAT_MS, () => {
     if (Date.now() - writer.lastWrite >= HEARTBEAT_MS * 0.75) writer.write();
   });
-  every(timers.signal, WATCH_MS, () => void watchJob(run, options, onTrouble, () => trouble.worked(), withdrawn, following));
+  every(timers.signal, WATCH_MS, () => void watchJob(run, options, onTrouble, withdrawn, following));
   return {
     changed: () => writer.write(),
     async finish(exitCode, stoppedBySignal) {

@@ -4,7 +4,7 @@
 import type { WriterCheck } from "../../core/rendezvous/liveness.ts";
 import type { RecordWriter } from "../../core/rendezvous/node-record.ts";
 import { geteuid, readSmallFile } from "../../ffi/libc.ts";
-import { ownIdentity, ownPidNamespace, processIdentity } from "../self-process.ts";
+import { ownIdentity, ownPidNamespace, startTicksOf } from "../self-process.ts";
 
 let bootId: string | undefined;
 
@@ -31,9 +31,13 @@ export function isOwnWriter(writer: RecordWriter): boolean {
   return writer.bootId === mine.bootId && writer.pid === mine.pid && writer.startTicks === mine.startTicks && writer.pidNamespace === mine.pidNamespace;
 }
 
+/** Writers found dead stay dead (a pid and start time never come back): each is checked once. */
+const deadWriters = new Set<string>();
+
 export function checkWriterHere(writer: RecordWriter): WriterCheck {
   if (writer.bootId !== ownBootId() || writer.bootId === "unknown" || writer.pidNamespace === undefined || writer.pidNamespace !== ownPidNamespace()) return { kind: "unknown" };
-  const running = processIdentity(writer.pid);
-  if (running && running.startTicks === writer.startTicks) return { kind: "alive" };
+  const key = `${writer.pid}/${writer.startTicks}`;
+  if (!deadWriters.has(key) && startTicksOf(writer.pid) === writer.startTicks) return { kind: "alive" };
+  deadWriters.add(key);
   return { kind: "dead", why: `berth pid ${writer.pid} on ${writer.host} is gone` };
 }

@@ -2,7 +2,7 @@
 // or failed (and which failure is the cause).
 import { describe, expect, test } from "bun:test";
 import { viewJob } from "../../../src/core/rendezvous/job-view.ts";
-import { judgeNode, newJobWatch, observeRead, observeTrouble, type JobWatch, type NodeSighting, type WriterCheck } from "../../../src/core/rendezvous/liveness.ts";
+import { judgeNode, newJobWatch, observeRead, observeTrouble, observeWorking, type JobWatch, type NodeSighting, type WriterCheck } from "../../../src/core/rendezvous/liveness.ts";
 import { incompatibility, parseNodeRecord, type NodeRecord } from "../../../src/core/rendezvous/node-record.ts";
 import { jobName, parseRendezvous } from "../../../src/core/rendezvous/location.ts";
 
@@ -61,7 +61,9 @@ describe("liveness: evidence this reader saw", () => {
     let watch = seenAlive([node(0)], 1000);
     watch = observeTrouble(watch, 2000);
     expect(judgeNode(watch.nodes.get(0)!, watch, 30_000, STALE).kind).toBe("alive");
-    watch = observeRead(watch, [sight(node(0, { heartbeat: 2 }))], 30_000); // back: the same heartbeat as before the outage
+    watch = observeRead(watch, [sight(node(0, { heartbeat: 2 }))], 30_000); // a read alone does not end it (a read-only store still reads)
+    expect(judgeNode(watch.nodes.get(0)!, watch, 30_000, STALE).kind).toBe("alive");
+    watch = observeWorking(watch, 30_000); // this reader's own write went through: back, with the heartbeat it had
     expect(judgeNode(watch.nodes.get(0)!, watch, 35_000, STALE).kind).toBe("alive");
     expect(judgeNode(watch.nodes.get(0)!, watch, 40_001, STALE)).toEqual({ kind: "vanished", why: "no heartbeat for 10s" });
   });
@@ -120,7 +122,7 @@ describe("node records are validated", () => {
   test("a forged or broken record says what is wrong with it", () => {
     expect(parseNodeRecord("{").ok).toBe(false);
     expect(parseNodeRecord(JSON.stringify({ ...node(0), rank: -1 }))).toMatchObject({ ok: false, why: expect.stringContaining("rank") });
-    expect(parseNodeRecord(JSON.stringify({ ...node(0), servers: [{ ...node(0).servers[0], url: "http://evil.example/x y" }] }))).toMatchObject({ ok: false, why: expect.stringContaining("servers.0.url") });
+    expect(parseNodeRecord(JSON.stringify({ ...node(0), servers: [{ ...node(0).servers[0], url: "http://evil.example/x y" }] }))).toMatchObject({ ok: false, why: "servers.0.url: not http://host:port" });
     expect(parseNodeRecord(JSON.stringify(node(0)))).toEqual({ ok: true, record: node(0) });
   });
 });
