@@ -3,8 +3,8 @@
 import { defineBerthCommand } from "./command.ts";
 import { durationOption, integerOption, stringOption } from "./option-kinds.ts";
 import { EXIT, exitCodeForSignalName } from "../core/exit.ts";
-import { useNormalJitPolicy } from "../host/jit-policy.ts";
-import { untilStopSignal } from "../host/stop-signal.ts";
+import { useNormalJitPolicy } from "../host/process/jit-policy.ts";
+import { untilStopSignal } from "../host/process/stop-signal.ts";
 
 export const demoServerCommand = defineBerthCommand({
   positionals: [],

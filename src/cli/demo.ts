@@ -4,7 +4,7 @@ import { LIVENESS_DEFAULT_MS } from "../core/supervise/timing.ts";
 import { defineBerthCommand } from "./command.ts";
 import { booleanOption, durationOption, integerOption, portRangeOption, stringOption } from "./option-kinds.ts";
 import { DEMO_SERVER_COMMAND } from "../core/hidden-commands.ts";
-import { selfArgv } from "../host/self-process.ts";
+import { selfArgv } from "../host/process/self-process.ts";
 
 export const demoCommand = defineBerthCommand({
   positionals: [],

@@ -3,10 +3,10 @@
 import { defineBerthCommand } from "./command.ts";
 import { BerthError } from "./errors.ts";
 import { EXIT } from "../core/exit.ts";
-import { execCommand } from "../host/exec.ts";
-import { armParentDeathSignal } from "../host/parent-death.ts";
+import { execCommand } from "../host/process/exec.ts";
+import { armParentDeathSignal } from "../host/process/parent-death.ts";
 import { EXEC_STEP } from "../core/hidden-commands.ts";
-import { EXEC_PARENT_VARIABLE } from "../host/server-process.ts";
+import { EXEC_PARENT_VARIABLE } from "../host/process/server-process.ts";
 
 export const execStepCommand = defineBerthCommand({
   positionals: [],

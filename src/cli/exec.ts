@@ -31,8 +31,8 @@ export const execCommand = defineBerthCommand({
     if (!slot.ok) throw new UsageError(slot.message);
     const { prepareNode } = await import("../host/node/prepare-node.ts");
     const { checkLaunchRequest } = await import("../core/node/launch-request.ts");
-    const { handOverToExec } = await import("../host/reservations.ts");
-    const { execCommand: execProgram } = await import("../host/exec.ts");
+    const { handOverToExec } = await import("../host/registry/reservations.ts");
+    const { execCommand: execProgram } = await import("../host/process/exec.ts");
     const node = orRefuse(
       await prepareNode(checkLaunchRequest({
         specText: positionals.spec!,

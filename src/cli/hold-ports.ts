@@ -4,9 +4,9 @@ import { defineBerthCommand } from "./command.ts";
 import { UsageError } from "./errors.ts";
 import { EXIT, exitCodeForRefusal, exitCodeForSignalName } from "../core/exit.ts";
 import { HOLD_COMMAND } from "../core/hidden-commands.ts";
-import { HOLD_REQUEST_VARIABLE, type HolderReport } from "../host/port-holder-process.ts";
-import { reserveRequestedPorts } from "../host/requested-ports.ts";
-import { untilStopSignal } from "../host/stop-signal.ts";
+import { HOLD_REQUEST_VARIABLE, type HolderReport } from "../host/registry/port-holder-process.ts";
+import { reserveRequestedPorts } from "../host/registry/requested-ports.ts";
+import { untilStopSignal } from "../host/process/stop-signal.ts";
 import { after } from "../host/timers.ts";
 import { closeStandardOutput, writeAll } from "../host/terminal.ts";
 

@@ -11,7 +11,7 @@ import { planCluster } from "../core/plan/plan.ts";
 import { planJson } from "../core/plan/plan-json.ts";
 import { doesNotFitClass, environmentRefusal, refusalFromIssues } from "../core/refusal.ts";
 import { readSpec } from "../core/spec/index.ts";
-import { readHostPortSettings } from "../host/kernel-port-settings.ts";
+import { readHostPortSettings } from "../host/registry/kernel-port-settings.ts";
 import { GPU_ENVIRONMENT, NODE_ENVIRONMENT } from "./environment-rows.ts";
 
 export { MAX_NODES } from "../core/launch/node-identity.ts";
@@ -20,7 +20,7 @@ export const MAX_GPUS_PER_NODE = 1024;
 /** Without --gpus-per-node, plan for this node's visible GPUs, and say which another berth holds. */
 async function thisNodesGpus(env: Record<string, string | undefined>): Promise<{ count: number; warnings: string[] }> {
   // Loaded only here: a plan for a named cluster needs neither NVML nor the registry.
-  const [{ probeVisibleGpus }, { gpuHolders }] = await Promise.all([import("../host/visible-gpus.ts"), import("../host/gpu-holders.ts")]);
+  const [{ probeVisibleGpus }, { gpuHolders }] = await Promise.all([import("../host/gpus/visible-gpus.ts"), import("../host/registry/gpu-holders.ts")]);
   const probe = probeVisibleGpus(env);
   const hint = "pass --gpus-per-node (or BERTH_GPUS_PER_NODE) to plan without reading this node";
   if (!probe.ok) throw new RefusalError(probe.refusal.class === "bad-input" ? probe.refusal : environmentRefusal(`cannot count this node's GPUs: ${probe.refusal.message}; ${hint}`));

@@ -6,10 +6,10 @@ import { durationOption, enumOption, integerOption, portRangeOption, stringOptio
 import { printJson } from "./render/json.ts";
 import { EXIT } from "../core/exit.ts";
 import { portsAsEnvironment } from "../core/ports/port-request.ts";
-import { execCommand } from "../host/exec.ts";
-import { reserveRequestedPorts, type PortsRequest } from "../host/requested-ports.ts";
-import { handOverToExec } from "../host/reservations.ts";
-import { startPortHolder } from "../host/port-holder-process.ts";
+import { execCommand } from "../host/process/exec.ts";
+import { reserveRequestedPorts, type PortsRequest } from "../host/registry/requested-ports.ts";
+import { handOverToExec } from "../host/registry/reservations.ts";
+import { startPortHolder } from "../host/registry/port-holder-process.ts";
 
 export const portsCommand = defineBerthCommand({
   positionals: [],

@@ -4,8 +4,8 @@ import { RefusalError } from "./errors.ts";
 import { printJson } from "./render/json.ts";
 import { renderProbeTable } from "./render/probe-table.ts";
 import { EXIT } from "../core/exit.ts";
-import { gpuHolders } from "../host/gpu-holders.ts";
-import { probeVisibleGpus } from "../host/visible-gpus.ts";
+import { gpuHolders } from "../host/registry/gpu-holders.ts";
+import { probeVisibleGpus } from "../host/gpus/visible-gpus.ts";
 import { GPU_ENVIRONMENT } from "./environment-rows.ts";
 
 export const probeCommand = defineBerthCommand({

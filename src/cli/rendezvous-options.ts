@@ -33,7 +33,7 @@ export async function rendezvousChoice(options: RendezvousValues, origins: Recor
   let sharedGid: number | undefined;
   if (options.rendezvousGroup !== undefined) {
     if (location.location.kind !== "directory") throw new UsageError(`${origins.rendezvousGroup} applies to a directory rendezvous; an etcd one is shared through etcd's own users`);
-    const [{ sharedGroupId }, { groupText }] = await Promise.all([import("../core/rendezvous/shared-group.ts"), import("../host/passwd.ts")]);
+    const [{ sharedGroupId }, { groupText }] = await Promise.all([import("../core/rendezvous/shared-group.ts"), import("../host/process/passwd.ts")]);
     const group = sharedGroupId(options.rendezvousGroup, origins.rendezvousGroup ?? "--rendezvous-group", groupText());
     if (!group.ok) throw new UsageError(group.message);
     sharedGid = group.gid;

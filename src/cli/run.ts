@@ -27,7 +27,7 @@ async function arealOf(options: ArealOptions, origins: Record<string, string>, e
     return undefined;
   }
   const { arealUser, checkArealNaming } = await import("../core/areal/name-resolve.ts");
-  const { effectiveUid, passwdText } = await import("../host/passwd.ts");
+  const { effectiveUid, passwdText } = await import("../host/process/passwd.ts");
   const user = options.arealUser ?? arealUser(env, passwdText(), effectiveUid());
   const checked = checkArealNaming({ target: options.arealNameResolve, experiment: options.arealExperiment, trial: options.arealTrial, user, origins });
   if (!checked.ok) throw new UsageError(checked.message);

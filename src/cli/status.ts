@@ -6,8 +6,8 @@ import { printJson } from "./render/json.ts";
 import { EXIT } from "../core/exit.ts";
 import { groupByHolder, type HolderSummary } from "../core/registry/holders.ts";
 import { describeHolderPid } from "../core/registry/holder-identity.ts";
-import { listReservations, openRegistry } from "../host/registry.ts";
-import { ownPidNamespace } from "../host/self-process.ts";
+import { listReservations, openRegistry } from "../host/registry/registry.ts";
+import { ownPidNamespace } from "../host/process/self-process.ts";
 
 function ranges(holder: HolderSummary): string {
   return holder.ports.map((range) => (range.first === range.last ? String(range.first) : `${range.first}-${range.last}`)).join(",");

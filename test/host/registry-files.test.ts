@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { encodeLockRecord } from "../../src/core/registry/registry-layout.ts";
-import { listReservations, openRegistry, releaseLease, tryLock, type Registry } from "../../src/host/registry.ts";
+import { listReservations, openRegistry, releaseLease, tryLock, type Registry } from "../../src/host/registry/registry.ts";
 import { REPO_ROOT } from "../support/berth-process.ts";
 
 async function freshRegistry(): Promise<Registry> {

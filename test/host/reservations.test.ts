@@ -4,8 +4,8 @@ import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync,
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { geteuid } from "../../src/ffi/libc.ts";
-import { listReservations, openRegistry, type Registry } from "../../src/host/registry.ts";
-import { releasePorts, releaseReservation, reserveBlock, reserveFreePorts, reserveGpus, reservePort, type HeldPort } from "../../src/host/reservations.ts";
+import { listReservations, openRegistry, type Registry } from "../../src/host/registry/registry.ts";
+import { releasePorts, releaseReservation, reserveBlock, reserveFreePorts, reserveGpus, reservePort, type HeldPort } from "../../src/host/registry/reservations.ts";
 import { freePortWindow } from "../support/free-ports.ts";
 import { plainBindSucceeds, squat, type PortSquatter } from "../support/port-fixtures.ts";
 

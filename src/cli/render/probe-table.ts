@@ -1,6 +1,6 @@
 // The human view of `berth probe`: one row per visible GPU, with busy and MIG GPUs flagged.
 import type { Gpu } from "../../core/types.ts";
-import type { GpuInventory } from "../../host/gpus.ts";
+import type { GpuInventory } from "../../host/gpus/gpus.ts";
 import { renderTable } from "./table.ts";
 
 const GIB = 1024 ** 3;

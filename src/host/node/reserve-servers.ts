@@ -5,8 +5,8 @@ import type { NodeLaunchPlan, ServerLaunch } from "../../core/node/node-launch-p
 import { nextWindow } from "../../core/plan/port-blocks.ts";
 import { environmentRefusal, refused, succeeded, type Outcome } from "../../core/refusal.ts";
 import type { PortRange } from "../../core/types.ts";
-import type { Registry } from "../registry.ts";
-import { releaseReservation, reserveBlock, reserveGpus, type HeldPort, type Holder, type Reservation } from "../reservations.ts";
+import type { Registry } from "../registry/registry.ts";
+import { releaseReservation, reserveBlock, reserveGpus, type HeldPort, type Holder, type Reservation } from "../registry/reservations.ts";
 import { supervisedServer, type SupervisedServer } from "../supervise/supervised-server.ts";
 
 /** Rebuilds a server's launch around the block that starts at `first`. */

@@ -4,7 +4,7 @@
 import type { WriterCheck } from "../../core/rendezvous/liveness.ts";
 import type { RecordWriter } from "../../core/rendezvous/node-record.ts";
 import { geteuid, readSmallFile } from "../../ffi/libc.ts";
-import { ownIdentity, ownPidNamespace, startTicksOf } from "../self-process.ts";
+import { ownIdentity, ownPidNamespace, startTicksOf } from "../process/self-process.ts";
 
 let bootId: string | undefined;
 

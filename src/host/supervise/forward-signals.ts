@@ -7,7 +7,7 @@
 // A job cancelled by its scheduler is a stop, whatever order the deaths came in: once berth itself got a
 // stop signal it exits 128+N, and a server that died of a stop signal just before is `stopped`, not `failed`.
 import { exitCodeForSignalName, isStopSignal, STOP_SIGNALS } from "../../core/exit.ts";
-import { signalGroup } from "../server-process.ts";
+import { signalGroup } from "../process/server-process.ts";
 import { beginStop, killEverything } from "./stop-servers.ts";
 import type { SupervisorRun } from "./supervisor-run.ts";
 

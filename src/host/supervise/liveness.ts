@@ -4,8 +4,8 @@
 import { EXIT } from "../../core/exit.ts";
 import { describeHealthFailure } from "../../core/supervise/health-failure.ts";
 import { LIVENESS_FAILURES_IN_A_ROW } from "../../core/supervise/timing.ts";
-import { askHealth } from "../health.ts";
-import { signalGroup } from "../server-process.ts";
+import { askHealth } from "../net/health.ts";
+import { signalGroup } from "../process/server-process.ts";
 import { after } from "../timers.ts";
 import { beginStop } from "./stop-servers.ts";
 import type { SupervisedServer } from "./supervised-server.ts";

@@ -1,9 +1,9 @@
 // Starting one server (first start or restart) and gating it on health; its end goes to watch-exit.ts.
 import { EXIT } from "../../core/exit.ts";
 import { hostForUrl, reachableHost } from "../../core/launch/url-host.ts";
-import { waitHealthy } from "../health.ts";
-import { releaseHold } from "../port-holds.ts";
-import { startServerProcess } from "../server-process.ts";
+import { waitHealthy } from "../net/health.ts";
+import { releaseHold } from "../registry/port-holds.ts";
+import { startServerProcess } from "../process/server-process.ts";
 import { announceReadyWhenAllHealthy } from "./announce-ready.ts";
 import { beginStop } from "./stop-servers.ts";
 import type { ServerLogs } from "./server-logs.ts";

@@ -1,7 +1,7 @@
 // Stopping: the signal to every server's process group, then SIGKILL once the grace is over.
 import type { SupervisorRun } from "./supervisor-run.ts";
 import { after } from "../timers.ts";
-import { signalGroup } from "../server-process.ts";
+import { signalGroup } from "../process/server-process.ts";
 
 export function killEverything(run: SupervisorRun): void {
   for (const entry of run.live()) signalGroup(entry.pid!, "SIGKILL");

@@ -3,8 +3,8 @@
 // wait until all have ended, sweep the orphans, dismiss the guardian, release,
 // write the final manifest, and return the exit code.
 import { EXIT, type RunEnd } from "../../core/exit.ts";
-import { useNormalJitPolicy } from "../jit-policy.ts";
-import { releaseReservation } from "../reservations.ts";
+import { useNormalJitPolicy } from "../process/jit-policy.ts";
+import { releaseReservation } from "../registry/reservations.ts";
 import { forwardSignals } from "./forward-signals.ts";
 import { beginStop } from "./stop-servers.ts";
 import { openServerLogs } from "./server-logs.ts";

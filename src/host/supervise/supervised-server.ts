@@ -2,7 +2,7 @@
 import type { ChildEnd } from "../../core/exit.ts";
 import type { ServerState } from "../../core/launch/manifest.ts";
 import type { ServerLaunch } from "../../core/node/node-launch-plan.ts";
-import type { Reservation } from "../reservations.ts";
+import type { Reservation } from "../registry/reservations.ts";
 
 export interface SupervisedServer extends Omit<ServerLaunch, "gpusToLock"> {
   reservation: Reservation;

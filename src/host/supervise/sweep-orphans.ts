@@ -1,8 +1,8 @@
 // Orphans: berth adopts them as a subreaper and reaps them while the servers run; after the servers have
 // stopped, the ones still alive (in sessions of their own) get TERM, then KILL, and all are reaped.
 import { ORPHAN_KILL_WAIT_MS, ORPHAN_POLL_MS, orphanTermMs, REAP_INTERVAL_MS } from "../../core/supervise/timing.ts";
-import { becomeSubreaper, orphanPids, reapOrphans } from "../reaper.ts";
-import { signalProcess } from "../server-process.ts";
+import { becomeSubreaper, orphanPids, reapOrphans } from "../process/reaper.ts";
+import { signalProcess } from "../process/server-process.ts";
 import type { SupervisorRun } from "./supervisor-run.ts";
 import { every } from "../timers.ts";
 

@@ -5,7 +5,7 @@
 // A shell blocked in read costs about 1 MB and no CPU, far less than a second berth would.
 import { existsSync } from "node:fs";
 import { GUARDIAN_SCRIPT, guardianLine } from "../../core/supervise/guardian-protocol.ts";
-import { groupExists } from "../server-process.ts";
+import { groupExists } from "../process/server-process.ts";
 
 const SHELL = "/bin/sh";
 

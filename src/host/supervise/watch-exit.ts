@@ -3,7 +3,7 @@
 import { describeEnd, type ChildEnd } from "../../core/exit.ts";
 import { decideAfterExit, mayBeTheJobsStop } from "../../core/supervise/after-exit.ts";
 import { STOP_SIGNAL_RACE_MS } from "../../core/supervise/timing.ts";
-import { holdPort } from "../port-holds.ts";
+import { holdPort } from "../registry/port-holds.ts";
 import { beginStop } from "./stop-servers.ts";
 import type { SupervisedServer } from "./supervised-server.ts";
 import type { SupervisorRun } from "./supervisor-run.ts";

@@ -1,7 +1,7 @@
 // Wakes health polling the moment a server's port starts listening. vLLM binds early but listens only once
 // its model is loaded, so this turns a backed-off poll (up to 1 s late) into one within ~25 ms. One reader
 // serves every starting server, and it stops when nobody waits.
-import { TCP_LISTEN } from "../core/ports/proc-net-tcp.ts";
+import { TCP_LISTEN } from "../../core/ports/proc-net-tcp.ts";
 import { tcpStatesOnThisHost } from "./tcp-sockets.ts";
 
 const INTERVAL_MS = 25;

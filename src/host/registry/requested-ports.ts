@@ -1,7 +1,7 @@
 // The reservation behind `berth ports`, shared by the direct form (-- CMD) and the detached TTL holder.
-import { environmentRefusal, refused, succeeded, type Outcome } from "../core/refusal.ts";
-import { poolShortfall } from "../core/ports/port-request.ts";
-import type { PortRange } from "../core/types.ts";
+import { environmentRefusal, refused, succeeded, type Outcome } from "../../core/refusal.ts";
+import { poolShortfall } from "../../core/ports/port-request.ts";
+import type { PortRange } from "../../core/types.ts";
 import { readHostPortSettings } from "./kernel-port-settings.ts";
 import { openRegistry } from "./registry.ts";
 import { reserveFreeBlocks, reserveFreePorts, type HeldPort, type Holder } from "./reservations.ts";

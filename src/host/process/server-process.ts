@@ -2,11 +2,11 @@
 // engine's execve, so a SIGKILLed berth takes its servers along. The step that arms it is util-linux's setpriv
 // where the host has it (a C program: ~1 ms, where a second berth costs a whole Bun start per server), else
 // berth itself in a hidden exec step, which also maps a missing or unrunnable command to 127/126.
-import type { Launch } from "../core/launch/launch-types.ts";
-import type { ChildEnd } from "../core/exit.ts";
-import { EXEC_STEP } from "../core/hidden-commands.ts";
-import { OUTPUT_DRAIN_MS } from "../core/supervise/timing.ts";
-import { isExecutable, readSmallFile } from "../ffi/libc.ts";
+import type { Launch } from "../../core/launch/launch-types.ts";
+import type { ChildEnd } from "../../core/exit.ts";
+import { EXEC_STEP } from "../../core/hidden-commands.ts";
+import { OUTPUT_DRAIN_MS } from "../../core/supervise/timing.ts";
+import { isExecutable, readSmallFile } from "../../ffi/libc.ts";
 import { selfArgv } from "./self-process.ts";
 
 export const EXEC_PARENT_VARIABLE = "BERTH_EXEC_PARENT";

@@ -1,10 +1,10 @@
 // This node's GPUs for launching: the visible ones from NVML, or N simulated ones when asked for
 // (--simulate, the demo). Simulation needs that consent: without NVML berth would otherwise run real
 // engines on fake UUIDs with no real GPU locks. A visible GPU that is busy or in MIG mode is refused.
-import { gpuInUse } from "../core/gpu/gpu-in-use.ts";
-import type { ServerGpu } from "../core/launch/launch-types.ts";
-import { badInput, environmentRefusal, type Refusal } from "../core/refusal.ts";
-import type { Gpu } from "../core/types.ts";
+import { gpuInUse } from "../../core/gpu/gpu-in-use.ts";
+import type { ServerGpu } from "../../core/launch/launch-types.ts";
+import { badInput, environmentRefusal, type Refusal } from "../../core/refusal.ts";
+import type { Gpu } from "../../core/types.ts";
 import { probeVisibleGpus } from "./visible-gpus.ts";
 
 export interface NodeGpus {

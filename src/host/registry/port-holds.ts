@@ -1,11 +1,11 @@
 // Free checks and holds for one port, in one step. The hold socket is bound *without* SO_REUSEADDR, which
 // succeeds only if no socket of any kind has the port (the free check), and then gets SO_REUSEADDR, so
 // the server berth starts can still bind it. Bun's own listen always sets SO_REUSEADDR and cannot tell.
-import { bind, close, setIpv6Only, setReuseAddress, tcpSocket } from "../ffi/libc.ts";
-import { AF_INET, AF_INET6, ERRNO } from "../ffi/linux-constants.ts";
-import { scratchIpv4, scratchIpv6 } from "../ffi/sockaddr.ts";
-import { onlyTimeWait } from "../core/ports/proc-net-tcp.ts";
-import { tcpStatesOnThisHost } from "./tcp-sockets.ts";
+import { bind, close, setIpv6Only, setReuseAddress, tcpSocket } from "../../ffi/libc.ts";
+import { AF_INET, AF_INET6, ERRNO } from "../../ffi/linux-constants.ts";
+import { scratchIpv4, scratchIpv6 } from "../../ffi/sockaddr.ts";
+import { onlyTimeWait } from "../../core/ports/proc-net-tcp.ts";
+import { tcpStatesOnThisHost } from "../net/tcp-sockets.ts";
 
 /** allowTimeWait: a port whose only sockets are TIME_WAIT counts as free (see holdPort). */
 export interface HoldOptions {

@@ -1,8 +1,8 @@
 // Who this process is, for lock records: pid, start time and command line.
-import { parseBootTime, parseProcStat, startedAtIso } from "../core/process/proc-stat.ts";
+import { parseBootTime, parseProcStat, startedAtIso } from "../../core/process/proc-stat.ts";
 import { readlinkSync } from "node:fs";
-import { getpid, readSmallFile } from "../ffi/libc.ts";
-import { containerIdFromCgroup } from "../core/registry/holder-identity.ts";
+import { getpid, readSmallFile } from "../../ffi/libc.ts";
+import { containerIdFromCgroup } from "../../core/registry/holder-identity.ts";
 
 export interface ProcessIdentity {
   pid: number;

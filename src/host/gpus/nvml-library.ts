@@ -1,9 +1,9 @@
 // Finds and opens NVML once per process, and shuts it down at exit.
-import { nvmlLibraryCandidates, NVML_DRIVER_DIRECTORIES } from "../core/gpu/nvml-library-search.ts";
-import { describeNvmlReturn, NVML_RETURN } from "../core/gpu/nvml-return.ts";
-import { isReadable, readSmallFile } from "../ffi/libc.ts";
-import { openNvml, type Nvml } from "../ffi/nvml.ts";
-import { badInput, environmentRefusal, type Refusal } from "../core/refusal.ts";
+import { nvmlLibraryCandidates, NVML_DRIVER_DIRECTORIES } from "../../core/gpu/nvml-library-search.ts";
+import { describeNvmlReturn, NVML_RETURN } from "../../core/gpu/nvml-return.ts";
+import { isReadable, readSmallFile } from "../../ffi/libc.ts";
+import { openNvml, type Nvml } from "../../ffi/nvml.ts";
+import { badInput, environmentRefusal, type Refusal } from "../../core/refusal.ts";
 
 /** A bad BERTH_NVML_LIBRARY is bad input; a missing or failing driver is the environment. */
 export type NvmlLoad = { ok: true; nvml: Nvml } | { ok: false; code: number; refusal: Refusal };

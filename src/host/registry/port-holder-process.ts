@@ -1,7 +1,7 @@
 // The detached helper behind `berth ports --ttl`: berth starts itself in a new session, the helper reserves
 // the ports (so the locks and sockets are its own), reports them on its stdout, and lives out the TTL.
-import { HOLD_COMMAND } from "../core/hidden-commands.ts";
-import { selfArgv } from "./self-process.ts";
+import { HOLD_COMMAND } from "../../core/hidden-commands.ts";
+import { selfArgv } from "../process/self-process.ts";
 
 export const HOLD_REQUEST_VARIABLE = "BERTH_HOLD_REQUEST";
 

@@ -1,9 +1,9 @@
 // NVML → the core's Gpu list: the only consumer of the Nvml interface.
-import { NVML_RETURN, nvmlReturnName } from "../core/gpu/nvml-return.ts";
-import { parseNumaNode, sysfsPciAddress } from "../core/gpu/pci.ts";
-import type { Gpu } from "../core/types.ts";
-import { readSmallFile } from "../ffi/libc.ts";
-import type { Nvml, NvmlCall } from "../ffi/nvml.ts";
+import { NVML_RETURN, nvmlReturnName } from "../../core/gpu/nvml-return.ts";
+import { parseNumaNode, sysfsPciAddress } from "../../core/gpu/pci.ts";
+import type { Gpu } from "../../core/types.ts";
+import { readSmallFile } from "../../ffi/libc.ts";
+import type { Nvml, NvmlCall } from "../../ffi/nvml.ts";
 
 export interface GpuInventory {
   driverVersion: string | null;

@@ -1,13 +1,13 @@
 // The host-wide registry: one lock file per port and per GPU, held with an exclusive flock. The kernel drops
 // the lock when its holder dies, so a crash can never leave a stale reservation; stale files are reused.
-import { encodeLockRecord, isSafeGpuId, lockFileName, LockRecordSchema, parseLockFileName, registryDirectoryCandidates, type LockRecord, type ReservationKind } from "../core/registry/registry-layout.ts";
-import { fileKey, parseProcLocks, splitDevice, type FileKey } from "../core/registry/proc-locks.ts";
+import { encodeLockRecord, isSafeGpuId, lockFileName, LockRecordSchema, parseLockFileName, registryDirectoryCandidates, type LockRecord, type ReservationKind } from "../../core/registry/registry-layout.ts";
+import { fileKey, parseProcLocks, splitDevice, type FileKey } from "../../core/registry/proc-locks.ts";
 import * as v from "valibot";
-import { badInput, environmentRefusal, type Refusal } from "../core/refusal.ts";
-import { close, flock, geteuid, isWritable, listDirectory, mkdir, open, readAll, readInto, readSmallFile, rewrite, setCloseOnExec, statOpenFile, unlink, type OpenFileStatus, type Sys } from "../ffi/libc.ts";
-import { ERRNO, EWOULDBLOCK, LOCK_EX, LOCK_NB, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_NOFOLLOW, O_RDONLY, O_RDWR } from "../ffi/linux-constants.ts";
-import { ownIdentity, ownPidNamespace } from "./self-process.ts";
-import { inOurPidNamespace } from "../core/registry/holder-identity.ts";
+import { badInput, environmentRefusal, type Refusal } from "../../core/refusal.ts";
+import { close, flock, geteuid, isWritable, listDirectory, mkdir, open, readAll, readInto, readSmallFile, rewrite, setCloseOnExec, statOpenFile, unlink, type OpenFileStatus, type Sys } from "../../ffi/libc.ts";
+import { ERRNO, EWOULDBLOCK, LOCK_EX, LOCK_NB, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_NOFOLLOW, O_RDONLY, O_RDWR } from "../../ffi/linux-constants.ts";
+import { ownIdentity, ownPidNamespace } from "../process/self-process.ts";
+import { inOurPidNamespace } from "../../core/registry/holder-identity.ts";
 
 export type RegistryOpen = { ok: true; registry: Registry } | { ok: false; refusal: Refusal };
 

@@ -1,13 +1,13 @@
 // Reads this host's port settings from /proc; parsing and defaults live in the core.
 // libc reads rather than node:fs (whose module costs ~2 ms of a compiled binary's start-up) or async Bun.file.
-import { readSmallFile } from "../ffi/libc.ts";
+import { readSmallFile } from "../../ffi/libc.ts";
 import {
   DEFAULT_EPHEMERAL_LOW,
   defaultPortPool,
   parseEphemeralRange,
   parseReservedPorts,
-} from "../core/ports/kernel-port-settings.ts";
-import type { PortRange } from "../core/types.ts";
+} from "../../core/ports/kernel-port-settings.ts";
+import type { PortRange } from "../../core/types.ts";
 
 const PROC_PORT_RANGE = "/proc/sys/net/ipv4/ip_local_port_range";
 const PROC_RESERVED_PORTS = "/proc/sys/net/ipv4/ip_local_reserved_ports";

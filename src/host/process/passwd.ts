@@ -1,6 +1,6 @@
 // The password and group databases and this process's uid: user names (AReaL's keys, like Python's getpass)
 // and group ids (--rendezvous-group).
-import { readSmallFile } from "../ffi/libc.ts";
+import { readSmallFile } from "../../ffi/libc.ts";
 
 export function passwdText(): string {
   return readSmallFile("/etc/passwd", 16 << 20) ?? "";

@@ -1,8 +1,8 @@
 // The GPUs this process may use: NVML's inventory filtered and ordered by the visibility variables.
-import { describeNvmlReturn } from "../core/gpu/nvml-return.ts";
-import { environmentRefusal, type Refusal } from "../core/refusal.ts";
-import { visibleGpus, type Visibility } from "../core/visible.ts";
-import type { Gpu } from "../core/types.ts";
+import { describeNvmlReturn } from "../../core/gpu/nvml-return.ts";
+import { environmentRefusal, type Refusal } from "../../core/refusal.ts";
+import { visibleGpus, type Visibility } from "../../core/visible.ts";
+import type { Gpu } from "../../core/types.ts";
 import { readGpuInventory, type GpuInventory } from "./gpus.ts";
 import { loadNvml } from "./nvml-library.ts";
 

@@ -2,8 +2,8 @@
 // carries the default route, else (no default route, IPv6 only) the first non-loopback address, as AReaL
 // learned to pick it (#778): never 127.0.0.1 by accident, and never docker0 just because it comes first.
 import { networkInterfaces } from "node:os";
-import { defaultRouteInterface } from "../core/net/default-route.ts";
-import { readSmallFile } from "../ffi/libc.ts";
+import { defaultRouteInterface } from "../../core/net/default-route.ts";
+import { readSmallFile } from "../../ffi/libc.ts";
 
 export function advertisedAddress(): { address: string; fallback: boolean } {
   const interfaces = networkInterfaces();

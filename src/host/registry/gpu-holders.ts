@@ -1,6 +1,6 @@
 // Which GPUs another berth holds on this host, by UUID, for `probe` and `plan` to show.
-import type { LockRecord } from "../core/registry/registry-layout.ts";
-import { isSafeGpuId, lockFileName } from "../core/registry/registry-layout.ts";
+import type { LockRecord } from "../../core/registry/registry-layout.ts";
+import { isSafeGpuId, lockFileName } from "../../core/registry/registry-layout.ts";
 import { heldFileLocks, openRegistry, reservationsIn } from "./registry.ts";
 
 /** Who holds each of these GPUs (by UUID): only their lock files are looked at, however many others exist. */

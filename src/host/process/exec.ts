@@ -1,8 +1,8 @@
 // Replaces this process with a command (execve), so the command keeps berth's pid, its inherited locks
 // and its place under the caller's supervisor. Failures map to 126/127 as in tini and the shell.
-import { EXIT, SIGNAL_NUMBERS } from "../core/exit.ts";
-import { execve, resetSignalsForExec } from "../ffi/libc.ts";
-import { ERRNO } from "../ffi/linux-constants.ts";
+import { EXIT, SIGNAL_NUMBERS } from "../../core/exit.ts";
+import { execve, resetSignalsForExec } from "../../ffi/libc.ts";
+import { ERRNO } from "../../ffi/linux-constants.ts";
 
 export interface ExecFailure {
   exitCode: number;

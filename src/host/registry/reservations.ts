@@ -1,10 +1,10 @@
 // Reserving ports and GPUs for a holder: a registry lock plus, for ports, the hold sockets. This is the API
 // `berth run` uses: a server's whole block in one call, released by server.
-import type { PortRange } from "../core/types.ts";
+import type { PortRange } from "../../core/types.ts";
 import { holdPort, releaseHold, type HoldOptions } from "./port-holds.ts";
 import { inheritAcrossExec, releaseLease, tryLock, type Lease, type Registry } from "./registry.ts";
-import { describeHolderPid } from "../core/registry/holder-identity.ts";
-import { ownPidNamespace } from "./self-process.ts";
+import { describeHolderPid } from "../../core/registry/holder-identity.ts";
+import { ownPidNamespace } from "../process/self-process.ts";
 
 export interface HeldPort {
   port: number;

@@ -2,8 +2,8 @@
 // back off to 1 s, and wake at once when the port starts listening; once the server answers (503 while it
 // warms up) it is asked every 40 ms. The process is watched throughout, so a server that dies during
 // start-up is reported at once.
-import { classifyRequestError, describeHealthFailure, isWrongPath, type HealthFailure } from "../core/supervise/health-failure.ts";
-import { ANSWERING_POLL_MS, HEALTH_REQUEST_TIMEOUT_MS, nextHealthDelay } from "../core/supervise/timing.ts";
+import { classifyRequestError, describeHealthFailure, isWrongPath, type HealthFailure } from "../../core/supervise/health-failure.ts";
+import { ANSWERING_POLL_MS, HEALTH_REQUEST_TIMEOUT_MS, nextHealthDelay } from "../../core/supervise/timing.ts";
 import { whenListening } from "./listen-watch.ts";
 
 export type HealthOutcome =

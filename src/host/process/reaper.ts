@@ -1,9 +1,9 @@
 // Orphan handling for a supervisor (and a container's PID 1): berth becomes a child subreaper, reaps
 // zombies that are not its own spawned children by waitpid on exactly those pids (never waitpid(-1), which
 // would steal Bun's own children's statuses), and can find live orphans to stop at shutdown.
-import { parseProcStat } from "../core/process/proc-stat.ts";
-import { prctl, readSmallFile, waitpidNoHang } from "../ffi/libc.ts";
-import { PR_SET_CHILD_SUBREAPER } from "../ffi/linux-constants.ts";
+import { parseProcStat } from "../../core/process/proc-stat.ts";
+import { prctl, readSmallFile, waitpidNoHang } from "../../ffi/libc.ts";
+import { PR_SET_CHILD_SUBREAPER } from "../../ffi/linux-constants.ts";
 
 export function becomeSubreaper(): boolean {
   return prctl(PR_SET_CHILD_SUBREAPER, 1).ok;
