@@ -29,9 +29,9 @@ async function thisNodesGpus(env: Record<string, string | undefined>): Promise<{
   const warnings = [...probe.visible.warnings];
   probe.visible.gpus.forEach((gpu, local) => {
     const holder = gpu.uuid === null ? undefined : holders.get(gpu.uuid);
-    if (holder) warnings.push(`local GPU ${local} (${gpu.uuid}) is held by berth pid ${holder.pid} (${holder.role}) on this node`);
+    if (holder) warnings.push(`local GPU ${local} (${gpu.uuid}) is held by berth pid ${holder.pid} (${holder.role}) on this node; berth run would move a server planned there to a free GPU`);
     const inUse = gpuInUse(gpu);
-    if (inUse) warnings.push(`${inUse.why}; berth run would refuse it${inUse.mig ? "" : " without --allow-busy-gpus"}`);
+    if (inUse) warnings.push(`${inUse.why}; berth run would move a server planned there to a free GPU${inUse.mig ? "" : " (or use it with --allow-busy-gpus)"}`);
   });
   return { count: probe.visible.gpus.length, warnings };
 }

@@ -24,8 +24,8 @@ export const LAUNCH_OPTIONS = {
   seed: integerOption({ description: "Base seed; each server gets base + its global index", min: 0, max: 2 ** 31 - 1, default: 1, env: "BERTH_SEED_BASE" }),
   engineCmd: stringOption({ description: "Replace the engine's executable, e.g. \"python3 -m areal.thirdparty.vllm.server\"", valueHint: "CMD" }),
   visibleDevices: enumOption({ description: "CUDA_VISIBLE_DEVICES as NVML indices (with CUDA_DEVICE_ORDER=PCI_BUS_ID) or full UUIDs", choices: ["index", "uuid"], default: "index" }),
-  simulate: booleanOption({ description: "Run on --gpus-per-node simulated GPUs (fake UUIDs, no GPU locks) instead of NVML's; without it, no NVML is a refusal (exit 3)" }),
-  allowBusyGpus: booleanOption({ description: "Put servers on GPUs other processes compute on (berth probe's BUSY), with a warning, instead of refusing (exit 3)" }),
+  simulate: booleanOption({ description: "Run on --gpus-per-node simulated GPUs (fake UUIDs, not locked: two simulated runs may share them) instead of NVML's; without it, no NVML is a refusal (exit 3)" }),
+  allowBusyGpus: booleanOption({ description: "Put servers on GPUs other processes compute on (berth probe's BUSY), with a warning, instead of moving them to free GPUs" }),
   runDir: stringOption({ description: "Where per-server run directories (vLLM's RPC sockets; compile caches without --cache-dir) go; kept when given, else made for the run and removed when it ends", valueHint: "DIR", defaultHint: "$TMPDIR/berth-run-<pid>" }),
   cacheDir: stringOption({ description: "Keep compile caches (Triton, TorchInductor, vLLM) here, one directory per node-local slot, so they survive runs; use a node-local disk", valueHint: "DIR", defaultHint: "per server under the run directory, removed with it" }),
 };

@@ -2,7 +2,7 @@
 // Opened by soname: glibc is already mapped into this process, so the loader returns that copy and never
 // searches the working directory (Bun's bare-name fallback only runs when loading fails).
 import { dlopen, FFIType, ptr, read, type Pointer } from "bun:ffi";
-import { AT_EMPTY_PATH, SYS_GETDENTS64, O_DIRECTORY, ERRNO, errnoName, FD_CLOEXEC, STATX_FILE_SIZE, STATX_INO, STATX_MODE, STATX_NLINK, STATX_SIZE, STATX_UID, STATX_GID, SYS_STATX, F_SETFD, IPPROTO_IPV6, IPV6_V6ONLY, O_CLOEXEC, O_RDONLY, SOL_SOCKET, SO_REUSEADDR, SOCK_CLOEXEC, SOCK_STREAM } from "./linux-constants.ts";
+import { AF_UNIX, AT_EMPTY_PATH, SYS_GETDENTS64, O_DIRECTORY, ERRNO, errnoName, FD_CLOEXEC, STATX_FILE_SIZE, STATX_INO, STATX_MODE, STATX_NLINK, STATX_SIZE, STATX_UID, STATX_GID, SYS_STATX, F_SETFD, IPPROTO_IPV6, IPV6_V6ONLY, O_CLOEXEC, O_RDONLY, SOL_SOCKET, SO_REUSEADDR, SOCK_CLOEXEC, SOCK_STREAM } from "./linux-constants.ts";
 
 const { i32, u32, u64, i64, ptr: pointer } = FFIType;
 
@@ -20,6 +20,7 @@ const SYMBOLS = {
   link: { args: [pointer, pointer], returns: i32 },
   unlink: { args: [pointer], returns: i32 },
   rmdir: { args: [pointer], returns: i32 },
+  readlink: { args: [pointer, pointer, u64], returns: i64 },
   fchmod: { args: [i32, u32], returns: i32 },
   fchown: { args: [i32, u32, u32], returns: i32 },
   ftruncate: { args: [i32, i64], returns: i32 },
@@ -65,6 +66,7 @@ function check(result: number | bigint): Sys<number> {
 
 /** A NUL-terminated copy of a string for calls that take `const char *`. */
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 
 export function cString(text: string): Uint8Array {
   return encoder.encode(`${text}\0`);
@@ -128,6 +130,14 @@ export function unlink(path: string): Sys<number> {
   return check(libc().unlink(pathPointer(path)));
 }
 
+const LINK_BUFFER = new Uint8Array(4096);
+
+/** readlink(2): where a symbolic link (or a /proc magic link: /proc/PID/fd/N, /proc/self/ns/pid) points. */
+export function readlink(path: string): Sys<string> {
+  const count = check(libc().readlink(pathPointer(path), ptr(LINK_BUFFER), LINK_BUFFER.length));
+  return count.ok ? { ok: true, value: decoder.decode(LINK_BUFFER.subarray(0, count.value)) } : count;
+}
+
 export function rmdir(path: string): Sys<number> {
   return check(libc().rmdir(ptr(cString(path))));
 }
@@ -146,14 +156,15 @@ export function close(fd: number): void {
 }
 
 /**
- * Replaces a file's whole content through an open descriptor: write over it first, then cut it to the new
+ * Replaces a file's whole content through an open descriptor (the bytes written, or the errno): write over it first, then cut it to the new
  * length where it was longer. Cutting to zero first would cost ~75 µs per file on ext4 (blocks freed, then
  * allocated again); a file no longer than the new bytes (a new lock file: size 0) needs no cut at all.
  */
 export function rewrite(fd: number, bytes: Uint8Array, currentSize = Number.MAX_SAFE_INTEGER): Sys<number> {
   const written = check(libc().pwrite(fd, ptr(bytes), bytes.length, 0));
   if (!written.ok || currentSize <= bytes.length) return written;
-  return check(libc().ftruncate(fd, bytes.length));
+  const cut = check(libc().ftruncate(fd, bytes.length));
+  return cut.ok ? written : cut;
 }
 
 /** One read(2) into a buffer the caller keeps and reuses: how many bytes came. */
@@ -205,6 +216,11 @@ export function setCloseOnExec(fd: number, closeOnExec: boolean): Sys<number> {
 
 export function tcpSocket(family: number): Sys<number> {
   return check(libc().socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0));
+}
+
+/** A unix stream socket, close-on-exec: the kernel guard's (ffi/unix-address.ts names it). */
+export function unixSocket(): Sys<number> {
+  return check(libc().socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
 }
 
 // The int 1 that both socket options take, allocated once: a fresh typed array per call costs more than

@@ -2,6 +2,7 @@
 
 const ARM64 = process.arch === "arm64";
 
+export const AF_UNIX = 1;
 export const AF_INET = 2;
 export const AF_INET6 = 10;
 export const SOCK_STREAM = 1;

@@ -5,24 +5,26 @@ import { expect, test } from "bun:test";
 import { join } from "node:path";
 import { berthArgv, runBerth } from "../support/berth-process.ts";
 import { freePortWindow } from "../support/free-ports.ts";
+import { fakeNvmlLibrary } from "../support/fake-nvml.ts";
 
 const LIBC = join(import.meta.dir, "../../src/ffi/libc.ts");
 
-test("LOCAL_RANK picks the slot; the server has berth's pid, its GPU, its ports, and holds the locks", async () => {
+test("LOCAL_RANK picks the slot; the server has berth's pid, its GPU, its ports, and holds the locks (simulated GPUs are never locked)", async () => {
   const script = `const { getpid } = await import("${LIBC}");
     const status = JSON.parse(Bun.spawnSync([...${JSON.stringify(berthArgv())}, "status", "--json"], { env: process.env }).stdout.toString());
     console.log(JSON.stringify({ pid: getpid(), env: { CUDA_VISIBLE_DEVICES: process.env.CUDA_VISIBLE_DEVICES, BERTH_SERVER: process.env.BERTH_SERVER, BERTH_PORT: process.env.BERTH_PORT, BERTH_PORTS: process.env.BERTH_PORTS }, held: status.holders }));`;
   const window = freePortWindow(100);
   const width = BLOCK_LAYOUTS.vllm.width;
   const [first, last] = [window.first + 2 * width, window.first + 3 * width - 1]; // slot 2's block: two vLLM blocks above the first
-  const run = await runBerth(["exec", "vllm:d4", "--gpus-per-node", "4", "--simulate", "--backend", "cmd", "--port-pool", window.pool, "--", process.execPath, "-e", script], { env: { LOCAL_RANK: "2" } });
+  const nvml = { BERTH_NVML_LIBRARY: fakeNvmlLibrary(), CUDA_VISIBLE_DEVICES: "0,1,2,4", CUDA_DEVICE_ORDER: "PCI_BUS_ID" }; // 3 is busy
+  const run = await runBerth(["exec", "vllm:d4", "--backend", "cmd", "--port-pool", window.pool, "--", process.execPath, "-e", script], { env: { LOCAL_RANK: "2", ...nvml } });
   expect(run).toExitWith(0);
   expect(run.stderr).toContain(`berth: slot 2 (LOCAL_RANK) → server 2 on GPUs 2, ports ${first}-${last}`);
   const seen = JSON.parse(run.stdout);
   expect(seen.env).toEqual({ CUDA_VISIBLE_DEVICES: "2", BERTH_SERVER: "2", BERTH_PORT: String(first), BERTH_PORTS: `${first}-${last}` });
   const mine = locksOf({ holders: seen.held }).filter((entry) => entry.pid === seen.pid);
   expect(mine.filter((entry: { kind: string }) => entry.kind === "port")).toHaveLength(BLOCK_LAYOUTS.vllm.width);
-  expect(mine.filter((entry: { kind: string }) => entry.kind === "gpu").map((entry) => entry.id)).toEqual(["GPU-5151e000-0000-4000-8000-000000000002"]);
+  expect(mine.filter((entry: { kind: string }) => entry.kind === "gpu").map((entry) => entry.id)).toEqual(["GPU-5eed0002-1002-2002-3002-000000abc002"]);
   expect(mine[0]!.role).toBe("exec vllm:d4 slot 2");
 });
 

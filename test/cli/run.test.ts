@@ -155,16 +155,16 @@ describe("berth run", () => {
     }
   });
 
-  test("a second run that needs a held GPU fails fast with exit 3 naming the holder; refused launches leave no run directory", async () => {
+  test("a second run that needs a held GPU, with no free one left, fails fast with exit 3 naming the holder; refused launches leave no run directory", async () => {
     const scratch = tempDirectory(); // TMPDIR of the refused launches
     const refused = await runBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--simulate", "--port-pool", "100-200", "--backend", "cmd", "--", "true"], { env: { TMPDIR: scratch } });
     expect(refused).toExitWith(2);
-    const ports = pool();
-    const first = startBerth(["run", "vllm:d2", "--gpus-per-node", "2", "--simulate", "--port-pool", ports, ...COMMON, "--", ...FAKE_SERVER, "--port", "{port}"]);
+    const env = { BERTH_NVML_LIBRARY: fakeNvmlLibrary(), CUDA_VISIBLE_DEVICES: "0,1", CUDA_DEVICE_ORDER: "PCI_BUS_ID" };
+    const first = startBerth(["run", "vllm:d2", "--port-pool", pool(), ...COMMON, "--", ...FAKE_SERVER, "--port", "{port}"], { env });
     await first.waitForEvent((event) => event.event === "ready", "first run ready");
-    const second = await runBerth(["run", "vllm:d2", "--gpus-per-node", "2", "--simulate", "--port-pool", pool(), "--backend", "cmd", "--host", "127.0.0.1", "--", "true"], { env: { TMPDIR: scratch } });
+    const second = await runBerth(["run", "vllm:d2", "--port-pool", pool(), "--backend", "cmd", "--host", "127.0.0.1", "--", "true"], { env: { ...env, TMPDIR: scratch } });
     expect(second).toExitWith(3);
-    expect(second.stderr).toContain(`is held by pid ${first.pid} (run vllm:d2`);
+    expect(second.stderr).toContain(`GPU 0 held by pid ${first.pid} (run vllm:d2`);
     expect(readdirSync(scratch)).toEqual([]);
     first.kill("SIGTERM");
     expect(await first.result()).toExitWith(143);
@@ -276,7 +276,7 @@ describe("with NVML (the fake library)", () => {
     // The same GPUs, seen through another CUDA_VISIBLE_DEVICES spelling, are refused naming the holder.
     const second = await runBerth(["run", "vllm:d1t2", "--port-pool", pool(), "--backend", "cmd", "--", "true"], { env: { ...env, CUDA_VISIBLE_DEVICES: "GPU-5eed0006,GPU-5eed0007" } });
     expect(second).toExitWith(3);
-    expect(second.stderr).toContain(`GPU GPU-5eed0006-1006-2006-3006-000000abc006 for server 0 is held by pid ${berth.pid} (run vllm:d2t2`);
+    expect(second.stderr).toContain(`GPU 6 held by pid ${berth.pid} (run vllm:d2t2`);
     // probe shows them as held, too.
     const probe = await runBerth(["probe", "--json"], { env });
     const held = JSON.parse(probe.stdout).gpus.map((gpu: { index: number; heldBy: { pid: number } | null }) => [gpu.index, gpu.heldBy?.pid ?? null]);
@@ -285,12 +285,12 @@ describe("with NVML (the fake library)", () => {
     expect(await berth.result()).toExitWith(143);
   });
 
-  test("a GPU NVML refuses to describe cannot be reserved: exit 3", async () => {
+  test("a GPU NVML refuses to describe is never a server's: with no other left, exit 3", async () => {
     const run = await runBerth(["run", "vllm:d4", "--port-pool", pool(), "--backend", "cmd", "--", "true"], {
       env: { BERTH_NVML_LIBRARY: fakeNvmlLibrary(), FAKE_NVML_PRESET: "no-permission", CUDA_DEVICE_ORDER: "PCI_BUS_ID" },
     });
     expect(run).toExitWith(3);
-    expect(run.stderr).toContain("GPU 2 cannot be read (NVML_ERROR_NO_PERMISSION); berth cannot reserve it");
+    expect(run.stderr).toContain("GPU 2 unreadable (NVML_ERROR_NO_PERMISSION)");
   });
 });
 

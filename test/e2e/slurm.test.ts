@@ -65,7 +65,9 @@ describe.skipIf(missing !== undefined)("under a real Slurm", () => {
     ].join("\n"));
     mkdirSync(join(work, "areal"));
     const id = slurm.submit(["-N3", `--output=${work}/slurm.out`, join(work, "job.sh")]);
-    await waitFor(() => readText(join(work, "wait.code")).trim() !== "", `berth wait in job ${id}`, 60_000);
+    await waitFor(() => readText(join(work, "wait.code")).trim() !== "", `berth wait in job ${id}`, 60_000).catch((error: Error) => {
+      throw new Error(`${error.message}\n${slurm.sh(`squeue; cat ${work}/slurm.out`).out}\nrun.log:\n${readText(join(work, "run.log"))}\nwait.err:\n${readText(join(work, "wait.err"))}`);
+    });
     expect({ code: readText(join(work, "wait.code")).trim(), stderr: readText(join(work, "wait.err")), run: readText(join(work, "run.log")) }).toMatchObject({ code: "0" });
     const [leader] = JSON.parse(readText(join(work, "wait.json"))).servers;
     expect(leader).toMatchObject({ index: 0, node: 0, host: "10.99.0.10", url: `http://10.99.0.10:${leader.port}`, state: "healthy" });

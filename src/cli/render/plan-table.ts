@@ -2,6 +2,9 @@
 import type { Plan } from "../../core/types.ts";
 import { compactList, renderTable } from "./table.ts";
 
+/** The plan is the layout before the host has its say; `plan --json` carries the same words. */
+export const PLACEMENT_MAY_MOVE = "This is the deterministic layout: on a shared node, berth run moves a server whose planned GPUs or ports another launch holds (or that are busy or in MIG mode) to free ones, and says so.";
+
 export function renderPlanTable(plan: Plan, nodeRank: number | undefined): string {
   const onNode = (node: number) => nodeRank === undefined || node === nodeRank;
   const serverRows = plan.servers
@@ -27,5 +30,6 @@ export function renderPlanTable(plan: Plan, nodeRank: number | undefined): strin
   if (trainingRows.length > 0) text += `\ntraining (planned, never launched by berth)\n${renderTable(["NAME", "BACKEND", "NODE", "GPUS"], trainingRows)}`;
   const unusedRows = plan.unusedGpus.filter((entry) => onNode(entry.node)).map((entry) => [String(entry.node), compactList(entry.gpus)]);
   if (unusedRows.length > 0) text += `\nunused GPUs\n${renderTable(["NODE", "GPUS"], unusedRows)}`;
+  if (serverRows.length > 0) text += `\n${PLACEMENT_MAY_MOVE}\n`;
   return text;
 }

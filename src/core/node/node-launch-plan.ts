@@ -41,8 +41,6 @@ export interface ServerLaunch {
   /** single, leader or member (with its leader's host:port). */
   role: LaunchRole;
   gpus: ServerGpu[];
-  /** The GPUs this server locks: colocated servers share GPUs, and each is locked once. */
-  gpusToLock: ServerGpu[];
 }
 
 export interface NodeLaunchPlan {
@@ -119,11 +117,11 @@ export function launchNodeSlots(checked: CheckedRequest, facts: NodeFacts, plann
   const servers: ServerLaunch[] = [];
   for (const [position, { server, placement }] of planned.slots.entries()) {
     const backend = checked.request.options.backend ?? server.backend;
-    const { gpus, toLock } = assignments[position]!;
+    const gpus = assignments[position]!;
     const context = launchContext(checked, facts, backend);
     const launch = buildLaunch(server, placement, gpus, context);
     if (!launch.ok) return refused(refusalFromIssues("", launch.issues));
-    servers.push({ server, backend, placement, launch: launch.value, role: roleOf(server, placement, context), gpus, gpusToLock: toLock });
+    servers.push({ server, backend, placement, launch: launch.value, role: roleOf(server, placement, context), gpus });
   }
   const { pool, layout, serverCount, warnings } = planned;
   return succeeded({ servers, warnings, pool, reservedPorts: facts.kernel.reservedPorts, layout, serverCount, gpusPerNode: facts.gpus.length });
@@ -140,6 +138,14 @@ export function withPublishedLeader(checked: CheckedRequest, facts: NodeFacts, o
   const launch = buildLaunch(original.server, original.placement, original.gpus, context);
   if (!launch.ok) throw new Error(`rebuilding server ${original.server.index}'s launch failed: ${launch.issues.map((issue) => issue.message).join("; ")}`);
   return { ...original, launch: launch.value, role: roleOf(original.server, original.placement, context) };
+}
+
+/** A server moved onto other GPUs than planned (its planned ones were taken): its launch rebuilt around them. */
+export function withGpus(checked: CheckedRequest, facts: NodeFacts, original: ServerLaunch, gpus: ServerGpu[]): ServerLaunch {
+  const launch = buildLaunch(original.server, original.placement, gpus, launchContext(checked, facts, original.backend));
+  // The flags were checked when the plan was built, and a move changes only which GPUs.
+  if (!launch.ok) throw new Error(`rebuilding server ${original.server.index}'s launch failed: ${launch.issues.map((issue) => issue.message).join("; ")}`);
+  return { ...original, gpus, launch: launch.value };
 }
 
 /**

@@ -1,14 +1,20 @@
 // This node's GPUs for launching: the visible ones from NVML, or N simulated ones when asked for
 // (--simulate, the demo). Simulation needs that consent: without NVML berth would otherwise run real
-// engines on fake UUIDs with no real GPU locks. A visible GPU that is busy or in MIG mode is refused.
+// engines on fake UUIDs with no real GPU locks. The plan is cut from the first G; every visible GPU is a
+// candidate for a server whose planned GPU is taken, and one that is busy, in MIG mode or unreadable says
+// why no server may have it (host/node/reserve-gpus.ts moves a server off it).
 import { gpuInUse } from "../../core/gpu/gpu-in-use.ts";
 import type { ServerGpu } from "../../core/launch/launch-types.ts";
+import type { GpuCandidate } from "../../core/launch/gpu-choice.ts";
 import { badInput, environmentRefusal, type Refusal } from "../../core/refusal.ts";
 import type { Gpu } from "../../core/types.ts";
 import { probeVisibleGpus } from "./visible-gpus.ts";
 
 export interface NodeGpus {
+  /** The first G: what the plan is cut from. */
   gpus: ServerGpu[];
+  /** Every visible GPU a server could be given, with why it cannot where it cannot. */
+  candidates: GpuCandidate[];
   simulated: boolean;
   /** Whether NVML supplied the count (no --gpus-per-node): then a spec that does not fit is the host's doing. */
   countFromHost: boolean;
@@ -31,19 +37,20 @@ export function simulatedGpu(index: number): ServerGpu {
 }
 
 function simulatedGpus(count: number): NodeGpus {
-  return { gpus: Array.from({ length: count }, (_, index) => simulatedGpu(index)), simulated: true, countFromHost: false, warnings: [] };
+  const gpus = Array.from({ length: count }, (_, index) => simulatedGpu(index));
+  return { gpus, candidates: gpus.map((gpu) => ({ ...gpu, numa: null })), simulated: true, countFromHost: false, warnings: [] };
 }
 
-/** MIG GPUs are refused; busy ones too unless allowed, and then each gets a warning. */
-function checkInUse(chosen: readonly Gpu[], allowBusy: boolean, warnings: string[]): Refusal | undefined {
-  for (const gpu of chosen) {
-    const inUse = gpuInUse(gpu);
-    if (!inUse) continue;
-    if (inUse.mig) return environmentRefusal(inUse.why);
-    if (!allowBusy) return environmentRefusal(`${inUse.why}; berth will not put a server beside it (pass --allow-busy-gpus to use it anyway)`);
-    warnings.push(`${inUse.why}; using it anyway (--allow-busy-gpus)`);
-  }
-  return undefined;
+/** Why no server may have this GPU: MIG always, busy unless allowed (then a warning), unreadable. */
+function candidateOf(gpu: Gpu, allowBusy: boolean, warnings: string[]): GpuCandidate {
+  const base = { index: gpu.index, uuid: gpu.uuid ?? `unreadable-${gpu.index}`, numa: gpu.numaNode };
+  if (gpu.uuid === null) return { ...base, unusable: `unreadable (${gpu.error ?? "no UUID"})` };
+  const inUse = gpuInUse(gpu);
+  if (!inUse) return base;
+  if (inUse.mig) return { ...base, unusable: "in MIG mode (berth hands out whole GPUs)" };
+  if (!allowBusy) return { ...base, unusable: inUse.why.replace(/^GPU \d+ \([^)]*\) is /, "") };
+  warnings.push(`${inUse.why}; a server may be put beside it (--allow-busy-gpus)`);
+  return base;
 }
 
 export function nodeGpus(env: Record<string, string | undefined>, choice: GpuChoice): NodeGpusOutcome {
@@ -62,12 +69,8 @@ export function nodeGpus(env: Record<string, string | undefined>, choice: GpuCho
   if (visible.length < count) {
     return { ok: false, refusal: environmentRefusal(`this node has ${visible.length} visible GPU(s) (${probe.visible.source}) but --gpus-per-node is ${count}`) };
   }
-  const chosen = visible.slice(0, count);
-  const unusable = chosen.find((gpu) => gpu.uuid === null);
-  if (unusable) return { ok: false, refusal: environmentRefusal(`GPU ${unusable.index} cannot be read (${unusable.error ?? "no UUID"}); berth cannot reserve it`) };
   const warnings = [...probe.visible.warnings];
-  const inUse = checkInUse(chosen, choice.allowBusy, warnings);
-  if (inUse) return { ok: false, refusal: inUse };
-  const gpus = chosen.map((gpu) => ({ index: gpu.index, uuid: gpu.uuid! }));
-  return { ok: true, value: { gpus, simulated: false, countFromHost: choice.gpusPerNode === undefined, warnings } };
+  const candidates = visible.map((gpu) => candidateOf(gpu, choice.allowBusy, warnings));
+  const gpus = candidates.slice(0, count).map(({ index, uuid }) => ({ index, uuid }));
+  return { ok: true, value: { gpus, candidates, simulated: false, countFromHost: choice.gpusPerNode === undefined, warnings } };
 }

@@ -2,8 +2,8 @@
 // (core/node), with the host's facts; then the reservations, all or nothing; then the run directory.
 import type { CheckedRequest, LaunchRequest } from "../../core/node/launch-request.ts";
 import type { NodeIdentity } from "../../core/launch/node-identity.ts";
-import { launchNodeSlots, leaderNodesOf, movedLaunch, planNodeSlots, withPublishedLeader, type NodeFacts } from "../../core/node/node-launch-plan.ts";
-import type { PublishedLeader } from "../../core/launch/launch-types.ts";
+import { launchNodeSlots, leaderNodesOf, movedLaunch, planNodeSlots, withGpus, withPublishedLeader, type NodeFacts, type ServerLaunch } from "../../core/node/node-launch-plan.ts";
+import type { PublishedLeader, ServerGpu } from "../../core/launch/launch-types.ts";
 import { environmentRefusal, refused, succeeded, type Outcome } from "../../core/refusal.ts";
 import { resolve } from "node:path";
 import { checkHostName, isWildcardAddress } from "../../core/launch/host-name.ts";
@@ -14,7 +14,7 @@ import { openRegistry } from "../registry/registry.ts";
 import { chooseRunDirectory, createRunDirectory, type RunDirectory } from "../run-directory.ts";
 import type { SupervisedServer } from "../supervise/supervised-server.ts";
 import { resolveJobHosts } from "./job-hosts.ts";
-import { releaseServers, reserveServers } from "./reserve-servers.ts";
+import { releaseServers, reserveServers, type Relocate } from "./reserve-servers.ts";
 
 export interface PreparedNode {
   identity: NodeIdentity;
@@ -30,6 +30,8 @@ export interface PreparedNode {
   job: { spec: string; nodes: number; gpusPerNode: number; layout: string; serverCount: number };
   /** A member's launch rebuilt around what its leader published. */
   withLeader(entry: SupervisedServer, leader: PublishedLeader): SupervisedServer;
+  /** A running server moved to a free block of the pool (a stranger took its port). */
+  relocate: Relocate;
 }
 
 /** --advertise-host, else a --host that is not a wildcard, else the default route's interface address. */
@@ -75,7 +77,8 @@ export async function prepareNode(checked: Outcome<CheckedRequest>): Promise<Out
 
   const registry = await openRegistry(request.env);
   if (!registry.ok) return refused(registry.refusal);
-  const reserved = reserveServers(registry.registry, plan.value, request.holder, (launch, first) => movedLaunch(checked.value, facts, launch, first));
+  const offer = { candidates: gpus.value.candidates, lock: !gpus.value.simulated, rebuild: (launch: ServerLaunch, moved: ServerGpu[]) => withGpus(checked.value, facts, launch, moved) };
+  const reserved = reserveServers(registry.registry, plan.value, request.holder, (launch, first) => movedLaunch(checked.value, facts, launch, first), offer);
   if (!reserved.ok) return reserved;
   const servers = reserved.value.servers;
   // Made only once everything is reserved, so a refused launch leaves nothing behind.
@@ -88,8 +91,8 @@ export async function prepareNode(checked: Outcome<CheckedRequest>): Promise<Out
   const identity = checked.value.identity;
   const job = { spec: request.specText, nodes: identity.count, gpusPerNode: plan.value.gpusPerNode, layout: plan.value.layout, serverCount: plan.value.serverCount };
   const withLeader = (entry: SupervisedServer, leader: PublishedLeader): SupervisedServer => {
-    const rebuilt = withPublishedLeader(checked.value, facts, { ...entry, gpusToLock: [] }, leader);
+    const rebuilt = withPublishedLeader(checked.value, facts, entry, leader);
     return { ...entry, launch: rebuilt.launch, role: rebuilt.role };
   };
-  return succeeded({ identity, host: facts.advertiseHost, bindHost: facts.host, servers, job, withLeader, warnings: [...plan.value.warnings, ...warnings, ...reserved.value.warnings], simulated: gpus.value.simulated, runDirectory });
+  return succeeded({ identity, host: facts.advertiseHost, bindHost: facts.host, servers, job, withLeader, relocate: reserved.value.relocate, warnings: [...plan.value.warnings, ...warnings, ...reserved.value.warnings], simulated: gpus.value.simulated, runDirectory });
 }

@@ -53,7 +53,7 @@ async function superviseNode(request: RunNodeRequest, node: PreparedNode, health
   const view = presenter.openView(servers);
   startup.handOver();
   try {
-    return await supervise(servers, { ...supervision, host: node.host, bindHost: node.bindHost, node: node.identity.rank, healthPaths, companions }, view);
+    return await supervise(servers, { ...supervision, host: node.host, bindHost: node.bindHost, node: node.identity.rank, healthPaths, companions, relocate: node.relocate }, view);
   } finally {
     view.close();
   }

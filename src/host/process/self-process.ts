@@ -1,7 +1,6 @@
 // Who this process is, for lock records: pid, start time and command line.
 import { parseBootTime, parseProcStat, startedAtIso } from "../../core/process/proc-stat.ts";
-import { readlinkSync } from "node:fs";
-import { getpid, readSmallFile } from "../../ffi/libc.ts";
+import { getpid, readlink, readSmallFile } from "../../ffi/libc.ts";
 import { containerIdFromCgroup } from "../../core/registry/holder-identity.ts";
 
 export interface ProcessIdentity {
@@ -34,11 +33,8 @@ let pidNamespace: { value: string | undefined } | undefined;
 /** "pid:[4026531836]": two processes share a pid namespace exactly when these are equal. Read once. */
 export function ownPidNamespace(): string | undefined {
   if (pidNamespace) return pidNamespace.value;
-  try {
-    pidNamespace = { value: readlinkSync("/proc/self/ns/pid") };
-  } catch {
-    pidNamespace = { value: undefined };
-  }
+  const link = readlink("/proc/self/ns/pid");
+  pidNamespace = { value: link.ok ? link.value : undefined };
   return pidNamespace.value;
 }
 

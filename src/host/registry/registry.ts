@@ -7,6 +7,7 @@ import { badInput, environmentRefusal, type Refusal } from "../../core/refusal.t
 import { close, flock, geteuid, isWritable, listDirectory, mkdir, open, readAll, readInto, readSmallFile, rewrite, setCloseOnExec, statOpenFile, unlink, type OpenFileStatus, type Sys } from "../../ffi/libc.ts";
 import { ERRNO, EWOULDBLOCK, LOCK_EX, LOCK_NB, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_NOFOLLOW, O_RDONLY, O_RDWR } from "../../ffi/linux-constants.ts";
 import { ownIdentity, ownPidNamespace } from "../process/self-process.ts";
+import { keepGuardAcrossExec, releaseGuard } from "./kernel-guard.ts";
 import { inOurPidNamespace } from "../../core/registry/holder-identity.ts";
 
 export type RegistryOpen = { ok: true; registry: Registry } | { ok: false; refusal: Refusal };
@@ -20,9 +21,19 @@ export interface Lease {
   id: string;
   fd: number;
   path: string;
+  /** The kernel guard taken with the lock (registry/kernel-guard.ts): released and handed over with it. */
+  guard?: number;
 }
 
-export type LockAttempt = { ok: true; lease: Lease } | { ok: false; reason: "held"; holder?: LockRecord } | { ok: false; reason: "unsafe"; message: string };
+/**
+ * held: another holder has the lock (its record, or its pid from /proc/locks where the record is missing);
+ * unsafe: the lock file cannot be trusted (a symlink), so this one is skipped; unwritable: the record cannot
+ * be written (ENOSPC, EROFS, EDQUOT), and nothing may be reserved that berth cannot say it holds.
+ */
+export type LockAttempt =
+  | { ok: true; lease: Lease }
+  | { ok: false; reason: "held"; holder?: LockRecord; pid?: number }
+  | { ok: false; reason: "unsafe" | "unwritable"; message: string };
 
 // No node:fs here: its module costs ~2 ms of start-up, more than reserving 64 ports. Directories are opened
 // with O_NOFOLLOW (a symlink fails with ELOOP) and checked through /proc/self/fd, so the check and the use
@@ -187,8 +198,9 @@ function lockOnce(path: string, kind: ReservationKind, id: string | number, reco
   const locked = flock(fd, LOCK_EX | LOCK_NB);
   if (!locked.ok) {
     const holder = locked.errno === EWOULDBLOCK ? readRecord(fd) : undefined;
+    const pid = locked.errno === EWOULDBLOCK && !holder ? lockHolderPid(fd) : undefined;
     close(fd);
-    if (locked.errno === EWOULDBLOCK) return { ok: false, reason: "held", holder };
+    if (locked.errno === EWOULDBLOCK) return { ok: false, reason: "held", holder, pid };
     return { ok: false, reason: "unsafe", message: `cannot lock ${path}: ${locked.name}` };
   }
   const status = statOpenFile(fd);
@@ -196,14 +208,27 @@ function lockOnce(path: string, kind: ReservationKind, id: string | number, reco
     close(fd);
     return "removed";
   }
-  rewrite(fd, record, status.ok ? status.value.size : undefined);
+  const written = rewrite(fd, record, status.ok ? status.value.size : undefined);
+  if (!written.ok || written.value !== record.length) {
+    // Held but not recorded would be a reservation nobody can name: let go of it, and say why.
+    releaseLease({ kind, id: String(id), fd, path });
+    return { ok: false, reason: "unwritable", message: `cannot write the lock record ${path}: ${written.ok ? "short write (ENOSPC)" : written.name}` };
+  }
   return { ok: true, lease: { kind, id: String(id), fd, path } };
 }
 
-/** The lock file goes while still locked (so the registry does not grow), then closing drops the flock. */
+/** The pid /proc/locks gives for a held lock file whose record is missing (0 when in another pid namespace). */
+function lockHolderPid(fd: number): number | undefined {
+  const status = statOpenFile(fd);
+  if (!status.ok) return undefined;
+  return heldFileLocks().get(fileKey(status.value.deviceMajor, status.value.deviceMinor, status.value.inode));
+}
+
+/** The lock file goes while still locked (so the registry does not grow), then closing drops the flock; the guard goes last. */
 export function releaseLease(lease: Lease): void {
   unlink(lease.path);
   close(lease.fd);
+  if (lease.guard !== undefined) releaseGuard(lease.guard);
 }
 
 /**
@@ -227,9 +252,10 @@ export function sweepStaleLocks(registry: Registry, held: ReadonlyMap<string, nu
   return removed;
 }
 
-/** Lets the lock survive execve, so the command berth becomes keeps the reservation for its lifetime. */
+/** Lets the lock (and its guard) survive execve, so the command berth becomes keeps the reservation for its lifetime. */
 export function inheritAcrossExec(lease: Lease): void {
   setCloseOnExec(lease.fd, false);
+  if (lease.guard !== undefined) keepGuardAcrossExec(lease.guard);
 }
 
 export interface HeldReservation extends LockRecord {

@@ -33,12 +33,14 @@ export async function reserveRequestedPorts(request: PortsRequest, env: Record<s
   if (request.blockSize === undefined) {
     const reserved = reserveFreePorts(registry.registry, request.count, pool, host.reservedPorts, request.holder);
     if (!reserved.ok) {
-      const unsafe = reserved.unsafe.length > 0 ? `; ${reserved.unsafe[0]}` : "";
+      if (reserved.fatal) return refused(environmentRefusal(reserved.fatal));
+      const unsafe = reserved.unsafe.length > 0 ? `; ${reserved.unsafe[0]}` : reserved.example ? `; e.g. ${reserved.example}` : "";
       return refused(environmentRefusal(`only ${reserved.found} of ${request.count} ports in ${pool.first}-${pool.last} are free (the rest are held by other berths or bound by other processes)${unsafe}`));
     }
     return succeeded({ held: reserved.ports, blocks: reserved.ports.map((held) => ({ first: held.port, last: held.port })) });
   }
   const reserved = reserveFreeBlocks(registry.registry, request.count, width, pool, host.reservedPorts, request.holder);
+  if (!reserved.ok && reserved.fatal) return refused(environmentRefusal(reserved.fatal));
   if (!reserved.ok) return refused(environmentRefusal(`only ${reserved.found} of ${request.count} blocks of ${width} contiguous free ports fit in ${pool.first}-${pool.last}; widen --port-pool`));
   return succeeded({ held: reserved.blocks.flat(), blocks: reserved.blocks.map((block) => ({ first: block[0]!.port, last: block.at(-1)!.port })) });
 }

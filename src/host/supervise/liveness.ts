@@ -8,6 +8,7 @@ import { askHealth } from "../net/health.ts";
 import { signalGroup } from "../process/server-process.ts";
 import { after } from "../timers.ts";
 import { beginStop } from "./stop-servers.ts";
+import { servesItsOwnPort } from "./port-ownership.ts";
 import type { SupervisedServer } from "./supervised-server.ts";
 import type { SupervisorRun } from "./supervisor-run.ts";
 
@@ -40,6 +41,7 @@ export function watchLiveness(run: SupervisorRun, entry: SupervisedServer, url: 
     if (run.stopping || entry.pid !== pid || entry.end !== null || entry.state !== "healthy") return;
     const failure = await askHealth(url);
     if (run.stopping || entry.pid !== pid || entry.end !== null) return;
+    if (failure === undefined && !servesItsOwnPort(run, entry)) return;
     failures = failure === undefined ? 0 : failures + 1;
     if (failure !== undefined && failures >= LIVENESS_FAILURES_IN_A_ROW) {
       onUnhealthy(run, entry, `unhealthy: ${failures} liveness checks in a row failed (${url}: ${describeHealthFailure(failure)})`);

@@ -19,6 +19,11 @@ export interface SupervisorSettings {
   durationMs?: number;
   manifestPath?: string;
   logDirectory?: string;
+  /**
+   * Moves a server to a free block of the pool (a stranger took its port): its launch and reservation
+   * rebuilt around the new block, the old ports let go; undefined when no free block is left.
+   */
+  relocate?(entry: SupervisedServer): Pick<SupervisedServer, "launch" | "placement" | "server"> & { ports: SupervisedServer["reservation"]["ports"] } | undefined;
   /** What runs beside the servers and hears every state change: the rendezvous presence, AReaL's name_resolve. */
   companions?: ((run: SupervisorRun) => Companion)[];
 }

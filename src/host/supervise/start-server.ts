@@ -11,6 +11,7 @@ import type { SupervisedServer } from "./supervised-server.ts";
 import type { SupervisorRun } from "./supervisor-run.ts";
 import { onServerEnd } from "./watch-exit.ts";
 import { watchLiveness } from "./liveness.ts";
+import { servesItsOwnPort } from "./port-ownership.ts";
 
 const TAIL_LINES = 20;
 
@@ -37,6 +38,7 @@ function gateOnHealth(run: SupervisorRun, entry: SupervisedServer, ended: Promis
   void waitHealthy({ baseUrl, port: entry.placement.ports.http, paths: settings.healthPaths, deadline, ended, signal: run.running.signal }).then((outcome) => {
     if (run.stopping) return;
     if (outcome.kind === "healthy" && entry.end === null) {
+      if (!servesItsOwnPort(run, entry)) return;
       run.setState(entry, "healthy", `after ${(outcome.afterMs / 1000).toFixed(1)}s${leader ? ` (its leader ${leader} answers)` : ""}`);
       announceReadyWhenAllHealthy(run);
       watchLiveness(run, entry, `${baseUrl}${paths[0]}`);

@@ -4,7 +4,7 @@ import type { ServerState } from "../../core/launch/manifest.ts";
 import type { ServerLaunch } from "../../core/node/node-launch-plan.ts";
 import type { Reservation } from "../registry/reservations.ts";
 
-export interface SupervisedServer extends Omit<ServerLaunch, "gpusToLock"> {
+export interface SupervisedServer extends ServerLaunch {
   reservation: Reservation;
   label: string;
   state: ServerState;
@@ -13,13 +13,16 @@ export interface SupervisedServer extends Omit<ServerLaunch, "gpusToLock"> {
   endedAt: number | null;
   restarts: number;
   end: ChildEnd | null;
-  /** berth is stopping this process because it failed its liveness checks. */
+  /** berth is stopping this process because it failed its liveness checks (or a stranger serves its port). */
   unhealthy: boolean;
+  /** A stranger serves its port: its restart comes back on another block of the pool. */
+  portTaken?: boolean;
+  /** The listening sockets found in its own process tree: the port's owner, checked cheaply from then on. */
+  servingSockets?: Set<string>;
   /** The last lines it printed, shown when it fails. */
   tail: string[];
 }
 
 export function supervisedServer(launch: ServerLaunch, reservation: Reservation): SupervisedServer {
-  const { gpusToLock: _locked, ...rest } = launch;
-  return { ...rest, reservation, label: `s${launch.server.index}`, state: "starting", pid: null, startedAt: 0, endedAt: null, restarts: 0, end: null, unhealthy: false, tail: [] };
+  return { ...launch, reservation, label: `s${launch.server.index}`, state: "starting", pid: null, startedAt: 0, endedAt: null, restarts: 0, end: null, unhealthy: false, tail: [] };
 }

@@ -1,6 +1,6 @@
 // A server has ended: the pure decision (core/supervise/after-exit.ts) says stop, restart or fail; this
 // carries it out.
-import { describeEnd, type ChildEnd } from "../../core/exit.ts";
+import { describeEnd, EXIT, type ChildEnd } from "../../core/exit.ts";
 import { decideAfterExit, mayBeTheJobsStop } from "../../core/supervise/after-exit.ts";
 import { STOP_SIGNAL_RACE_MS } from "../../core/supervise/timing.ts";
 import { holdPort } from "../registry/port-holds.ts";
@@ -8,6 +8,20 @@ import { beginStop } from "./stop-servers.ts";
 import type { SupervisedServer } from "./supervised-server.ts";
 import type { SupervisorRun } from "./supervisor-run.ts";
 import { after } from "../timers.ts";
+
+/**
+ * A server whose port a stranger took comes back on a free block (the old ports let go); false when no free
+ * block is left.
+ */
+function moveToFreeBlock(run: SupervisorRun, entry: SupervisedServer): boolean {
+  const moved = run.settings.relocate?.(entry);
+  if (!moved) return false;
+  const from = `${entry.placement.ports.first}-${entry.placement.ports.last}`;
+  Object.assign(entry, { launch: moved.launch, placement: moved.placement, server: moved.server, portTaken: false, servingSockets: undefined });
+  entry.reservation.ports = moved.ports;
+  run.view.message(`${entry.label} moves from ports ${from} to ${moved.placement.ports.first}-${moved.placement.ports.last}`);
+  return true;
+}
 
 /** Hold the ports again while waiting to restart, so nothing else takes them in between. */
 function holdPortsAgain(entry: SupervisedServer): void {
@@ -42,6 +56,12 @@ function judgeEnd(run: SupervisorRun, entry: SupervisedServer, end: ChildEnd, re
     else run.setState(entry, "stopped", describeEnd(end));
   } else if (decision.action === "restart") {
     entry.restarts = decision.attempt;
+    if (entry.portTaken && !moveToFreeBlock(run, entry)) {
+      reportFailure(run, entry, `its port is taken and no other free block is left in the pool`);
+      beginStop(run, "SIGTERM", EXIT.environment, `${entry.label}: its port is taken and no other free block is left in the pool`);
+      run.settleIfDone();
+      return;
+    }
     holdPortsAgain(entry);
     run.setState(entry, "restarting", `${describeEnd(end)}; restart ${decision.attempt} of ${settings.maxRestarts} in ${decision.delayMs / 1000}s on the same GPUs and ports`);
     after(run.running.signal, decision.delayMs, restart);

@@ -6,16 +6,14 @@ import { cluster, mustPlan } from "../plan/helpers.ts";
 
 const NODE_GPUS = Array.from({ length: 8 }, (_, index) => ({ index: 10 + index, uuid: `GPU-${index}` }));
 
-test("each server gets its node-local GPUs from the node's list, and locks them", () => {
+test("each server is planned on its node-local GPUs from the node's list", () => {
   const assigned = assignGpus(serversOnNode(mustPlan("vllm:d2t2", cluster(1, 8)), 0), NODE_GPUS);
-  expect(assigned.map((entry) => entry.gpus.map((gpu) => gpu.index))).toEqual([[10, 11], [12, 13]]);
-  expect(assigned.map((entry) => entry.toLock.map((gpu) => gpu.uuid))).toEqual([["GPU-0", "GPU-1"], ["GPU-2", "GPU-3"]]);
+  expect(assigned.map((gpus) => gpus.map((gpu) => gpu.index))).toEqual([[10, 11], [12, 13]]);
 });
 
-test("colocated servers share GPUs, and each GPU is locked once, by the first server", () => {
+test("colocated servers are planned on the same GPUs", () => {
   const assigned = assignGpus(serversOnNode(mustPlan("vllm[a]:d2|sglang[b]:d2", cluster(1, 8)), 0), NODE_GPUS);
-  expect(assigned.map((entry) => entry.gpus.map((gpu) => gpu.uuid))).toEqual([["GPU-0"], ["GPU-1"], ["GPU-0"], ["GPU-1"]]);
-  expect(assigned.map((entry) => entry.toLock.length)).toEqual([1, 1, 0, 0]);
+  expect(assigned.map((gpus) => gpus.map((gpu) => gpu.uuid))).toEqual([["GPU-0"], ["GPU-1"], ["GPU-0"], ["GPU-1"]]);
 });
 
 test.each([

@@ -1,0 +1,28 @@
+// The kernel guard's names: one abstract unix socket per reserved port and GPU, @berth/port/N and
+// @berth/gpu/UUID, and how /proc/net/unix lists them (its last column, the path, starts with @ for an
+// abstract name; the column before is the socket's inode).
+import type { ReservationKind } from "./registry-layout.ts";
+
+const PREFIX = "berth/";
+
+export function guardName(kind: ReservationKind, id: string | number): string {
+  return `${PREFIX}${kind}/${id}`;
+}
+
+export function parseGuardName(name: string): { kind: ReservationKind; id: string } | undefined {
+  const match = /^berth\/(port|gpu)\/(.+)$/.exec(name);
+  return match ? { kind: match[1] as ReservationKind, id: match[2]! } : undefined;
+}
+
+/** Every berth guard in /proc/net/unix's text: its name (without the @) and its socket's inode. */
+export function guardsInProcNetUnix(text: string): Map<string, string> {
+  const guards = new Map<string, string>();
+  for (const line of text.split("\n")) {
+    const at = line.indexOf(` @${PREFIX}`);
+    if (at === -1) continue;
+    const fields = line.slice(0, at).trim().split(/\s+/);
+    const inode = fields[fields.length - 1];
+    if (inode && /^\d+$/.test(inode)) guards.set(line.slice(at + 2).trim(), inode);
+  }
+  return guards;
+}
