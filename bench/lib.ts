@@ -65,3 +65,11 @@ export async function berthBinary(): Promise<string> {
   if (!existsSync(path)) await $`bun run build.ts --host-only`.cwd(REPO_ROOT);
   return freshCopy(path, "berth");
 }
+
+/** bench/fixtures/instant-server.c, compiled once into bench/out: a server that is healthy from its first instant. */
+export async function instantServer(): Promise<string> {
+  mkdirSync(OUT, { recursive: true });
+  const path = resolve(OUT, "instant-server");
+  if (!existsSync(path)) await $`cc -O2 -o ${path} ${resolve(REPO_ROOT, "bench/fixtures/instant-server.c")}`.quiet();
+  return path;
+}

@@ -20,6 +20,7 @@ export const demoCommand = defineBerthCommand({
   async run({ options, io, commandLine }) {
     const { runNodeCommand } = await import("./run-node.ts");
     const spec = `vllm[demo]:d${options.servers}t1`;
+    // The demo's own manifest goes when it ends; one the user named stays.
     const manifestPath = options.manifest ?? `${io.env.TMPDIR ?? "/tmp"}/berth-demo-${process.pid}.json`;
     io.stderr(`berth demo: ${spec} on ${options.servers} simulated GPUs, built-in HTTP servers; manifest ${manifestPath}\n`);
     const launch = {
@@ -34,7 +35,8 @@ export const demoCommand = defineBerthCommand({
     };
     const supervision = { healthPath: "/health,/v1/models", startupTimeoutMs: 30_000, livenessIntervalMs: LIVENESS_DEFAULT_MS, graceMs: 5_000, restart: "no" as const, maxRestarts: 0, manifestPath, durationMs: options.duration === 0 ? undefined : options.duration };
     const code = await runNodeCommand({ launch, supervision }, io, { addrsEnv: options.addrsEnv, json: options.json });
-    if (!options.json) io.stderr(`berth demo: done (exit ${code}); the manifest is in ${manifestPath}\n`);
+    if (options.manifest === undefined) (await import("node:fs")).rmSync(manifestPath, { force: true });
+    if (!options.json) io.stderr(`berth demo: done (exit ${code})${options.manifest === undefined ? "" : `; the manifest is in ${manifestPath}`}\n`);
     return code;
   },
 });

@@ -4,7 +4,7 @@ import { defineBerthCommand } from "./command.ts";
 import { UsageError } from "./errors.ts";
 import { EXIT, exitCodeForRefusal, exitCodeForSignalName } from "../core/exit.ts";
 import { HOLD_COMMAND } from "../core/hidden-commands.ts";
-import { HOLD_REQUEST_VARIABLE, type HolderReport } from "../host/registry/port-holder-process.ts";
+import { HOLD_REQUEST_VARIABLE, PRINTED_ACK, type HolderReport } from "../host/registry/port-holder-process.ts";
 import { reserveRequestedPorts } from "../host/registry/requested-ports.ts";
 import { untilStopSignal } from "../host/process/stop-signal.ts";
 import { after } from "../host/timers.ts";
@@ -25,9 +25,19 @@ function parseRequest(text: string | undefined): unknown {
   }
 }
 
-function report(result: HolderReport): void {
-  writeAll(1, `${JSON.stringify(result)}\n`);
+/** Tells `berth ports` the outcome; false when it is gone (nobody would ever learn of these ports). */
+function report(result: HolderReport): boolean {
+  const delivered = writeAll(1, `${JSON.stringify(result)}\n`);
   closeStandardOutput(); // EOF for the parent, which is waiting to print the ports and exit.
+  return delivered;
+}
+
+/**
+ * Whether `berth ports` printed the ports: it writes "printed" to our stdin and closes it. End of input
+ * without it means it was killed before anyone saw them: holding them for the TTL would hold them for nobody.
+ */
+async function acknowledged(): Promise<boolean> {
+  return (await Bun.stdin.text()).includes(PRINTED_ACK);
 }
 
 export const holdPortsCommand = defineBerthCommand({
@@ -47,7 +57,8 @@ export const holdPortsCommand = defineBerthCommand({
     }
     const reserved = outcome.value;
     const checked = reserved.held.every((held) => held.checked === "ipv4+ipv6") ? "ipv4+ipv6" : "ipv4";
-    report({ ok: true, ports: reserved.held.map((held) => held.port), blocks: reserved.blocks, holder: process.pid, expiresAt, checked });
+    const delivered = report({ ok: true, ports: reserved.held.map((held) => held.port), blocks: reserved.blocks, holder: process.pid, expiresAt, checked });
+    if (!delivered || !(await acknowledged())) return EXIT.serverFailed; // exiting releases everything at once
     // Exiting releases everything: the kernel drops the locks and closes the sockets.
     // `after`, not setTimeout: a TTL past ~24.8 days would overflow setTimeout and release at once.
     const timers = new AbortController();

@@ -47,6 +47,7 @@ export const portsCommand = defineBerthCommand({
       const environment = { ...portsAsEnvironment(ports, blocksWanted ? blocks : undefined), BERTH_PORTS_HOLDER: String(holder), BERTH_PORTS_EXPIRE: expiresAt };
       io.stdout(Object.entries(environment).map(([key, value]) => `export ${key}=${value}\n`).join(""));
     } else io.stdout(`${blocksWanted ? blocks.map((block) => `${block.first}-${block.last}`).join(" ") : ports.join(" ")}\n`);
+    held.printed(); // only now may the holder keep them: before this, a killed berth ports leaves nothing held
     return EXIT.ok;
   },
 });

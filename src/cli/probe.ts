@@ -6,6 +6,7 @@ import { renderProbeTable } from "./render/probe-table.ts";
 import { EXIT } from "../core/exit.ts";
 import { gpuHolders } from "../host/registry/gpu-holders.ts";
 import { probeVisibleGpus } from "../host/gpus/visible-gpus.ts";
+import { orphanProtection } from "../host/process/server-cgroup.ts";
 import { GPU_ENVIRONMENT } from "./environment-rows.ts";
 
 export const probeCommand = defineBerthCommand({
@@ -18,6 +19,8 @@ export const probeCommand = defineBerthCommand({
     const probe = probeVisibleGpus(io.env);
     if (!probe.ok) throw new RefusalError(probe.refusal);
     const { inventory, visible } = probe;
+    // What keeps a server's whole tree from outliving a SIGKILLed berth on this host (host/process/server-cgroup.ts).
+    const protection = orphanProtection();
     const holders = await gpuHolders(io.env, visible.gpus.flatMap((gpu) => (gpu.uuid === null ? [] : [gpu.uuid])));
     const heldBy = (uuid: string | null) => {
       const holder = uuid === null ? undefined : holders.get(uuid);
@@ -30,11 +33,13 @@ export const probeCommand = defineBerthCommand({
         gpus: visible.gpus.map((gpu) => ({ ...gpu, heldBy: heldBy(gpu.uuid) })),
         visibility: { source: visible.source, totalGpus: inventory.gpus.length },
         missingFeatures: inventory.missingFeatures,
+        orphanProtection: protection,
         warnings: visible.warnings,
       });
     } else {
       for (const warning of visible.warnings) io.stderr(`berth: warning: ${warning}\n`);
       io.stdout(renderProbeTable(inventory, visible.gpus, heldBy));
+      io.stdout(protection.kind === "cgroup" ? `\nservers run in a cgroup of berth's own under ${protection.parent}: nothing they start outlives berth\n` : `\nservers run in process groups with PR_SET_PDEATHSIG (${protection.why}): a grandchild that leaves its group can outlive a SIGKILLed berth\n`);
     }
     return EXIT.ok;
   },

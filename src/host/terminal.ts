@@ -10,7 +10,8 @@ export function isTerminal(fd: number): boolean {
   return isatty(fd);
 }
 
-export function writeAll(fd: number, text: string): void {
+/** Writes all of `text`; false when the reader is gone (EPIPE) or the fd is closed. */
+export function writeAll(fd: number, text: string): boolean {
   let bytes = encoder.encode(text);
   while (bytes.length > 0) {
     const written = write(fd, bytes);
@@ -19,9 +20,10 @@ export function writeAll(fd: number, text: string): void {
     } else if (written.errno === ERRNO.EAGAIN) {
       Atomics.wait(RETRY_WAIT, 0, 0, 1); // A non-blocking pipe from our parent: wait for its reader.
     } else if (written.errno !== ERRNO.EINTR) {
-      return; // The reader is gone (EPIPE) or the fd is closed: there is nobody left to tell.
+      return false; // The reader is gone (EPIPE) or the fd is closed: there is nobody left to tell.
     }
   }
+  return true;
 }
 
 /** Closes fd 1, so a parent reading our stdout sees EOF while we live on. */

@@ -135,3 +135,44 @@ describe("signals around a stop", () => {
   });
 });
 
+
+describe("no orphan outlives berth", () => {
+  test("a grandchild a server started in a session of its own is gone within 2 s of kill -9 of berth, where the host gives berth a cgroup", async () => {
+    const probe = Bun.spawnSync([...(await import("../support/berth-process.ts")).berthArgv(), "probe", "--json"], { env: { ...process.env, BERTH_NVML_LIBRARY: (await import("../support/fake-nvml.ts")).fakeNvmlLibrary() } });
+    const protection = JSON.parse(probe.stdout.toString()).orphanProtection;
+    if (protection.kind !== "cgroup") {
+      console.warn(`skipping the cgroup check: ${protection.why}`);
+      return;
+    }
+    const pidFile = join(mkdtempSync(join(tmpdir(), "berth-orphan-")), "grandchild");
+    const berth = startBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--simulate", "--port-pool", freePortWindow(100).pool, ...COMMON, "--", ...FAKE_SERVER, "--port", "{port}", "--orphan-forever", pidFile]);
+    await berth.waitForEvent((event) => event.event === "ready", "ready");
+    await waitFor(() => existsSync(pidFile) && readFileSync(pidFile, "utf8").trim() !== "", "the grandchild's pid");
+    const grandchild = Number(readFileSync(pidFile, "utf8").trim());
+    expect(isAlive(grandchild)).toBe(true);
+    berth.kill("SIGKILL");
+    await berth.exited;
+    await waitFor(() => !isAlive(grandchild), "the grandchild to die with berth's cgroup", 2000);
+  });
+});
+
+describe("no leftovers", () => {
+  test("a SIGKILLed run, an exec that ended and a SIGKILLed demo leave no berth-* entry in TMPDIR once the next berth has run", async () => {
+    const scratch = mkdtempSync(join(tmpdir(), "berth-leftovers-"));
+    const env = { TMPDIR: scratch };
+    const run = startBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--simulate", "--port-pool", freePortWindow(100).pool, ...COMMON, "--", ...FAKE_SERVER, "--port", "{port}"], { env });
+    await run.waitForEvent((event) => event.event === "ready", "the run ready");
+    run.kill("SIGKILL");
+    await run.exited;
+    const { runBerth } = await import("../support/berth-process.ts");
+    expect(await runBerth(["exec", "vllm:d1", "--server", "0", "--gpus-per-node", "1", "--simulate", "--port-pool", freePortWindow(100).pool, "--backend", "cmd", "--", "true"], { env })).toExitWith(0);
+    const demo = startBerth(["demo", "--servers", "1", "--duration", "0", "--json", "--port-pool", freePortWindow(100).pool], { env });
+    await demo.waitForEvent((event) => event.event === "ready", "the demo ready");
+    demo.kill("SIGKILL");
+    await demo.exited;
+    // Each berth sweeps what the ones before it left (the exec swept the killed run's, the demo the exec's): the demo's own remain.
+    expect(readdirSync(scratch).filter((name) => name.startsWith("berth-")).sort()).toEqual([expect.stringMatching(/^berth-demo-\d+\.json$/), expect.stringMatching(/^berth-run-\d+$/)]);
+    await runBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--simulate", "--port-pool", freePortWindow(100).pool, "--backend", "cmd", "--health-path", "none", "--", "true"], { env }); // the next berth, whatever its end
+    expect(readdirSync(scratch).filter((name) => name.startsWith("berth-"))).toEqual([]);
+  });
+});

@@ -36,5 +36,6 @@ export function describeHolderPid(record: Named, ourPidNamespace: string | undef
   if (inOurPidNamespace(record, ourPidNamespace)) return `pid ${record.pid}`;
   const where = record.container ? `container ${record.container}` : record.host;
   if (seenAsPid) return `pid ${seenAsPid} (pid ${record.pid} in ${where ?? "another pid namespace"})`;
-  return where ? `pid ${record.pid} in ${where} (another pid namespace)` : `pid ${record.pid} in another pid namespace`;
+  const namespace = record.pidNamespace ? `another pid namespace, ${record.pidNamespace}` : "another pid namespace";
+  return where ? `pid ${record.pid} in ${where} (${namespace})` : `pid ${record.pid} in ${namespace}`;
 }

@@ -21,6 +21,8 @@ export interface HolderSummary {
   container?: string;
   pidNamespace?: string;
   seenAsPid?: number;
+  /** The holder's own process is gone, and this one holds its locks now (a daemon it forked). */
+  keptBy?: { pid: number; command: string };
   /** Inclusive ranges, in order. */
   ports: PortRange[];
   portCount: number;

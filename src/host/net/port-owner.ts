@@ -55,6 +55,16 @@ export function portOwner(port: number, serverPid: number, known: ReadonlySet<st
   return { kind: "stranger", pid, command };
 }
 
+/** The process listening on a port, in words, for a refusal: an orphan of a berth that is gone, say. */
+export function listenerOf(port: number): string | undefined {
+  const inodes = listeningInodes(port, readSmallFile("/proc/net/tcp", 64 << 20) ?? "", readSmallFile("/proc/net/tcp6", 64 << 20) ?? "");
+  if (inodes.length === 0) return undefined;
+  const pid = pidsHoldingSockets(new Set(inodes)).get(inodes[0]!);
+  if (pid === undefined) return undefined;
+  const command = readSmallFile(`/proc/${pid}/comm`)?.trim();
+  return `pid ${pid}${command ? ` (${command})` : ""}`;
+}
+
 export function describeStranger(port: number, owner: Extract<PortOwner, { kind: "stranger" }>, label: string): string {
   const who = owner.pid === undefined ? "another process (not visible from here)" : `pid ${owner.pid}${owner.command ? ` (${owner.command})` : ""}`;
   return `port ${port} is served by ${who}, not by ${label}`;

@@ -11,7 +11,7 @@ import { advertisedAddress } from "../net/address.ts";
 import { readHostPortSettings } from "../registry/kernel-port-settings.ts";
 import { nodeGpus } from "../gpus/node-gpus.ts";
 import { openRegistry } from "../registry/registry.ts";
-import { chooseRunDirectory, createRunDirectory, type RunDirectory } from "../run-directory.ts";
+import { chooseRunDirectory, createRunDirectory, sweepDeadRunDirectories, type RunDirectory } from "../run-directory.ts";
 import type { SupervisedServer } from "../supervise/supervised-server.ts";
 import { resolveJobHosts } from "./job-hosts.ts";
 import { releaseServers, reserveServers, type Relocate } from "./reserve-servers.ts";
@@ -52,7 +52,8 @@ export async function prepareNode(checked: Outcome<CheckedRequest>): Promise<Out
   const gpus = nodeGpus(request.env, { gpusPerNode, simulate: (simulate ?? false) || (request.simulate ?? false), allowBusy: allowBusyGpus ?? false });
   if (!gpus.ok) return gpus;
   const warnings = [...gpus.value.warnings];
-  const runDirectory = chooseRunDirectory(request.options.runDir, request.env);
+  sweepDeadRunDirectories(request.env); // what SIGKILLed runs and ended execs left behind
+  const runDirectory = chooseRunDirectory(request.options.runDir, request.env, { execSlot: request.onlySlot });
   const advertiseHost = advertisedHost(request.options, warnings);
   const bindHost = request.options.host === undefined ? advertiseHost : checkHostName(request.options.host)!;
   const kernel = readHostPortSettings();

@@ -10,6 +10,7 @@ import type { Registry } from "../registry/registry.ts";
 import { releaseReservation, reserveBlock, type HeldPort, type Holder, type Reservation } from "../registry/reservations.ts";
 import type { GpuCandidate } from "../../core/launch/gpu-choice.ts";
 import { reserveServerGpus, type GpuReserving, type RegpuLaunch } from "./reserve-gpus.ts";
+import { listenerOf } from "../net/port-owner.ts";
 import { supervisedServer, type SupervisedServer } from "../supervise/supervised-server.ts";
 
 /** Rebuilds a server's launch around the block that starts at `first`. */
@@ -57,7 +58,9 @@ function reservePorts(state: Reserving, launch: ServerLaunch): Outcome<{ launch:
   if (block.ok) return succeeded({ launch, ports: block.ports });
   if (block.fatal) return refused(environmentRefusal(block.why));
   const index = launch.server.index;
-  const why = `port ${block.port} of server ${index}'s block ${describe(planned)} is ${block.why}`;
+  // A process listening there (an orphan of a berth that is gone, another program) is named.
+  const listener = block.why.startsWith("in use by another process") ? listenerOf(block.port) : undefined;
+  const why = `port ${block.port} of server ${index}'s block ${describe(planned)} is ${listener ? `in use by ${listener}` : block.why}`;
   if (launch.server.nodes !== undefined) {
     return refused(environmentRefusal(`${why}; a multi-node server's block must be the same on every node, so it cannot move: free it or choose another --port-pool`));
   }

@@ -38,9 +38,13 @@ export function ownPidNamespace(): string | undefined {
   return pidNamespace.value;
 }
 
-/** A process's start time in clock ticks after boot, or undefined when no such pid runs (one small read). */
+/**
+ * A process's start time in clock ticks after boot, or undefined when no such pid runs (one small read). A
+ * zombie (dead, not yet reaped by its parent) does not run: its /proc entry outlives it until it is reaped.
+ */
 export function startTicksOf(pid: number): number | undefined {
-  return parseProcStat(readSmallFile(`/proc/${pid}/stat`) ?? "")?.startTicks;
+  const stat = parseProcStat(readSmallFile(`/proc/${pid}/stat`) ?? "");
+  return stat && stat.state !== "Z" && stat.state !== "X" ? stat.startTicks : undefined;
 }
 
 export function processIdentity(pid = getpid()): ProcessIdentity | undefined {

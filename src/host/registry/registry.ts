@@ -232,24 +232,32 @@ export function releaseLease(lease: Lease): void {
 }
 
 /**
- * Lock files nobody holds (left by holders that were SIGKILLed, or by servers that exec'd with the lock):
- * each is locked, checked to still be the file its path names, removed, and closed, so a reserver racing
- * with the sweep either sees the file gone or loses nothing. Returns how many went.
+ * Lock files /proc/locks does not list: stale ones (left by holders that were SIGKILLed, or by servers that
+ * exec'd with the lock), or held by a process in another pid namespace, whose locks a /proc of this one
+ * hides. The lock itself tells them apart: each file is locked without waiting. Held (EWOULDBLOCK): its
+ * record is read and returned, its holder judged alive by its lock, never by a pid lookup. Taken: it is
+ * checked to still be the file its path names, removed, and closed, so a reserver racing with the sweep either
+ * sees the file gone or loses nothing.
  */
-export function sweepStaleLocks(registry: Registry, held: ReadonlyMap<string, number>, names: readonly string[]): number {
+export function judgeUnlistedLocks(registry: Registry, held: ReadonlyMap<string, number>, names: readonly string[]): { heldElsewhere: HeldReservation[]; removed: number } {
   let removed = 0;
+  const heldElsewhere: HeldReservation[] = [];
   for (const name of names) {
     const path = `${registry.directory}/${name}`;
     const opened = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
     if (!opened.ok) continue;
     const status = statOpenFile(opened.value);
     const key = status.ok ? fileKey(status.value.deviceMajor, status.value.deviceMinor, status.value.inode) : undefined;
-    if (key !== undefined && !held.has(key) && flock(opened.value, LOCK_EX | LOCK_NB).ok && stillLinked(statOpenFile(opened.value))) {
-      if (unlink(path).ok) removed++;
+    if (key !== undefined && !held.has(key)) {
+      const locked = flock(opened.value, LOCK_EX | LOCK_NB);
+      if (locked.ok && stillLinked(statOpenFile(opened.value)) && unlink(path).ok) removed++;
+      const record = !locked.ok && locked.errno === EWOULDBLOCK ? readRecord(opened.value) : undefined;
+      const parsed = parseLockFileName(name);
+      if (record && parsed) heldElsewhere.push({ kind: parsed.kind, id: parsed.id, ...record });
     }
     close(opened.value);
   }
-  return removed;
+  return { heldElsewhere, removed };
 }
 
 /** Lets the lock (and its guard) survive execve, so the command berth becomes keeps the reservation for its lifetime. */
@@ -339,13 +347,21 @@ export async function listReservations(registry: Registry, kinds: readonly Reser
       recordOfPid.set(pid, record);
     }
   }
-  sweepStaleLocks(registry, held, stale);
+  reservations.push(...judgeUnlistedLocks(registry, held, stale).heldElsewhere);
   return reservations.sort(byKindAndId);
 }
 
 /** Only the named lock files (probe: the visible GPUs' UUIDs), without reading the directory. */
 export async function reservationsIn(registry: Registry, names: readonly string[], held = heldFileLocks()): Promise<HeldReservation[]> {
-  if (held.size === 0) return [];
-  const found = names.map((name) => heldIn(registry, name, held));
-  return found.filter((entry): entry is HeldReservation => entry !== undefined);
+  const listed = names.map((name) => heldIn(registry, name, held));
+  const found = listed.filter((entry): entry is HeldReservation => entry !== undefined);
+  // The rest may be held from another pid namespace (its locks are hidden here): the lock itself says.
+  const unlisted = names.filter((name, position) => listed[position] === undefined && existsIn(registry, name));
+  return [...found, ...judgeUnlistedLocks(registry, held, unlisted).heldElsewhere];
+}
+
+function existsIn(registry: Registry, name: string): boolean {
+  const opened = open(`${registry.directory}/${name}`, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (opened.ok) close(opened.value);
+  return opened.ok;
 }

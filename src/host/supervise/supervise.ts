@@ -44,6 +44,7 @@ export async function supervise(servers: SupervisedServer[], settings: Superviso
   await run.allEnded;
 
   await sweepOrphans(run);
+  await run.cgroup?.killAndRemove(); // whatever escaped the sweep (it is all in the servers' cgroup)
   await run.guardian.dismiss(); // every group has been stopped and swept
   run.lifetime.abort(); // the grace timer and the reaper
   stopForwarding();

@@ -6,6 +6,7 @@ import type { RunView, SupervisorSettings } from "./settings.ts";
 import type { SupervisedServer } from "./supervised-server.ts";
 import { after } from "../timers.ts";
 import { startTreeGuardian, type TreeGuardian } from "./tree-guardian.ts";
+import { createServerCgroup, type ServerCgroup } from "../process/server-cgroup.ts";
 
 export class SupervisorRun {
   /** Every pid berth started, so the reaper leaves those to their own watchers. */
@@ -13,6 +14,8 @@ export class SupervisorRun {
   readonly manifest: ManifestWriter;
   /** Kills every server's process group if berth dies without a stop (SIGKILL, OOM). */
   readonly guardian: TreeGuardian;
+  /** The servers' own cgroup, where the host allows one: nothing they start outlives berth. */
+  readonly cgroup: ServerCgroup | undefined;
   /** Aborted when the stop begins (health watches, restart and duration timers)… */
   readonly running = new AbortController();
   /** …and this one when supervision is over (the grace timer and the reaper too). */
@@ -44,6 +47,8 @@ export class SupervisorRun {
     this.manifest = manifestWriter(servers, settings, (message) => onManifestError(this, message));
     this.guardian = startTreeGuardian((message) => view.message(message));
     if (this.guardian.pid !== null) this.spawned.add(this.guardian.pid); // berth's own child, not an orphan
+    this.cgroup = createServerCgroup();
+    if (this.cgroup) this.guardian.guardCgroup(this.cgroup.path);
   }
 
   /** Servers whose process is alive (started and not yet ended). */

@@ -14,6 +14,8 @@ export interface TreeGuardian {
   readonly pid: number | null;
   /** Guards one more process group (a server, started or restarted). */
   guard(pgid: number): void;
+  /** Guards the servers' cgroup too: all of it is killed if berth dies. */
+  guardCgroup(path: string): void;
   /** Supervision is over and every group is gone: the guardian exits without killing anything. */
   dismiss(): Promise<void>;
 }
@@ -22,7 +24,7 @@ export interface TreeGuardian {
 export function startTreeGuardian(warn: (message: string) => void): TreeGuardian {
   if (!existsSync(SHELL)) {
     warn(`${SHELL} is missing: if berth is SIGKILLed, only the servers' own processes die with it, not their workers`);
-    return { pid: null, guard() {}, dismiss: async () => {} };
+    return { pid: null, guard() {}, guardCgroup() {}, dismiss: async () => {} };
   }
   const child = Bun.spawn([SHELL, "-c", GUARDIAN_SCRIPT, "berth-guardian"], { stdin: "pipe", stdout: "ignore", stderr: "ignore", detached: true });
   const guarded = new Set<number>();
@@ -42,6 +44,7 @@ export function startTreeGuardian(warn: (message: string) => void): TreeGuardian
       guarded.add(pgid);
       send(guardianLine({ guard: pgid }));
     },
+    guardCgroup: (path) => send(guardianLine({ cgroup: path })),
     async dismiss() {
       send(guardianLine("dismiss"));
       await child.stdin.end();

@@ -11,9 +11,9 @@ test("a holder in our pid namespace, or one whose record predates namespaces, is
 });
 
 test("a holder in a container is named by its container, and by the pid we see when /proc/locks gives it", () => {
-  expect(describeHolderPid(container, ours)).toBe("pid 1 in 997b3ab367aa (another pid namespace)");
+  expect(describeHolderPid(container, ours)).toBe("pid 1 in 997b3ab367aa (another pid namespace, pid:[4026532001])");
   expect(describeHolderPid(container, ours, 4242)).toBe("pid 4242 (pid 1 in 997b3ab367aa)");
-  expect(describeHolderPid({ pid: 1, pidNamespace: "pid:[1]" }, ours)).toBe("pid 1 in another pid namespace");
+  expect(describeHolderPid({ pid: 1, pidNamespace: "pid:[1]" }, ours)).toBe("pid 1 in another pid namespace, pid:[1]");
   expect(inOurPidNamespace(container, ours)).toBe(false);
 });
 
@@ -27,7 +27,7 @@ test("the container ID comes from the cgroup path of podman, Docker and Kubernet
 });
 
 test("a container's holder is named by its container before its host name", () => {
-  expect(describeHolderPid({ ...container, container: "915077bd078f" }, ours)).toBe("pid 1 in container 915077bd078f (another pid namespace)");
+  expect(describeHolderPid({ ...container, container: "915077bd078f" }, ours)).toBe("pid 1 in container 915077bd078f (another pid namespace, pid:[4026532001])");
 });
 
 test("holders are keyed by namespace, pid and start time", () => {
