@@ -35,7 +35,7 @@ function jobFiles(rendezvous: string, job = "job-1"): string[] {
 }
 
 describe("berth wait trusts only what it saw alive", () => {
-  test("every node SIGKILLed: their records never satisfy berth wait, and a relaunch with another layout is a new attempt", async () => {
+  test("every node SIGKILLed: their records never satisfy berth wait, and a relaunch with another layout is not refused by them", async () => {
     const rendezvous = mkdtempSync(join(tmpdir(), "berth-rdv-"));
     const first = [0, 1].map((rank) => startNode(rendezvous, rank, "vllm:d4", SERVE, { flags: ["--backend", "cmd"] }));
     expect(await runBerth(waitArgs(rendezvous, "--timeout", "25s"))).toExitWith(0);
@@ -55,7 +55,7 @@ describe("berth wait trusts only what it saw alive", () => {
     expect(waited).toExitWith(0);
     const result = JSON.parse(waited.stdout);
     expect(result.servers.map((server: { index: number; gpus: unknown[] }) => [server.index, server.gpus.length])).toEqual([[0, 2], [1, 2]]);
-    // The dead attempt's records are cleared away by the new one.
+    // Any earlier attempt's records are cleared away (a relaunch within 10 s of the first is the same attempt).
     await waitFor(() => jobFiles(rendezvous).every((name) => name.startsWith("current-attempt@") || name.includes(result.attempt)), "the earlier attempt's records to go");
     for (const node of second) node.berth.kill("SIGTERM");
     for (const node of second) expect(await node.berth.result()).toExitWith(143);

@@ -48,17 +48,14 @@ export async function currentAttempt(store: RendezvousStore): Promise<{ attempt?
 }
 
 /**
- * An attempt to join: one of whose nodes lives, or one begun moments ago whose first node has not claimed its
- * rank yet (the pointer is set just before the claim; a node starting in between must join it, not replace it).
+ * An attempt to join: one of whose nodes lives, or one begun less than STALE_MS ago (its first nodes may be
+ * claiming their ranks, or have failed already: a node of the same launch that starts a moment later must
+ * join it and learn of that failure, not begin an attempt of its own and wait for nodes that will never come).
  */
 async function joinable(store: RendezvousStore, current: { attempt?: string; createdAt?: number }): Promise<boolean> {
   if (current.attempt === undefined) return false;
-  if (await attemptLives(store, current.attempt)) return true;
-  // Begun moments ago, and no node of it has failed or stopped yet: its first nodes may still be claiming.
-  const fresh = current.createdAt !== undefined && Math.abs(Date.now() - current.createdAt) < STALE_MS;
-  if (!fresh) return false;
-  const records = (await store.list(nodesPrefix(current.attempt))).map((value) => parseNodeRecord(value.value));
-  return records.every((parsed) => parsed.ok && (parsed.record.nothingToRun === true || !isFinal(parsed.record)));
+  if (current.createdAt !== undefined && Math.abs(Date.now() - current.createdAt) < STALE_MS) return true;
+  return attemptLives(store, current.attempt);
 }
 
 /** Points the current-attempt key at `attempt` unless it names another attempt that still lives. */
