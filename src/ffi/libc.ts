@@ -27,6 +27,8 @@ const SYMBOLS = {
   flock: { args: [i32, i32], returns: i32 },
   fcntl: { args: [i32, i32, i32], returns: i32 },
   socket: { args: [i32, i32, i32], returns: i32 },
+  send: { args: [i32, pointer, u64, i32], returns: i64 },
+  recv: { args: [i32, pointer, u64, i32], returns: i64 },
   setsockopt: { args: [i32, i32, i32, pointer, u32], returns: i32 },
   bind: { args: [i32, pointer, u32], returns: i32 },
   getsockname: { args: [i32, pointer, pointer], returns: i32 },
@@ -217,6 +219,21 @@ export function setCloseOnExec(fd: number, closeOnExec: boolean): Sys<number> {
 export function tcpSocket(family: number): Sys<number> {
   return check(libc().socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0));
 }
+
+const AF_NETLINK = 16;
+const SOCK_RAW = 3;
+
+/** A netlink socket of `protocol` (ffi/sock-diag.ts), close-on-exec; undefined where netlink is not allowed. */
+export function netlinkSocket(protocol: number): number | undefined {
+  const result = check(libc().socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol));
+  return result.ok ? result.value : undefined;
+}
+
+/** One request out, and the answers in (a byte count, 0 or less when the socket failed). */
+export const netlinkRequest = {
+  send: (fd: number, bytes: Uint8Array): boolean => Number(libc().send(fd, ptr(bytes), bytes.length, 0)) === bytes.length,
+  receive: (fd: number, buffer: Pointer, length: number): number => Number(libc().recv(fd, buffer, length, 0)),
+};
 
 /** A unix stream socket, close-on-exec: the kernel guard's (ffi/unix-address.ts names it). */
 export function unixSocket(): Sys<number> {

@@ -128,7 +128,10 @@ describe("signals around a stop", () => {
     }
     expect(await berth.result()).toExitWith(143); // the first signal decides
     expect(berth.events.at(-1)).toMatchObject({ event: "exit", code: 143 });
-    expect(berth.events.some((event) => String(event.text).includes("SIGTERM again: killing every server now"))).toBe(true); // not after the 30 s grace
+    // Not after the 30 s grace. Which signal is first "again" depends on what was pending together: the kernel
+    // merges pending SIGTERMs and delivers a pending SIGINT first, so on a loaded machine it may be either.
+    const messages = berth.events.map((event) => String(event.text ?? event.event));
+    expect(messages).toContainEqual(expect.stringMatching(/^SIG(TERM|INT) again: killing every server now$/));
     expect(pids.every((pid) => !isAlive(pid))).toBe(true);
     // The final record was written, held for the other nodes, and removed: the whole stop ran.
     expect(readdirSync(join(rendezvous, "storm")).filter((name) => name.startsWith("attempts~"))).toEqual([]);

@@ -2,7 +2,7 @@
 // scratch base of container/make-base.sh): PID 1 without --init, signals and exit codes through `podman`,
 // orphans reaped, two containers on one node, outputs in mounted directories, and a rendezvous across
 // containers. Every container uses --network host and ports found free at run time.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -11,7 +11,7 @@ import { runBerth } from "../support/berth-process.ts";
 import { waitFor } from "../support/berth-run.ts";
 import { fakeNvmlLibrary } from "../support/fake-nvml.ts";
 import { freePortWindow } from "../support/free-ports.ts";
-import { buildImages, CONTAINER_BERTH, ENGINE_BERTH_IMAGE, podman, podmanMissing, runContainer } from "../support/podman.ts";
+import { buildImages, CONTAINER_BERTH, ENGINE_BERTH_IMAGE, podman, podmanMissing, removeContainersLeft, runContainer } from "../support/podman.ts";
 
 const missing = podmanMissing();
 if (missing) console.warn(`test/e2e/containers.test.ts skipped: ${missing}`);
@@ -40,6 +40,7 @@ describe.skipIf(missing !== undefined)("berth in a container", () => {
   beforeAll(async () => {
     removeImages = await buildImages();
   }, 300_000);
+  afterEach(removeContainersLeft, 60_000);
   afterAll(async () => {
     await removeImages();
     for (const made of scratch) rmSync(made, { recursive: true, force: true });
@@ -118,13 +119,13 @@ describe.skipIf(missing !== undefined)("berth in a container", () => {
 
     const third = runContainer(["run", "vllm:d1", "--backend", "cmd", "--host", "127.0.0.1", "--port-pool", freePortWindow(BLOCK).pool, "--", ...DEMO_SERVER], [...shared, ...fakeGpus("5")]);
     const refused = await third.finished;
-    expect({ code: refused.code, output: third.output() }).toEqual({ code: 3, output: expect.stringMatching(/held by pid 1 in container [0-9a-f]{12} \(another pid namespace\) \(run vllm:d2/) });
+    expect({ code: refused.code, output: third.output() }).toEqual({ code: 3, output: expect.stringMatching(/held by pid 1 in container [0-9a-f]{12} \(another pid namespace, pid:\[\d+\]\) \(run vllm:d2/) });
 
     for (const container of [first, second]) expect(await podman(["stop", "-t", "30", container.name])).toMatchObject({ code: 0 });
     for (const container of [first, second]) expect((await container.finished).code).toBe(143);
   });
 
-  test("without the shared registry, the bind checks still move the second container's servers off the first's ports", async () => {
+  test("without the shared registry, the kernel guard still moves the second container's servers off the first's ports, naming why", async () => {
     const window = freePortWindow(4 * BLOCK);
     const args = ["run", "vllm:d1", ...SIMULATED, "--gpus-per-node", "1", "--port-pool", window.pool, "--", ...DEMO_SERVER];
     const first = runContainer(args);
@@ -134,7 +135,7 @@ describe.skipIf(missing !== undefined)("berth in a container", () => {
     expect(firstReady.urls).toEqual([`http://127.0.0.1:${window.first}`]);
     expect(secondReady.urls).not.toEqual(firstReady.urls);
     const moved = second.events.filter((event) => event.event === "message" || event.event === "node");
-    expect({ moved, stderr: second.output() }).toEqual({ moved, stderr: expect.stringContaining(`port ${window.first} of server 0's block ${window.first}-${window.first + BLOCK - 1} is in use by another process`) });
+    expect({ moved, stderr: second.output() }).toEqual({ moved, stderr: expect.stringContaining(`port ${window.first} of server 0's block ${window.first}-${window.first + BLOCK - 1} is held by another berth outside this registry (its kernel guard @berth/port/${window.first}); server 0 uses`) });
     for (const container of [first, second]) expect(await podman(["stop", "-t", "30", container.name])).toMatchObject({ code: 0 });
     for (const container of [first, second]) expect((await container.finished).code).toBe(143);
   });

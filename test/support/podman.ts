@@ -97,6 +97,14 @@ export interface RunningContainer {
 }
 
 let counter = 0;
+const running = new Set<string>();
+
+/** Removes the containers of this file that are still running: a failed assertion must not leave one holding GPUs and ports for the next test. */
+export async function removeContainersLeft(): Promise<void> {
+  if (running.size === 0) return;
+  await podman(["rm", "-f", "-t", "0", ...running]);
+  running.clear();
+}
 
 /** `podman run --rm --network host [podmanArgs] IMAGE berthArgs…`, its output followed as it comes. */
 export function runContainer(berthArgs: string[], podmanArgs: string[] = [], image = IMAGE): RunningContainer {
@@ -119,7 +127,11 @@ export function runContainer(berthArgs: string[], podmanArgs: string[] = [], ima
   };
   const readOut = follow(child.stdout, "stdout");
   const readErr = follow(child.stderr, "stderr");
-  const finished = Promise.all([child.exited, readOut, readErr]).then(([code]) => ({ code, ...text }));
+  running.add(name);
+  const finished = Promise.all([child.exited, readOut, readErr]).then(([code]) => {
+    running.delete(name);
+    return { code, ...text };
+  });
   const output = () => `stdout:\n${text.stdout}\nstderr:\n${text.stderr}`;
   return {
     name,

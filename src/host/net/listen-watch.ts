@@ -1,22 +1,15 @@
 // Wakes health polling the moment a server's port starts listening. vLLM binds early but listens only once
 // its model is loaded, so this turns a backed-off poll (up to 1 s late) into one within ~25 ms. One reader
 // serves every starting server, and it stops when nobody waits.
-import { TCP_LISTEN } from "../../core/ports/proc-net-tcp.ts";
-import { tcpStatesOnThisHost } from "./tcp-sockets.ts";
+import { listeningSocketsOnThisHost } from "./tcp-sockets.ts";
 
 const INTERVAL_MS = 25;
 
 const waiters = new Map<number, Set<() => void>>();
 let timer: Timer | undefined;
 
-function listeningPorts(): Set<number> {
-  const listening = new Set<number>();
-  for (const [port, states] of tcpStatesOnThisHost()) if (states.includes(TCP_LISTEN)) listening.add(port);
-  return listening;
-}
-
 function check(): void {
-  const listening = listeningPorts();
+  const listening = listeningSocketsOnThisHost();
   for (const [port, callbacks] of waiters) {
     if (!listening.has(port)) continue;
     waiters.delete(port);

@@ -1,10 +1,10 @@
-// Who really serves a server's port: the listening socket's inode (/proc/net/tcp, tcp6) matched against the
+// Who really serves a server's port: the listening socket's inode (sock_diag, or /proc/net/tcp) matched against the
 // descriptors of the server's own process tree. A health answer proves only that something answers; a
 // stranger on the port (another job's server after a lost bind, any process that got there first) must never
 // make a server healthy. The fd walk is cached: a socket once found in the tree is not looked for again.
-import { listeningInodes } from "../../core/ports/listening-sockets.ts";
 import { listDirectory, readlink, readSmallFile } from "../../ffi/libc.ts";
 import { pidsHoldingSockets } from "../process/descriptor-owners.ts";
+import { listeningSocketsOnThisHost } from "./tcp-sockets.ts";
 
 export type PortOwner =
   | { kind: "ours"; inodes: string[] }
@@ -43,7 +43,7 @@ function socketsOf(pid: number): Set<string> {
 
 /** Whether `serverPid`'s tree owns every socket that listens on `port`; `known`: inodes found in it before. */
 export function portOwner(port: number, serverPid: number, known: ReadonlySet<string> = new Set()): PortOwner {
-  const inodes = listeningInodes(port, readSmallFile("/proc/net/tcp", 64 << 20) ?? "", readSmallFile("/proc/net/tcp6", 64 << 20) ?? "");
+  const inodes = listeningSocketsOnThisHost().get(port) ?? [];
   if (inodes.length === 0) return { kind: "unknown" };
   if (inodes.every((inode) => known.has(inode))) return { kind: "ours", inodes };
   const ours = new Set<string>();
@@ -57,7 +57,7 @@ export function portOwner(port: number, serverPid: number, known: ReadonlySet<st
 
 /** The process listening on a port, in words, for a refusal: an orphan of a berth that is gone, say. */
 export function listenerOf(port: number): string | undefined {
-  const inodes = listeningInodes(port, readSmallFile("/proc/net/tcp", 64 << 20) ?? "", readSmallFile("/proc/net/tcp6", 64 << 20) ?? "");
+  const inodes = listeningSocketsOnThisHost().get(port) ?? [];
   if (inodes.length === 0) return undefined;
   const pid = pidsHoldingSockets(new Set(inodes)).get(inodes[0]!);
   if (pid === undefined) return undefined;

@@ -1,0 +1,69 @@
+// The listening TCP sockets of this network namespace, from the kernel's sock_diag netlink interface (what
+// `ss -ltn` uses): the kernel filters by state, so a host with thousands of TIME_WAIT sockets costs nothing
+// here, where /proc/net/tcp must be generated and parsed whole (7 ms at 940 sockets, every time). Undefined
+// where netlink is not allowed (a seccomp profile, a sandbox): callers fall back to /proc/net/tcp.
+import { ptr } from "bun:ffi";
+import { close, netlinkRequest, netlinkSocket } from "./libc.ts";
+import { AF_INET, AF_INET6 } from "./linux-constants.ts";
+
+const NETLINK_SOCK_DIAG = 4;
+const SOCK_DIAG_BY_FAMILY = 20;
+const NLM_F_REQUEST = 0x1;
+const NLM_F_DUMP = 0x300;
+const NLMSG_ERROR = 2;
+const NLMSG_DONE = 3;
+const IPPROTO_TCP = 6;
+const TCP_LISTEN = 10;
+const HEADER = 16;
+
+/** nlmsghdr + inet_diag_req_v2 (72 bytes): every TCP socket of one family in state LISTEN. */
+function request(family: number): Uint8Array {
+  const bytes = new Uint8Array(HEADER + 56);
+  const view = new DataView(bytes.buffer);
+  view.setUint32(0, bytes.length, true); // nlmsg_len
+  view.setUint16(4, SOCK_DIAG_BY_FAMILY, true); // nlmsg_type
+  view.setUint16(6, NLM_F_REQUEST | NLM_F_DUMP, true); // nlmsg_flags
+  bytes[HEADER] = family; // sdiag_family
+  bytes[HEADER + 1] = IPPROTO_TCP; // sdiag_protocol
+  view.setUint32(HEADER + 4, 1 << TCP_LISTEN, true); // idiag_states
+  return bytes;
+}
+
+const RECEIVE = new Uint8Array(64 << 10);
+
+/** Adds each listening socket's port and inode; false when netlink said no (or said something unexpected). */
+function dumpFamily(fd: number, family: number, into: Map<number, string[]>): boolean {
+  if (!netlinkRequest.send(fd, request(family))) return false;
+  const view = new DataView(RECEIVE.buffer);
+  for (;;) {
+    const count = netlinkRequest.receive(fd, ptr(RECEIVE), RECEIVE.length);
+    if (count <= 0) return false;
+    for (let offset = 0; offset + HEADER <= count; ) {
+      const length = view.getUint32(offset, true);
+      const type = view.getUint16(offset + 4, true);
+      if (type === NLMSG_DONE) return true;
+      if (type === NLMSG_ERROR || length < HEADER) return false;
+      const message = offset + HEADER;
+      const port = view.getUint16(message + 4, false); // idiag_sport, network order
+      const inode = view.getUint32(message + 68, true); // idiag_inode
+      const list = into.get(port) ?? [];
+      list.push(String(inode));
+      into.set(port, list);
+      offset += (length + 3) & ~3;
+    }
+  }
+}
+
+/** Every listening TCP socket (IPv4 and IPv6) by local port, as inodes; undefined when netlink is unavailable. */
+export function listeningSockets(): Map<number, string[]> | undefined {
+  const socket = netlinkSocket(NETLINK_SOCK_DIAG);
+  if (socket === undefined) return undefined;
+  try {
+    const sockets = new Map<number, string[]>();
+    if (!dumpFamily(socket, AF_INET, sockets)) return undefined;
+    dumpFamily(socket, AF_INET6, sockets); // a host without IPv6 refuses this one: IPv4 alone is the answer
+    return sockets;
+  } finally {
+    close(socket);
+  }
+}

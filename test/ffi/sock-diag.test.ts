@@ -1,0 +1,41 @@
+// The kernel's sock_diag answer must agree with /proc/net/tcp (the fallback) on every listening socket, and
+// must leave out sockets that do not listen.
+import { expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { connect, createServer, type Server } from "node:net";
+import { listeningInodesByPort } from "../../src/core/ports/listening-sockets.ts";
+import { listeningSockets } from "../../src/ffi/sock-diag.ts";
+
+const procNetTcp = () => [readFileSync("/proc/net/tcp", "utf8"), readFileSync("/proc/net/tcp6", "utf8")];
+const listen = (host: string) => new Promise<Server>((resolve) => { const server = createServer(); server.listen(0, host, () => resolve(server)); });
+const portOf = (server: Server) => (server.address() as { port: number }).port;
+
+test("netlink and /proc/net/tcp name the same inodes for listening sockets, IPv4 and IPv6 alike", async () => {
+  const servers = [await listen("127.0.0.1"), await listen("::1").catch(() => undefined)].filter((server) => server !== undefined);
+  try {
+    const fromNetlink = listeningSockets();
+    expect(fromNetlink).toBeDefined();
+    const fromProc = listeningInodesByPort(...procNetTcp());
+    for (const server of servers) {
+      const port = portOf(server);
+      expect(fromNetlink!.get(port)).toHaveLength(1);
+      expect(fromNetlink!.get(port)).toEqual(fromProc.get(port)!);
+    }
+  } finally {
+    servers.forEach((server) => server.close());
+  }
+});
+
+test("a connected socket's local port is not a listener", async () => {
+  const server = await listen("127.0.0.1");
+  const client = connect(portOf(server), "127.0.0.1");
+  await new Promise((resolve) => client.once("connect", resolve));
+  try {
+    const listening = listeningSockets()!;
+    expect(listening.has(client.localPort!)).toBe(false);
+    expect(listening.has(portOf(server))).toBe(true);
+  } finally {
+    client.destroy();
+    server.close();
+  }
+});
