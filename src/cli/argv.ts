@@ -21,8 +21,8 @@ export function wantsHelp(own: readonly string[]): boolean {
 }
 
 export interface ParsedArguments {
-  /** Flag values by kebab-case name: text for value flags, true/false for booleans. */
-  flags: Record<string, string | boolean>;
+  /** Flag values by kebab-case name: text for value flags, true/false for booleans, every text for repeatable ones. */
+  flags: Record<string, string | boolean | string[]>;
   /** How each flag was spelled (`-n` for --count), so errors name what the user typed. */
   spelling: Record<string, string>;
   positionals: string[];
@@ -32,13 +32,18 @@ export interface ParsedArguments {
 export function parseArguments(own: readonly string[], table: OptionTable, commandName: string): ParsedArguments {
   const valueFlags = new Set<string>();
   const booleanFlags = new Set<string>();
+  const repeatable = new Set<string>();
   const aliases = new Map<string, string>();
   for (const [name, def] of Object.entries(table)) {
     (def.kind === "boolean" ? booleanFlags : valueFlags).add(kebabCase(name));
+    if (def.repeatable) repeatable.add(kebabCase(name));
     if (def.alias) aliases.set(def.alias, kebabCase(name));
   }
   const positionals: string[] = [];
-  const flags: Record<string, string | boolean> = {};
+  const flags: Record<string, string | boolean | string[]> = {};
+  const setValue = (name: string, value: string) => {
+    flags[name] = repeatable.has(name) ? [...((flags[name] as string[] | undefined) ?? []), value] : value;
+  };
   const spelling: Record<string, string> = {};
   for (let index = 0; index < own.length; index++) {
     const argument = own[index]!;
@@ -61,11 +66,11 @@ export function parseArguments(own: readonly string[], table: OptionTable, comma
       continue;
     }
     if (inlineValue !== undefined) {
-      flags[name] = inlineValue;
+      setValue(name, inlineValue);
       continue;
     }
     if (index + 1 >= own.length) throw new UsageError(`option ${argument} needs a value (see berth ${commandName} --help)`);
-    flags[name] = own[++index]!;
+    setValue(name, own[++index]!);
   }
   return { flags, spelling, positionals };
 }

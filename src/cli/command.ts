@@ -3,6 +3,7 @@ import type { Io } from "./io.ts";
 import type { COMMON_OPTIONS } from "./common-options.ts";
 import type { OptionTable, ResolvedOptions } from "./options.ts";
 import type { HelpRow } from "./render/help.ts";
+import type { ConfigFile } from "../host/config-file.ts";
 
 export interface PositionalDef {
   name: string;
@@ -23,6 +24,8 @@ export interface CommandContext<Table extends OptionTable> {
   io: Io;
   /** Every command berth has (for completion scripts). */
   commands: readonly CommandEntry[];
+  /** The --config file, when one was given (its values already resolved into options). */
+  config?: ConfigFile;
 }
 
 /** What --help and the dispatcher know of a command without loading it. */

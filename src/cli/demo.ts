@@ -5,6 +5,7 @@ import { defineBerthCommand } from "./command.ts";
 import { booleanOption, durationOption, integerOption, portRangeOption, stringOption } from "./option-kinds.ts";
 import { DEMO_SERVER_COMMAND } from "../core/hidden-commands.ts";
 import { selfArgv } from "../host/process/self-process.ts";
+import { METRICS_PORT_OPTION } from "./run-options.ts";
 
 export const demoCommand = defineBerthCommand({
   positionals: [],
@@ -15,6 +16,7 @@ export const demoCommand = defineBerthCommand({
     manifest: stringOption({ description: "Write the manifest here", valueHint: "FILE" }),
     portPool: portRangeOption({ description: "Ports to cut into server blocks", min: 1024, max: 65535, defaultHint: "10000 to one below ip_local_port_range's low end" }),
     addrsEnv: booleanOption({ description: "When ready, print AREAL_LLM_SERVER_ADDRS=host:port,…" }),
+    metricsPort: METRICS_PORT_OPTION,
   },
   examples: ["berth demo", "berth demo --servers 8 --duration 0 --addrs-env", "berth demo --json --duration 3s"],
   async run({ options, io, commandLine }) {
@@ -34,7 +36,7 @@ export const demoCommand = defineBerthCommand({
       commandName: "berth demo",
     };
     const supervision = { healthPath: "/health,/v1/models", startupTimeoutMs: 30_000, livenessIntervalMs: LIVENESS_DEFAULT_MS, graceMs: 5_000, restart: "no" as const, maxRestarts: 0, manifestPath, durationMs: options.duration === 0 ? undefined : options.duration };
-    const code = await runNodeCommand({ launch, supervision }, io, { addrsEnv: options.addrsEnv, json: options.json });
+    const code = await runNodeCommand({ launch, supervision, metricsPort: options.metricsPort }, io, { addrsEnv: options.addrsEnv, json: options.json });
     if (options.manifest === undefined) (await import("node:fs")).rmSync(manifestPath, { force: true });
     if (!options.json) io.stderr(`berth demo: done (exit ${code})${options.manifest === undefined ? "" : `; the manifest is in ${manifestPath}`}\n`);
     return code;

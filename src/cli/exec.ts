@@ -25,7 +25,7 @@ export const execCommand = defineBerthCommand({
     ...NODE_ENVIRONMENT,
     ...GPU_ENVIRONMENT,
   ],
-  async run({ options, origins, positionals, passthrough, io, commandLine }) {
+  async run({ options, origins, positionals, passthrough, io, commandLine, config }) {
     const { serverSlot } = await import("../core/launch/node-identity.ts");
     const slot = serverSlot(options.server, io.env);
     if (!slot.ok) throw new UsageError(slot.message);
@@ -43,6 +43,7 @@ export const execCommand = defineBerthCommand({
         onlySlot: slot.slot,
         holder: { role: `exec ${positionals.spec} slot ${slot.slot}`, command: commandLine },
         commandName: "berth exec",
+        componentsConfig: config?.values.components === undefined ? undefined : { table: config.values.components, path: config.path },
       })),
     );
     const [server] = node.servers;

@@ -19,6 +19,8 @@ export interface OptionDef<T> {
   env?: string;
   /** The only values an enum option takes (shell completion offers them). */
   choices?: readonly string[];
+  /** Given more than once, every value counts (T is a list): from flags, a config list, or one per line of its variable. */
+  repeatable?: boolean;
 }
 
 type Common = { description: string; alias?: string; valueHint?: string; defaultHint?: string; env?: string };
@@ -66,6 +68,12 @@ export function durationOption(options: Common & { default: number }): WithDefau
     v.minValue(0),
   );
   return { valueHint: "DURATION", defaultHint: formatDuration(options.default), ...options, kind: "value", schema, accepted: DURATION_FORMS };
+}
+
+/** A flag that may be given again and again (`--args rollout=… --args judge=…`): the values in order. */
+export function repeatableOption(options: Common): WithDefault<string[]> {
+  const schema = v.pipe(v.string(), v.minLength(1), v.transform((text) => [text]));
+  return { ...options, kind: "value", repeatable: true, schema, accepted: "a non-empty value", default: [] };
 }
 
 /** "LO-HI", both inclusive, within [min, max], low end first. */

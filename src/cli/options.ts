@@ -45,10 +45,41 @@ function describeValue(text: string): string {
   return JSON.stringify(text.length > 60 ? `${text.slice(0, 57)}...` : text);
 }
 
+/** Every value of a repeatable option, from the first source that has any: flags, its variable (a value per line), the config (a list or one value). */
+function repeatedValues(name: string, def: OptionDef<unknown>, sources: OptionSources): { texts: string[]; origin: string } | undefined {
+  const flag = sources.flags[kebabCase(name)];
+  if (Array.isArray(flag)) return { texts: flag.map(String), origin: sources.spelling?.[kebabCase(name)] ?? `--${kebabCase(name)}` };
+  const variable = sources.env[twinName(name, def)];
+  if (variable !== undefined) return { texts: variable.split("\n").filter((line) => line.trim() !== ""), origin: twinName(name, def) };
+  for (const key of [name, kebabCase(name), kebabCase(name).replaceAll("-", "_")]) {
+    const value = sources.config?.values[key];
+    if (value === undefined || value === null) continue;
+    return { texts: (Array.isArray(value) ? value : [value]).map(String), origin: `${sources.config!.path} key '${key}'` };
+  }
+  return undefined;
+}
+
+function resolveRepeatable(name: string, def: OptionDef<unknown>, sources: OptionSources, origins?: Record<string, string>): unknown[] {
+  const found = repeatedValues(name, def, sources);
+  if (!found) return (def.default as unknown[] | undefined) ?? [];
+  const values: unknown[] = [];
+  for (const text of found.texts) {
+    const parsed = v.safeParse(def.schema, text);
+    if (!parsed.success) throw new UsageError(`bad value ${describeValue(text)} for ${found.origin}; expected ${def.accepted}`);
+    values.push(...(parsed.output as unknown[]));
+  }
+  if (origins) origins[name] = found.origin;
+  return values;
+}
+
 /** `origins` (when given) learns where each set value came from: "--nodes", "BERTH_NNODES", a config key. */
 export function resolveOptions<Table extends OptionTable>(table: Table, sources: OptionSources, origins?: Record<string, string>): ResolvedOptions<Table> {
   const resolved: Record<string, unknown> = {};
   for (const [name, def] of Object.entries(table)) {
+    if (def.repeatable) {
+      resolved[name] = resolveRepeatable(name, def, sources, origins);
+      continue;
+    }
     const flag = sources.flags[kebabCase(name)];
     let text: string | undefined;
     let origin = "";

@@ -1,6 +1,7 @@
 // The one place that turns argv into a command run and any error into one line plus an exit code.
 import { parseArguments, splitAtSeparator, wantsHelp } from "./argv.ts";
 import type { CommandEntry } from "./commands.ts";
+import type { PositionalDef } from "./command.ts";
 import { COMMON_OPTIONS } from "./common-options.ts";
 import { BerthError, UsageError } from "./errors.ts";
 import type { Io } from "./io.ts";
@@ -39,10 +40,11 @@ function findCommand(commands: readonly CommandEntry[], name: string): CommandEn
 
 /** Every key a config file may hold: any command's option (in any spelling) or a section named after a command. */
 async function knownConfigKeys(commands: readonly CommandEntry[]): Promise<Set<string>> {
-  const keys = new Set<string>();
+  const keys = new Set<string>(["components"]);
   for (const entry of commands) {
     keys.add(entry.name);
     const command = await entry.load();
+    for (const positional of command.positionals) keys.add(positional.name);
     for (const name of [...Object.keys(command.options), ...Object.keys(COMMON_OPTIONS)]) {
       keys.add(name).add(kebabCase(name)).add(kebabCase(name).replaceAll("-", "_"));
     }
@@ -67,15 +69,6 @@ async function runCommand(entry: CommandEntry, rawArgs: string[], io: Io, comman
   if (sawSeparator && !command.acceptsPassthrough) throw new UsageError(`'berth ${name}' takes no command after --`);
   const table = { ...command.options, ...COMMON_OPTIONS };
   const { flags, spelling, positionals } = parseArguments(own, table, name);
-  const named: Record<string, string | undefined> = {};
-  for (const positional of command.positionals) {
-    named[positional.name] = positionals.shift() ?? io.env[envName(positional.name)];
-    if (named[positional.name] === undefined && positional.required) {
-      throw new UsageError(`'berth ${name}' needs ${positional.name.toUpperCase()} (or ${envName(positional.name)}); see berth ${name} --help`);
-    }
-  }
-  if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])} for 'berth ${name}'; see berth ${name} --help`);
-
   const common = resolveOptions(COMMON_OPTIONS, { flags, env: io.env });
   let config: ConfigFile | undefined;
   if (common.config !== undefined) {
@@ -84,10 +77,26 @@ async function runCommand(entry: CommandEntry, rawArgs: string[], io: Io, comman
     config = read.config;
     checkConfigKeys(config, await knownConfigKeys(commands));
   }
+  const named = positionalValues(command.positionals, positionals, io.env, config, name);
   const origins: Record<string, string> = {};
   const options = resolveOptions(table, { flags, spelling, env: io.env, config }, origins);
   const commandLine = ["berth", name, ...rawArgs].join(" ");
-  return command.run({ options, origins, positionals: named, passthrough, io, commandLine, commands });
+  return command.run({ options, origins, positionals: named, passthrough, io, commandLine, commands, config });
+}
+
+/** Each positional from the command line, else its BERTH_* twin, else the config file (`spec = "vllm:d4"`). */
+function positionalValues(defs: readonly PositionalDef[], given: string[], env: Record<string, string | undefined>, config: ConfigFile | undefined, name: string): Record<string, string | undefined> {
+  const named: Record<string, string | undefined> = {};
+  for (const positional of defs) {
+    const fromConfig = config?.values[positional.name];
+    if (fromConfig !== undefined && typeof fromConfig !== "string") throw new UsageError(`config file ${config!.path} key '${positional.name}' must be text, e.g. ${positional.name} = "vllm:d4"`);
+    named[positional.name] = given.shift() ?? env[envName(positional.name)] ?? fromConfig;
+    if (named[positional.name] === undefined && positional.required) {
+      throw new UsageError(`'berth ${name}' needs ${positional.name.toUpperCase()} (or ${envName(positional.name)}, or '${positional.name}' in --config); see berth ${name} --help`);
+    }
+  }
+  if (given.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(given[0])} for 'berth ${name}'; see berth ${name} --help`);
+  return named;
 }
 
 export async function runCli(rawArgs: string[], commands: readonly CommandEntry[], io: Io): Promise<number> {

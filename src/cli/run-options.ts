@@ -1,5 +1,5 @@
 // Options shared by `berth run`, `berth exec` and `berth demo`.
-import { booleanOption, durationOption, enumOption, integerOption, portRangeOption, stringOption } from "./option-kinds.ts";
+import { booleanOption, durationOption, enumOption, integerOption, portRangeOption, repeatableOption, stringOption } from "./option-kinds.ts";
 import type { OptionDef } from "./option-kinds.ts";
 import { MAX_GPUS_PER_NODE, MAX_NODES } from "./plan.ts";
 import { LIVENESS_DEFAULT_MS } from "../core/supervise/timing.ts";
@@ -22,7 +22,8 @@ export const LAUNCH_OPTIONS = {
   leaderAddr: stringOption({ description: "Multi-node leader's address for SGLang's --dist-init-addr", valueHint: "ADDR", defaultHint: "LWS_LEADER_ADDRESS or the first host of SLURM_JOB_NODELIST" }),
   // Not BERTH_SEED: that is each server's own seed, which berth exports; a nested berth must not read it back.
   seed: integerOption({ description: "Base seed; each server gets base + its global index", min: 0, max: 2 ** 31 - 1, default: 1, env: "BERTH_SEED_BASE" }),
-  engineCmd: stringOption({ description: "Replace the engine's executable, e.g. \"python3 -m areal.thirdparty.vllm.server\"", valueHint: "CMD" }),
+  engineCmd: repeatableOption({ description: "Replace the engine's executable, e.g. \"python3 -m areal.thirdparty.vllm.server\"; NAME=CMD for one component of the spec only (repeatable; [components.NAME] engine_cmd in --config)", valueHint: "[NAME=]CMD" }),
+  args: repeatableOption({ description: "One component's own arguments, shell-split and added after the common ones after -- (repeatable; [components.NAME] args in --config)", valueHint: "NAME=ARGS" }),
   visibleDevices: enumOption({ description: "CUDA_VISIBLE_DEVICES as NVML indices (with CUDA_DEVICE_ORDER=PCI_BUS_ID) or full UUIDs", choices: ["index", "uuid"], default: "index" }),
   simulate: booleanOption({ description: "Run on --gpus-per-node simulated GPUs (fake UUIDs, not locked: two simulated runs may share them) instead of NVML's; without it, no NVML is a refusal (exit 3)" }),
   allowBusyGpus: booleanOption({ description: "Put servers on GPUs other processes compute on (berth probe's BUSY), with a warning, instead of moving them to free GPUs" }),
@@ -30,7 +31,14 @@ export const LAUNCH_OPTIONS = {
   cacheDir: stringOption({ description: "Keep compile caches (Triton, TorchInductor, vLLM) here, one directory per node-local slot, so they survive runs; use a node-local disk", valueHint: "DIR", defaultHint: "per server under the run directory, removed with it" }),
 };
 
+/** --metrics-port, for `run` and `demo`. */
+export const METRICS_PORT_OPTION = integerOption({
+  description: "Serve Prometheus metrics at http://HOST:N/metrics while berth runs: per server up, state, restarts, last exit code, health-check latency and time to healthy; per node reserved ports and GPUs (labels server, node, component, job). Bound before any server starts: a port that cannot be had is exit 3",
+  min: 1, max: 65535, valueHint: "N",
+});
+
 export const SUPERVISE_OPTIONS = {
+  metricsPort: METRICS_PORT_OPTION,
   healthPath: stringOption({ description: "Comma-separated health paths polled in turn, or none", default: "/health,/v1/models" }),
   startupTimeout: durationOption({ description: "How long a server may take to become healthy", default: 20 * 60_000 }),
   livenessInterval: durationOption({ description: "Once healthy, check the first health path this often; 3 failures in a row make a server unhealthy (restarted under --restart on-failure, else the run fails); 0 turns it off", default: LIVENESS_DEFAULT_MS }),

@@ -5,6 +5,11 @@ import { UsageError } from "./errors.ts";
 import { GPU_ENVIRONMENT, NODE_ENVIRONMENT } from "./environment-rows.ts";
 import { rendezvousChoice } from "./rendezvous-options.ts";
 import { badInput, type Refusal } from "../core/refusal.ts";
+import { EXIT } from "../core/exit.ts";
+import type { LaunchRequest } from "../core/node/launch-request.ts";
+import { booleanOption } from "./option-kinds.ts";
+import { orRefuse } from "./errors.ts";
+import type { Io } from "./io.ts";
 
 /** --rendezvous with its job, attempt, grace and group; --fail-together is on by default with a rendezvous. */
 async function rendezvousOf(options: Parameters<typeof rendezvousChoice>[0] & { failTogether?: boolean }, origins: Record<string, string>, env: Record<string, string | undefined>) {
@@ -34,10 +39,23 @@ async function arealOf(options: ArealOptions, origins: Record<string, string>, e
   return { ...checked.value, origin: origins.arealNameResolve ?? "--areal-name-resolve" };
 }
 
+/** --dry-run: what would start, printed; nothing taken. */
+async function dryRun(launch: LaunchRequest, io: Io, json: boolean): Promise<number> {
+  const [{ dryRunNode }, { renderDryRun }, { printJson }] = await Promise.all([import("../host/node/dry-run.ts"), import("./render/dry-run-view.ts"), import("./render/json.ts")]);
+  const outcome = orRefuse(await dryRunNode(launch));
+  if (json) printJson(io, { dryRun: true, ...outcome });
+  else io.stdout(renderDryRun(outcome));
+  return EXIT.ok;
+}
+
 export const runCommand = defineBerthCommand({
   positionals: [{ name: "spec", description: "Allocation spec, e.g. 'vllm:d8t1' or 'sglang[rollout]:d4t2+fsdp[actor]:d8'", required: true }],
   acceptsPassthrough: true,
-  options: { ...LAUNCH_OPTIONS, ...SUPERVISE_OPTIONS },
+  options: {
+    ...LAUNCH_OPTIONS,
+    ...SUPERVISE_OPTIONS,
+    dryRun: booleanOption({ description: "Show this node's servers as berth would start them (argv, the variables berth sets, GPUs, ports, URL) and exit 0: nothing is started, reserved or written, and no rendezvous is entered" }),
+  },
   examples: [
     "berth run vllm:d8t1 -- --model Qwen/Qwen3-8B",
     "berth run sglang:d4t2 --manifest /tmp/m.json -- --model-path Qwen/Qwen3-8B",
@@ -45,7 +63,10 @@ export const runCommand = defineBerthCommand({
     "berth run vllm:d2 --backend cmd -- python3 serve.py --port {port}",
   ],
   environment: [...NODE_ENVIRONMENT, ...GPU_ENVIRONMENT],
-  async run({ options, origins, positionals, passthrough, io, commandLine }) {
+  async run({ options, origins, positionals, passthrough, io, commandLine, config }) {
+    const componentsConfig = config?.values.components === undefined ? undefined : { table: config.values.components, path: config.path };
+    const launch = { specText: positionals.spec!, options, origins, passthrough, env: io.env, holder: { role: `run ${positionals.spec}`, command: commandLine }, commandName: "berth run", leaderFromRendezvous: options.rendezvous !== undefined, componentsConfig };
+    if (options.dryRun) return dryRun(launch, io, options.json);
     const { runNodeCommand } = await import("./run-node.ts");
     const rendezvous = await rendezvousOf(options, origins, io.env);
     // Once the rendezvous is known, a bad value is published there too (the trainer's wait fails at once).
@@ -58,9 +79,9 @@ export const runCommand = defineBerthCommand({
       if (!(error instanceof UsageError) || !rendezvous) throw error;
       refusal = badInput(error.message);
     }
-    const launch = { specText: positionals.spec!, options, origins, passthrough, env: io.env, holder: { role: `run ${positionals.spec}`, command: commandLine }, commandName: "berth run", leaderFromRendezvous: rendezvous !== undefined };
     return runNodeCommand({
       launch,
+      metricsPort: options.metricsPort,
       supervision: {
         healthPath: options.healthPath,
         startupTimeoutMs: options.startupTimeout,

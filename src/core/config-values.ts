@@ -20,8 +20,26 @@ function valueProblem(key: string, value: unknown): string | undefined {
   return undefined;
 }
 
+/** `[components.NAME]`: a table per component, each of values, lists of values, or one table (env) of values. */
+function componentsProblem(value: unknown, prefix: string): string | undefined {
+  if (!isTable(value)) return `key '${prefix}components' must hold a table per component ([components.NAME])`;
+  for (const [name, component] of Object.entries(value)) {
+    if (!isTable(component)) return `key '${prefix}components.${name}' must be a table (engine_cmd, args, backend, env)`;
+    for (const [key, setting] of Object.entries(component)) {
+      const problem = isTable(setting) ? tableProblem(setting, `${prefix}components.${name}.${key}.`, false) : valueProblem(`${prefix}components.${name}.${key}`, setting);
+      if (problem) return problem;
+    }
+  }
+  return undefined;
+}
+
 function tableProblem(table: Record<string, unknown>, prefix: string, sectionsAllowed: boolean): string | undefined {
   for (const [key, value] of Object.entries(table)) {
+    if (key === "components" && (sectionsAllowed || prefix.split(".").length === 2)) {
+      const problem = componentsProblem(value, prefix);
+      if (problem) return problem;
+      continue;
+    }
     if (sectionsAllowed && isTable(value)) {
       const inner = tableProblem(value, `${key}.`, false);
       if (inner) return inner;

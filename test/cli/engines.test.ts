@@ -32,7 +32,7 @@ function engineRun(spec: string, gpus: number, args: string[], extra: { env?: Re
   const records = mkdtempSync(join(tmpdir(), "berth-engines-"));
   const manifest = join(records, "manifest.json");
   const env = { PATH: `${STAND_INS}:${process.env.PATH}`, FAKE_ENGINE_RECORDS: records, ...extra.env };
-  const berth = startBerth(["run", spec, "--simulate", "--gpus-per-node", String(gpus), "--port-pool", freePortWindow(200).pool, "--host", "127.0.0.1", "--json", "--grace", "3s", "--manifest", manifest, ...(extra.flags ?? []), "--", ...args], { env });
+  const berth = startBerth(["run", ...(spec ? [spec] : []), "--simulate", "--gpus-per-node", String(gpus), "--port-pool", freePortWindow(200).pool, "--host", "127.0.0.1", "--json", "--grace", "3s", "--manifest", manifest, ...(extra.flags ?? []), "--", ...args], { env });
   const read = () => ({
     records: readdirSync(records).filter((name) => name.endsWith(".json") && name !== "manifest.json").sort().map((name) => JSON.parse(readFileSync(join(records, name), "utf8")) as EngineRecord),
     servers: JSON.parse(readFileSync(manifest, "utf8")).servers as ManifestServer[],
@@ -122,5 +122,39 @@ describe("SGLang, through its stand-in", () => {
     await berth.waitForEvent((event) => event.event === "ready", "AReaL's SGLang server healthy");
     await waitFor(() => read().records.length === 1, "its record");
     await stopped(berth);
+  });
+});
+
+describe("a mixed job on one line", () => {
+  test("a vLLM and an SGLang component, each with its own engine command, arguments and variables (flags and [components.NAME])", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "berth-mixed-"));
+    const config = join(directory, "berth.toml");
+    require("node:fs").writeFileSync(config, `spec = "vllm[rollout]:d1+sglang[judge]:d1t2"\n\n[components.judge]\nargs = ["--model-path", "Qwen/Qwen3-0.6B"]\nenv = { SGLANG_JUDGE_MARK = "judge-only" }\n`);
+    const { berth, read } = engineRun("", 3, [], {
+      flags: ["--config", config, "--engine-cmd", "rollout=python3 -m areal.engine.vllm_ext.areal_vllm_server", "--args", "rollout=--model Qwen/Qwen3-0.6B --max-model-len 4096 --worker-extension-cls areal.engine.vllm_ext.vllm_worker_extension.VLLMWorkerExtension", "--args", "judge=--mem-fraction-static 0.8"],
+    });
+    await berth.waitForEvent((event) => event.event === "ready", "both stand-ins healthy");
+    await waitFor(() => read().records.length === 2, "both records");
+    const [rollout, judge] = read().records.sort((a, b) => Number(a.env.BERTH_SERVER) - Number(b.env.BERTH_SERVER));
+    // Each stand-in rejects what its engine would: a flag of the other engine would have failed the start.
+    expect(rollout!.argv.slice(0, 5)).toEqual(["--areal", "--model", "Qwen/Qwen3-0.6B", "--max-model-len", "4096"]); // --areal: the stand-in's mark for AReaL's module
+    expect(rollout!.argv).not.toContain("--mem-fraction-static");
+    expect(rollout!.env.SGLANG_JUDGE_MARK).toBeUndefined();
+    expect(judge!.argv.slice(0, 4)).toEqual(["--model-path", "Qwen/Qwen3-0.6B", "--mem-fraction-static", "0.8"]);
+    expect(judge!.argv).toContain("--tp-size");
+    expect(judge!.env.SGLANG_JUDGE_MARK).toBe("judge-only");
+    await stopped(berth);
+  });
+
+  test("an --args for a component the spec does not have is bad input naming the components", async () => {
+    const run = await runBerth(["run", "vllm[rollout]:d1+sglang[judge]:d1", "--simulate", "--gpus-per-node", "2", "--args", "actor=--x", "--", "m"]);
+    expect(run).toExitWith(2);
+    expect(run.stderr).toBe(`berth: bad value "actor=--x" for --args: the spec has no component 'actor'; its components are rollout, judge\n`);
+  });
+
+  test("a flag berth sets itself in one component's --args is refused, naming the component", async () => {
+    const run = await runBerth(["run", "vllm[rollout]:d1+sglang[judge]:d1", "--simulate", "--gpus-per-node", "2", "--args", "judge=--port 9", "--", "m"]);
+    expect(run).toExitWith(2);
+    expect(run.stderr).toMatch(/^berth: --port in judge's --args sets --port, which berth sets itself/);
   });
 });

@@ -3,7 +3,7 @@
 import { flagWarning, ownedFlagIn } from "../launch/owned-flags.ts";
 import type { Backend } from "../launch/launch-types.ts";
 import { batchScriptWarning, resolveNodeIdentity, type NodeIdentity } from "../launch/node-identity.ts";
-import { splitCommand } from "../launch/split-command.ts";
+import { componentChoices, type ComponentChoices } from "../launch/components.ts";
 import { checkHostName, isWildcardAddress } from "../launch/host-name.ts";
 import { badInput, refusalFromIssues, refused, succeeded, type Outcome } from "../refusal.ts";
 import { readSpec } from "../spec/index.ts";
@@ -20,7 +20,10 @@ export interface LaunchOptions {
   advertiseHost?: string;
   leaderAddr?: string;
   seed: number;
-  engineCmd?: string;
+  /** --engine-cmd: CMD for every component, or NAME=CMD for one (repeatable). */
+  engineCmd?: readonly string[];
+  /** --args NAME=ARGS: a component's own arguments after the common ones (repeatable). */
+  args?: readonly string[];
   visibleDevices: "index" | "uuid";
   runDir?: string;
   /** --cache-dir: compile caches per node-local slot, kept across runs. */
@@ -48,19 +51,34 @@ export interface LaunchRequest {
   commandName: string;
   /** With a rendezvous, multi-node leaders publish their address there and members wait for it. */
   leaderFromRendezvous?: boolean;
+  /** The config file's `components` table ([components.NAME]), and the file, for messages. */
+  componentsConfig?: { table: unknown; path: string };
 }
 
 export interface CheckedRequest {
   request: LaunchRequest;
   spec: Spec;
   identity: NodeIdentity;
-  engineCommand?: string[];
+  /** Each component's own engine command, arguments, backend and variables. */
+  components: ComponentChoices;
   warnings: string[];
 }
 
-function inferenceBackends(spec: Spec): Backend[] {
-  const backends = spec.groups.flatMap((group) => group.members).flatMap((member) => (member.kind === "inference" ? [member.backend] : []));
-  return [...new Set(backends)];
+/** Each component's engine and the arguments it gets: flags berth sets itself are refused, odd ones warned of. */
+function checkEngineFlags(request: LaunchRequest, spec: Spec, components: ComponentChoices, warnings: string[]): Outcome<void> {
+  const inference = spec.groups.flatMap((group) => group.members).flatMap((member) => (member.kind === "inference" ? [member] : []));
+  const warned = new Set<string>();
+  for (const member of inference) {
+    const own = components.byName.get(member.name ?? member.backend);
+    const backend = own?.backend ?? request.options.backend ?? member.backend;
+    const args = [...request.passthrough, ...(own?.args ?? [])];
+    const owned = ownedFlagIn(args, backend);
+    const where = own?.args.includes(owned?.argument ?? "") ? `in ${member.name ?? member.backend}'s --args` : "after --";
+    if (owned) return refused(badInput(`${owned.argument} ${where} sets ${owned.flag}, which berth sets itself for each server; remove it (see ${request.commandName} --help)`));
+    const warning = flagWarning(args, backend);
+    if (warning && !warned.has(warning)) warnings.push(warning), warned.add(warning);
+  }
+  return succeeded(undefined);
 }
 
 const HOST_FORMS = "an IPv4 or IPv6 address, or a hostname";
@@ -90,19 +108,12 @@ export function checkLaunchRequest(request: LaunchRequest): Outcome<CheckedReque
   const hosts = checkHosts(request);
   if (!hosts.ok) return hosts;
 
-  const engineCommand = options.engineCmd === undefined ? undefined : splitCommand(options.engineCmd);
-  if (options.engineCmd !== undefined && (engineCommand === undefined || engineCommand.length === 0)) {
-    return refused(badInput(`bad value ${JSON.stringify(options.engineCmd)} for --engine-cmd; expected a command with balanced quotes, e.g. "python3 -m areal.server"`));
-  }
-  const backends = options.backend !== undefined ? [options.backend] : inferenceBackends(spec.value);
+  const components = componentChoices(spec.value, { engineCmd: options.engineCmd ?? [], args: options.args ?? [], config: request.componentsConfig?.table, configPath: request.componentsConfig?.path, origins: request.origins });
+  if (!components.ok) return components;
   const warnings = [...spec.warnings];
   const batch = request.onlySlot === undefined ? batchScriptWarning(request.env, identity.identity) : undefined;
   if (batch) warnings.push(batch);
-  for (const backend of backends) {
-    const owned = ownedFlagIn(request.passthrough, backend);
-    if (owned) return refused(badInput(`${owned.argument} after -- sets ${owned.flag}, which berth sets itself for each server; remove it (see ${request.commandName} --help)`));
-    const warning = flagWarning(request.passthrough, backend);
-    if (warning) warnings.push(warning);
-  }
-  return succeeded({ request, spec: spec.value, identity: identity.identity, engineCommand, warnings });
+  const flags = checkEngineFlags(request, spec.value, components.value, warnings);
+  if (!flags.ok) return flags;
+  return succeeded({ request, spec: spec.value, identity: identity.identity, components: components.value, warnings });
 }

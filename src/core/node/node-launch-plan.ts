@@ -10,6 +10,7 @@ import { serversOnNode, type ServerOnNode } from "../plan/servers-on-node.ts";
 import { badInput, doesNotFitClass, refusalFromIssues, refused, succeeded, type Outcome } from "../refusal.ts";
 import type { PlannedServer, PortRange, ServerPlacement } from "../types.ts";
 import type { CheckedRequest } from "./launch-request.ts";
+import type { ComponentSettings } from "../launch/components.ts";
 
 /** What the host contributes to a node launch. */
 export interface NodeFacts {
@@ -63,14 +64,25 @@ function thisNodesSlots(checked: CheckedRequest, all: ServerOnNode[]): Outcome<S
   return succeeded([found]);
 }
 
-function launchContext(checked: CheckedRequest, facts: NodeFacts, backend: Backend): LaunchContext {
+/** The server's component's own settings ([components.NAME], --args NAME=…, --engine-cmd NAME=…). */
+export function componentOf(checked: CheckedRequest, server: PlannedServer): ComponentSettings | undefined {
+  return checked.components.byName.get(server.name ?? server.backend);
+}
+
+/** The backend a server is started with: its component's own, else --backend, else the spec's. */
+export function backendOf(checked: CheckedRequest, server: PlannedServer): Backend {
+  return componentOf(checked, server)?.backend ?? checked.request.options.backend ?? server.backend;
+}
+
+function launchContext(checked: CheckedRequest, facts: NodeFacts, server: PlannedServer): LaunchContext {
   const { options, passthrough, env } = checked.request;
+  const own = componentOf(checked, server);
   return {
-    backend,
+    backend: backendOf(checked, server),
     host: facts.host,
     advertiseHost: facts.advertiseHost,
     seedBase: options.seed,
-    engineCommand: checked.engineCommand,
+    engineCommand: own?.engineCommand ?? checked.components.engineCommand,
     visibleDevices: options.visibleDevices,
     runDirectory: facts.runDirectory,
     shortDirectory: facts.shortDirectory,
@@ -79,8 +91,8 @@ function launchContext(checked: CheckedRequest, facts: NodeFacts, backend: Backe
     leaderAddress: facts.leaders.leader,
     nodeAddresses: facts.leaders.nodes,
     leaderFromRendezvous: facts.leaderFromRendezvous,
-    userArgs: passthrough,
-    baseEnvironment: env,
+    userArgs: own && own.args.length > 0 ? [...passthrough, ...own.args] : passthrough,
+    baseEnvironment: own && Object.keys(own.env).length > 0 ? { ...env, ...own.env } : env,
   };
 }
 
@@ -116,9 +128,9 @@ export function launchNodeSlots(checked: CheckedRequest, facts: NodeFacts, plann
   const assignments = assignGpus(planned.slots, facts.gpus);
   const servers: ServerLaunch[] = [];
   for (const [position, { server, placement }] of planned.slots.entries()) {
-    const backend = checked.request.options.backend ?? server.backend;
+    const backend = backendOf(checked, server);
     const gpus = assignments[position]!;
-    const context = launchContext(checked, facts, backend);
+    const context = launchContext(checked, facts, server);
     const launch = buildLaunch(server, placement, gpus, context);
     if (!launch.ok) return refused(refusalFromIssues("", launch.issues));
     servers.push({ server, backend, placement, launch: launch.value, role: roleOf(server, placement, context), gpus });
@@ -134,7 +146,7 @@ export function planNodeLaunch(checked: CheckedRequest, facts: NodeFacts): Outco
 
 /** A member rebuilt around what its leader published in the rendezvous (address and real ports). */
 export function withPublishedLeader(checked: CheckedRequest, facts: NodeFacts, original: ServerLaunch, leader: PublishedLeader): ServerLaunch {
-  const context = { ...launchContext(checked, facts, original.backend), publishedLeader: leader };
+  const context = { ...launchContext(checked, facts, original.server), publishedLeader: leader };
   const launch = buildLaunch(original.server, original.placement, original.gpus, context);
   if (!launch.ok) throw new Error(`rebuilding server ${original.server.index}'s launch failed: ${launch.issues.map((issue) => issue.message).join("; ")}`);
   return { ...original, launch: launch.value, role: roleOf(original.server, original.placement, context) };
@@ -142,7 +154,7 @@ export function withPublishedLeader(checked: CheckedRequest, facts: NodeFacts, o
 
 /** A server moved onto other GPUs than planned (its planned ones were taken): its launch rebuilt around them. */
 export function withGpus(checked: CheckedRequest, facts: NodeFacts, original: ServerLaunch, gpus: ServerGpu[]): ServerLaunch {
-  const launch = buildLaunch(original.server, original.placement, gpus, launchContext(checked, facts, original.backend));
+  const launch = buildLaunch(original.server, original.placement, gpus, launchContext(checked, facts, original.server));
   // The flags were checked when the plan was built, and a move changes only which GPUs.
   if (!launch.ok) throw new Error(`rebuilding server ${original.server.index}'s launch failed: ${launch.issues.map((issue) => issue.message).join("; ")}`);
   return { ...original, gpus, launch: launch.value };
@@ -156,7 +168,7 @@ export function movedLaunch(checked: CheckedRequest, facts: NodeFacts, original:
   const ports = shiftBlock(original.placement.ports, first);
   const placement = { ...original.placement, ports };
   const server = { ...original.server, ports, placements: [placement] };
-  const launch = buildLaunch(server, placement, original.gpus, launchContext(checked, facts, original.backend));
+  const launch = buildLaunch(server, placement, original.gpus, launchContext(checked, facts, original.server));
   // The flags were checked when the plan was built, and moving changes only numbers.
   if (!launch.ok) throw new Error(`rebuilding server ${server.index}'s launch failed: ${launch.issues.map((issue) => issue.message).join("; ")}`);
   return { ...original, server, placement, launch: launch.value };

@@ -12,6 +12,8 @@ export interface HeldLock extends LockRecord {
 
 export interface HolderSummary {
   pid: number;
+  /** The holder's start time in clock ticks since boot: with pid and pid namespace, who it is. */
+  startTicks: number;
   role: string;
   command: string;
   startedAt: string;
@@ -32,7 +34,7 @@ export interface HolderSummary {
 function summaryOf(lock: HeldLock): HolderSummary {
   const optional = { expiresAt: lock.expiresAt, host: lock.host, container: lock.container, pidNamespace: lock.pidNamespace, seenAsPid: lock.seenAsPid };
   const present = Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined));
-  return { pid: lock.pid, role: lock.role, command: lock.command, startedAt: lock.startedAt, ...present, ports: [], portCount: 0, gpus: [] };
+  return { pid: lock.pid, startTicks: lock.startTicks, role: lock.role, command: lock.command, startedAt: lock.startedAt, ...present, ports: [], portCount: 0, gpus: [] };
 }
 
 /** `locks` sorted by kind and id (registry.ts byKindAndId); holders in the order of their first lock. */

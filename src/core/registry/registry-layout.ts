@@ -12,6 +12,19 @@ export function parseLockFileName(name: string): { kind: ReservationKind; id: st
   return match ? { kind: match[1] as ReservationKind, id: match[2]! } : undefined;
 }
 
+/**
+ * Where a supervising berth keeps its servers' table for `berth status` (the manifest, rewritten as it runs):
+ * named by its holder identity (pid namespace, pid, start time), so status reads it only for a holder its
+ * locks show alive, and a file of a dead holder is known for a leftover.
+ */
+export function serverTableFileName(identity: { pid: number; startTicks: number; pidNamespace?: string }): string {
+  return `servers-${identity.pidNamespace?.match(/\d+/)?.[0] ?? "0"}-${identity.pid}-${identity.startTicks}`;
+}
+
+export function isServerTableFileName(name: string): boolean {
+  return /^servers-\d+-\d+-\d+$/.test(name);
+}
+
 /** UUIDs become file names, so only the characters NVML uses are allowed. */
 export function isSafeGpuId(uuid: string): boolean {
   return /^(GPU|MIG)-[A-Za-z0-9-]{1,90}$/.test(uuid);

@@ -4,6 +4,7 @@
 // or a node seen alive vanished). `berth wait` prints it; every node's fail-together watch acts on it.
 import { judgeNode, type JobWatch, type NodeJudgement, type NodeWatch } from "./liveness.ts";
 import type { NodeRecord, ServerRecord } from "./node-record.ts";
+import { shortDuration } from "../observe/server-observations.ts";
 
 export type JobView =
   | { kind: "waiting"; progress: string }
@@ -38,6 +39,14 @@ function failure(judged: readonly Judged[]): { reason: string; node: number; sto
   return undefined;
 }
 
+/** "s3 starting for 31s: connection refused": why a server is not healthy yet, as its node last saw it. */
+function notHealthyYet(server: ServerRecord): string {
+  const howLong = server.inStateMs === undefined || server.inStateMs < 1000 ? "" : ` for ${shortDuration(server.inStateMs)}`;
+  const health = server.health && server.state !== "restarting" ? `: ${server.health}` : "";
+  const exit = server.state === "restarting" && server.lastExit ? ` after ${server.lastExit}` : "";
+  return `s${server.index} ${server.state}${howLong}${exit}${health}`;
+}
+
 /** One phrase per node that holds the job up, so a long wait says why. */
 function holdUps(judged: readonly Judged[], nodes: number, serverCount: number, healthy: number, except?: number): string {
   const present = new Set(judged.map(({ watch }) => watch.record.rank));
@@ -49,7 +58,7 @@ function holdUps(judged: readonly Judged[], nodes: number, serverCount: number, 
     if (judgement.kind === "stale") parts.push(`${nodeName(watch.record)} is a leftover (${judgement.why}); waiting for a live node to take its place`);
     if (judgement.kind === "judging") parts.push(`${nodeName(watch.record)} not yet seen alive`);
   }
-  const starting = judged.flatMap(({ watch }) => watch.record.servers.filter((server) => server.role !== "member" && server.state !== "healthy").map((server) => `s${server.index} ${server.state}`));
+  const starting = judged.flatMap(({ watch }) => watch.record.servers.filter((server) => server.role !== "member" && server.state !== "healthy").map(notHealthyYet));
   const shown = starting.length > 6 ? [...starting.slice(0, 6), `${starting.length - 6} more`] : starting;
   const servers = `${healthy} of ${serverCount} server(s) healthy${shown.length > 0 ? ` (${shown.join(", ")})` : ""}`;
   const alive = judged.filter(({ watch, judgement }) => judgement.kind === "alive" || watch.record.nothingToRun).length;

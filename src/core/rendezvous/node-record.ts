@@ -4,6 +4,7 @@
 // differently are caught), and each server's state, address, real ports and GPUs. A record is a claim, not a
 // fact: readers validate it (parseNodeRecord) and judge liveness on their own evidence (liveness.ts).
 import { fnv1a } from "../hash.ts";
+import { count, fieldsProblem, flag, matches, oneOf, text, within, type Fields } from "../record-checks.ts";
 import type { Plan } from "../types.ts";
 
 export type NodeState = "starting" | "running" | "failed" | "stopped";
@@ -21,6 +22,14 @@ export interface ServerRecord {
   port: number;
   ports: { first: number; last: number; dist: number };
   gpus: { index: number; uuid: string }[];
+  /** What its writer has seen of it (status --job, wait's progress); absent in records of older berths. */
+  restarts?: number;
+  /** How long it had been in its state when the record was written (the writer's clock only measures it). */
+  inStateMs?: number;
+  /** Its last health check in words: "200 in 3 ms", "connection refused", "HTTP 503". */
+  health?: string;
+  /** How its previous process ended, in words: "code 1", "SIGKILL". */
+  lastExit?: string;
 }
 
 /** Who wrote a record: enough for a reader on the same boot and pid namespace to check it is still alive. */
@@ -66,28 +75,6 @@ export interface NodeRecord {
   servers: ServerRecord[];
 }
 
-// Records are checked by a table of fields, not with valibot: a job's records hold thousands of servers,
-// which every node reads every WATCH_MS and `berth wait` reads at once, and a schema walk cost ~7 µs per
-// server in cold code (1,000 servers: 7.5 ms, against 0.6 ms for the JSON itself).
-type Check = (value: unknown) => boolean;
-type Fields = Record<string, Check>;
-
-const count: Check = (value) => typeof value === "number" && Number.isInteger(value) && value >= 0;
-const within = (low: number, high: number): Check => (value) => count(value) && (value as number) >= low && (value as number) <= high;
-const text = (max: number): Check => (value) => typeof value === "string" && value.length <= max;
-const oneOf = (...choices: string[]): Check => (value) => typeof value === "string" && choices.includes(value);
-const flag: Check = (value) => typeof value === "boolean";
-const matches = (max: number, form: RegExp): Check => (value) => text(max)(value) && (value === "" || form.test(value as string));
-
-/** The first field that is missing or wrong, as "path: what it should be"; undefined when all are right. */
-function fieldsProblem(value: unknown, required: Fields, optional: Fields = {}, at = ""): string | undefined {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return `${at || "the record"}: not an object`;
-  const fields = value as Record<string, unknown>;
-  for (const [name, check] of Object.entries(required)) if (!check(fields[name])) return `${at}${name}: missing or out of range`;
-  for (const [name, check] of Object.entries(optional)) if (fields[name] !== undefined && !check(fields[name])) return `${at}${name}: out of range`;
-  return undefined;
-}
-
 const URL_FORM = /^http:\/\/[^\s/]+$/;
 const isCount = (value: unknown): boolean => typeof value === "number" && Number.isInteger(value) && value >= 0;
 const isPort = (value: unknown): boolean => typeof value === "number" && Number.isInteger(value) && value >= 1 && value <= 65535;
@@ -109,6 +96,14 @@ function serverProblem(value: unknown): string | undefined {
     const gpu = gpus[index] as Record<string, unknown> | null;
     if (typeof gpu !== "object" || gpu === null || !isCount(gpu.index) || !isShort(gpu.uuid, 100)) return "gpus: not index and uuid";
   }
+  return observedProblem(server);
+}
+
+function observedProblem(server: Partial<Record<keyof ServerRecord, unknown>>): string | undefined {
+  if (server.restarts !== undefined && !isCount(server.restarts)) return "restarts: not a whole number";
+  if (server.inStateMs !== undefined && !isCount(server.inStateMs)) return "inStateMs: not a whole number";
+  if (server.health !== undefined && !isShort(server.health, 160)) return "health: not a short text";
+  if (server.lastExit !== undefined && !isShort(server.lastExit, 32)) return "lastExit: not a short text";
   return undefined;
 }
 const WRITER_FIELDS: Fields = { host: text(255), bootId: text(64), pid: within(1, 2 ** 32), startTicks: count, uid: count };

@@ -22,17 +22,30 @@ export interface HealthWatch {
   ended: Promise<unknown>;
   /** Aborted when berth stops: the watch ends at once. */
   signal: AbortSignal;
+  /** Told of every answer (status, latency): what `status` and /metrics show. */
+  onAnswer?(answer: HealthAnswer): void;
 }
 
-/** One GET; undefined when the path answered 2xx. */
-export async function askHealth(url: string): Promise<HealthFailure | undefined> {
+/** One GET's outcome: no failure when the path answered 2xx. */
+export interface HealthAnswer {
+  failure?: HealthFailure;
+  status?: number;
+  latencyMs: number;
+  /** Epoch ms of the answer. */
+  at: number;
+}
+
+/** One GET, timed. */
+export async function askHealth(url: string): Promise<HealthAnswer> {
+  const started = performance.now();
+  const timed = (failure: HealthFailure | undefined, status?: number): HealthAnswer => ({ failure, status, latencyMs: performance.now() - started, at: Date.now() });
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(HEALTH_REQUEST_TIMEOUT_MS) });
     await response.arrayBuffer();
-    return response.ok ? undefined : { kind: "answered", status: response.status };
+    return timed(response.ok ? undefined : { kind: "answered", status: response.status }, response.status);
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    return classifyRequestError(typeof code === "string" ? code : undefined, error instanceof Error ? error.message : String(error));
+    return timed(classifyRequestError(typeof code === "string" ? code : undefined, error instanceof Error ? error.message : String(error)));
   }
 }
 
@@ -68,8 +81,10 @@ export async function waitHealthy(watch: HealthWatch): Promise<HealthOutcome> {
   let pathIndex = 0;
   while (!exited && !watch.signal.aborted) {
     if (pathIndex >= watch.paths.length) return { kind: "healthy", afterMs: Date.now() - started };
-    const failure = await Promise.race([askHealth(`${watch.baseUrl}${watch.paths[pathIndex]}`), watch.ended.then(() => undefined)]);
-    if (exited) break;
+    const answer = await Promise.race([askHealth(`${watch.baseUrl}${watch.paths[pathIndex]}`), watch.ended.then(() => undefined)]);
+    if (exited || answer === undefined) break;
+    watch.onAnswer?.(answer);
+    const failure = answer.failure;
     if (failure === undefined) {
       pathIndex++;
       continue;

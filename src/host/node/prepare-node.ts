@@ -2,14 +2,14 @@
 // (core/node), with the host's facts; then the reservations, all or nothing; then the run directory.
 import type { CheckedRequest, LaunchRequest } from "../../core/node/launch-request.ts";
 import type { NodeIdentity } from "../../core/launch/node-identity.ts";
-import { launchNodeSlots, leaderNodesOf, movedLaunch, planNodeSlots, withGpus, withPublishedLeader, type NodeFacts, type ServerLaunch } from "../../core/node/node-launch-plan.ts";
+import { launchNodeSlots, leaderNodesOf, movedLaunch, planNodeSlots, withGpus, withPublishedLeader, type NodeFacts, type NodeLaunchPlan, type ServerLaunch } from "../../core/node/node-launch-plan.ts";
 import type { PublishedLeader, ServerGpu } from "../../core/launch/launch-types.ts";
 import { environmentRefusal, refused, succeeded, type Outcome } from "../../core/refusal.ts";
 import { resolve } from "node:path";
 import { checkHostName, isWildcardAddress } from "../../core/launch/host-name.ts";
 import { advertisedAddress } from "../net/address.ts";
 import { readHostPortSettings } from "../registry/kernel-port-settings.ts";
-import { nodeGpus } from "../gpus/node-gpus.ts";
+import { nodeGpus, type NodeGpus } from "../gpus/node-gpus.ts";
 import { openRegistry } from "../registry/registry.ts";
 import { chooseRunDirectory, createRunDirectory, sweepDeadRunDirectories, type RunDirectory } from "../run-directory.ts";
 import type { SupervisedServer } from "../supervise/supervised-server.ts";
@@ -26,6 +26,8 @@ export interface PreparedNode {
   warnings: string[];
   simulated: boolean;
   runDirectory: RunDirectory;
+  /** Where the reservations are recorded: the supervisor keeps its servers' table there for `berth status`. */
+  registryDirectory: string;
   /** The whole job as the rendezvous compares it between nodes. */
   job: { spec: string; nodes: number; gpusPerNode: number; layout: string; serverCount: number };
   /** A member's launch rebuilt around what its leader published. */
@@ -44,20 +46,28 @@ function advertisedHost(options: LaunchRequest["options"], warnings: string[]): 
   return detected.address;
 }
 
-/** `checked`: the request as core/node/launch-request.ts checked it (the caller may need its identity first). */
-export async function prepareNode(checked: Outcome<CheckedRequest>): Promise<Outcome<PreparedNode>> {
-  if (!checked.ok) return checked;
-  const request = checked.value.request;
+/** A node's launch worked out and nothing taken: what `run --dry-run` shows, and what prepareNode reserves. */
+export interface NodePlan {
+  checked: CheckedRequest;
+  facts: NodeFacts;
+  plan: NodeLaunchPlan;
+  gpus: NodeGpus;
+  warnings: string[];
+  runDirectory: RunDirectory;
+}
+
+/** Every pure step for every server, with the host's facts (NVML, addresses, the kernel's port settings). */
+export async function planNode(checked: CheckedRequest): Promise<Outcome<NodePlan>> {
+  const request = checked.request;
   const { gpusPerNode, simulate, allowBusyGpus } = request.options;
   const gpus = nodeGpus(request.env, { gpusPerNode, simulate: (simulate ?? false) || (request.simulate ?? false), allowBusy: allowBusyGpus ?? false });
   if (!gpus.ok) return gpus;
   const warnings = [...gpus.value.warnings];
-  sweepDeadRunDirectories(request.env); // what SIGKILLed runs and ended execs left behind
   const runDirectory = chooseRunDirectory(request.options.runDir, request.env, { execSlot: request.onlySlot });
   const advertiseHost = advertisedHost(request.options, warnings);
   const bindHost = request.options.host === undefined ? advertiseHost : checkHostName(request.options.host)!;
   const kernel = readHostPortSettings();
-  const slots = planNodeSlots(checked.value, { gpus: gpus.value.gpus, gpuCountFromHost: gpus.value.countFromHost, kernel });
+  const slots = planNodeSlots(checked, { gpus: gpus.value.gpus, gpuCountFromHost: gpus.value.countFromHost, kernel });
   if (!slots.ok) return slots;
   // Only the hosts that lead this node's multi-node servers are resolved; with a rendezvous, none: leaders publish.
   const leaderFromRendezvous = request.leaderFromRendezvous ?? false;
@@ -70,16 +80,26 @@ export async function prepareNode(checked: Outcome<CheckedRequest>): Promise<Out
     runDirectory: runDirectory.path,
     shortDirectory: runDirectory.short,
     cacheDirectory: request.options.cacheDir === undefined ? undefined : resolve(request.options.cacheDir),
-    leaders: await resolveJobHosts(request.options.leaderAddr, request.env, { nodeCount: checked.value.identity.count, needed: leaderFromRendezvous ? [] : leaderNodesOf(slots.value.slots) }, warnings),
+    leaders: await resolveJobHosts(request.options.leaderAddr, request.env, { nodeCount: checked.identity.count, needed: leaderFromRendezvous ? [] : leaderNodesOf(slots.value.slots) }, warnings),
     leaderFromRendezvous,
   };
-  const plan = launchNodeSlots(checked.value, facts, slots.value);
+  const plan = launchNodeSlots(checked, facts, slots.value);
   if (!plan.ok) return plan;
+  return succeeded({ checked, facts, plan: plan.value, gpus: gpus.value, warnings, runDirectory });
+}
 
+/** `checked`: the request as core/node/launch-request.ts checked it (the caller may need its identity first). */
+export async function prepareNode(checked: Outcome<CheckedRequest>): Promise<Outcome<PreparedNode>> {
+  if (!checked.ok) return checked;
+  const request = checked.value.request;
+  sweepDeadRunDirectories(request.env); // what SIGKILLed runs and ended execs left behind
+  const planned = await planNode(checked.value);
+  if (!planned.ok) return planned;
+  const { facts, gpus, plan, warnings, runDirectory } = planned.value;
   const registry = await openRegistry(request.env);
   if (!registry.ok) return refused(registry.refusal);
-  const offer = { candidates: gpus.value.candidates, lock: !gpus.value.simulated, rebuild: (launch: ServerLaunch, moved: ServerGpu[]) => withGpus(checked.value, facts, launch, moved) };
-  const reserved = reserveServers(registry.registry, plan.value, request.holder, (launch, first) => movedLaunch(checked.value, facts, launch, first), offer);
+  const offer = { candidates: gpus.candidates, lock: !gpus.simulated, rebuild: (launch: ServerLaunch, moved: ServerGpu[]) => withGpus(checked.value, facts, launch, moved) };
+  const reserved = reserveServers(registry.registry, plan, request.holder, (launch, first) => movedLaunch(checked.value, facts, launch, first), offer);
   if (!reserved.ok) return reserved;
   const servers = reserved.value.servers;
   // Made only once everything is reserved, so a refused launch leaves nothing behind.
@@ -90,10 +110,11 @@ export async function prepareNode(checked: Outcome<CheckedRequest>): Promise<Out
     return refused(environmentRefusal(`cannot create the run directory ${runDirectory.path} (--run-dir): ${error instanceof Error ? error.message : String(error)}`));
   }
   const identity = checked.value.identity;
-  const job = { spec: request.specText, nodes: identity.count, gpusPerNode: plan.value.gpusPerNode, layout: plan.value.layout, serverCount: plan.value.serverCount };
+  const job = { spec: request.specText, nodes: identity.count, gpusPerNode: plan.gpusPerNode, layout: plan.layout, serverCount: plan.serverCount };
   const withLeader = (entry: SupervisedServer, leader: PublishedLeader): SupervisedServer => {
     const rebuilt = withPublishedLeader(checked.value, facts, entry, leader);
     return { ...entry, launch: rebuilt.launch, role: rebuilt.role };
   };
-  return succeeded({ identity, host: facts.advertiseHost, bindHost: facts.host, servers, job, withLeader, relocate: reserved.value.relocate, warnings: [...plan.value.warnings, ...warnings, ...reserved.value.warnings], simulated: gpus.value.simulated, runDirectory });
+  const allWarnings = [...plan.warnings, ...warnings, ...reserved.value.warnings];
+  return succeeded({ identity, host: facts.advertiseHost, bindHost: facts.host, servers, job, withLeader, relocate: reserved.value.relocate, warnings: allWarnings, simulated: gpus.simulated, runDirectory, registryDirectory: registry.registry.directory });
 }

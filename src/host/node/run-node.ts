@@ -15,9 +15,12 @@ import { releaseServers } from "./reserve-servers.ts";
 import { openAreal, startBeside, type ArealRequest } from "./beside-servers.ts";
 import { enterJob, type NodeInJob, type RendezvousRequest } from "../rendezvous/enter-job.ts";
 import { watchForStartupStop, type StartupStop } from "./startup-stop.ts";
+import type { MetricsEndpoint } from "../observe/metrics-server.ts";
 
 export interface RunNodeRequest {
   launch: LaunchRequest;
+  /** --metrics-port: berth's own Prometheus endpoint while it runs. */
+  metricsPort?: number;
   supervision: Omit<SupervisorSettings, "host" | "bindHost" | "node" | "healthPaths" | "companions"> & { healthPath: string };
   /** --rendezvous: the job's store, and whether a failure elsewhere stops this node (--fail-together). */
   rendezvous?: RendezvousRequest;
@@ -47,16 +50,28 @@ function checkSupervision({ supervision, launch }: RunNodeRequest): Outcome<stri
   return logs.ok ? succeeded(paths.paths) : logs;
 }
 
-async function superviseNode(request: RunNodeRequest, node: PreparedNode, healthPaths: string[], beside: Awaited<ReturnType<typeof startBeside>> & { ok: true }, presenter: NodePresenter, startup: StartupStop): Promise<RunEnd> {
+async function superviseNode(request: RunNodeRequest, node: PreparedNode, healthPaths: string[], beside: Awaited<ReturnType<typeof startBeside>> & { ok: true }, presenter: NodePresenter, startup: StartupStop): Promise<Outcome<RunEnd>> {
   const { servers, companions } = beside.value;
   const { healthPath: _checked, ...supervision } = request.supervision;
+  const metrics = await startMetrics(request, node, servers);
+  if (!metrics.ok) return metrics;
   const view = presenter.openView(servers);
   startup.handOver();
   try {
-    return await supervise(servers, { ...supervision, host: node.host, bindHost: node.bindHost, node: node.identity.rank, healthPaths, companions, relocate: node.relocate }, view);
+    const settings = { ...supervision, host: node.host, bindHost: node.bindHost, node: node.identity.rank, healthPaths, companions, relocate: node.relocate, serverTableDirectory: node.registryDirectory, metricsUrl: metrics.value?.url };
+    return succeeded(await supervise(servers, settings, view));
   } finally {
     view.close();
+    metrics.value?.stop();
   }
+}
+
+/** --metrics-port, bound before any server starts (a port that cannot be had is a refusal). */
+async function startMetrics(request: RunNodeRequest, node: PreparedNode, servers: readonly SupervisedServer[]): Promise<Outcome<MetricsEndpoint | undefined>> {
+  if (request.metricsPort === undefined) return succeeded(undefined);
+  const [{ serveMetrics }, { nodeMetrics }] = await Promise.all([import("../observe/metrics-server.ts"), import("../observe/node-metrics.ts")]);
+  const origin = request.launch.origins.metricsPort ?? "--metrics-port";
+  return serveMetrics(request.metricsPort, node.bindHost, node.host, origin, () => nodeMetrics(node.identity.rank, request.rendezvous?.job ?? "", servers));
 }
 
 /** Everything after the node has entered its job (or when there is none). */
@@ -86,7 +101,9 @@ async function runChecked(request: RunNodeRequest, checked: CheckedRequest, inJo
       await arealStore.value?.close();
       return beside.ok ? refused(environmentRefusal("stopped before its servers started")) : beside;
     }
-    return succeeded(await superviseNode(request, node, healthPaths.value, beside, presenter, startup));
+    const supervised = await superviseNode(request, node, healthPaths.value, beside, presenter, startup);
+    if (!supervised.ok) releaseServers(node.servers);
+    return supervised;
   } finally {
     removeRunDirectory(node.runDirectory); // every server has stopped by now; their caches go with them
   }

@@ -139,7 +139,10 @@ export function startPresence(run: SupervisorRun, options: PresenceOptions): Com
   every(timers.signal, HEARTBEAT_MS, () => {
     if (Date.now() - writer.lastWrite >= HEARTBEAT_MS * 0.75) writer.write();
   });
-  every(timers.signal, WATCH_MS, () => void watchJob(run, options, onTrouble, withdrawn, following));
+  // A look at once, not only after WATCH_MS: a node that dies in the first moments must have been seen alive.
+  const look = () => void watchJob(run, options, onTrouble, withdrawn, following);
+  look();
+  every(timers.signal, WATCH_MS, look);
   return {
     changed: () => writer.write(),
     async finish(exitCode, stoppedBySignal) {

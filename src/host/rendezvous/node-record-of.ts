@@ -2,6 +2,7 @@
 import type { NodeRecord, NodeState, ServerRecord } from "../../core/rendezvous/node-record.ts";
 import type { SupervisedServer } from "../supervise/supervised-server.ts";
 import { ownWriter } from "./record-writer.ts";
+import { describeHealthCheck, describeLastExit } from "../../core/observe/server-observations.ts";
 
 /** What stays the same in every record this node writes (the layout is known once the node is planned). */
 export interface NodeFactsForRecord {
@@ -39,6 +40,10 @@ function serverRecord(entry: SupervisedServer, host: string): ServerRecord {
     port: ports.http,
     ports: { first: ports.first, last: ports.last, dist: ports.dist },
     gpus: entry.gpus.map((gpu) => ({ index: gpu.index, uuid: gpu.uuid })),
+    restarts: entry.restarts,
+    inStateMs: Math.max(0, Date.now() - entry.since),
+    ...(entry.health ? { health: describeHealthCheck(entry.health) } : {}),
+    ...(entry.lastExit ? { lastExit: describeLastExit(entry.lastExit) } : {}),
   };
 }
 

@@ -5,6 +5,7 @@ import { EXIT } from "../../core/exit.ts";
 import { describeHealthFailure } from "../../core/supervise/health-failure.ts";
 import { LIVENESS_FAILURES_IN_A_ROW } from "../../core/supervise/timing.ts";
 import { askHealth } from "../net/health.ts";
+import { recordHealthAnswer } from "./health-record.ts";
 import { signalGroup } from "../process/server-process.ts";
 import { after } from "../timers.ts";
 import { beginStop } from "./stop-servers.ts";
@@ -39,8 +40,10 @@ export function watchLiveness(run: SupervisorRun, entry: SupervisedServer, url: 
   let failures = 0;
   const check = async () => {
     if (run.stopping || entry.pid !== pid || entry.end !== null || entry.state !== "healthy") return;
-    const failure = await askHealth(url);
+    const answer = await askHealth(url);
     if (run.stopping || entry.pid !== pid || entry.end !== null) return;
+    recordHealthAnswer(entry, answer);
+    const failure = answer.failure;
     if (failure === undefined && !servesItsOwnPort(run, entry)) return;
     failures = failure === undefined ? 0 : failures + 1;
     if (failure !== undefined && failures >= LIVENESS_FAILURES_IN_A_ROW) {

@@ -18,6 +18,10 @@ export interface SupervisorSettings {
   /** Stop cleanly this long after all are healthy (the demo); undefined runs until a signal or a failure. */
   durationMs?: number;
   manifestPath?: string;
+  /** The registry directory: the manifest is kept there too, for `berth status` (serverTableFileName). */
+  serverTableDirectory?: string;
+  /** Where berth serves its own /metrics (--metrics-port), for the manifest. */
+  metricsUrl?: string;
   logDirectory?: string;
   /**
    * Moves a server to a free block of the pool (a stranger took its port): its launch and reservation

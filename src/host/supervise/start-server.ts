@@ -1,7 +1,8 @@
 // Starting one server (first start or restart) and gating it on health; its end goes to watch-exit.ts.
 import { EXIT } from "../../core/exit.ts";
 import { hostForUrl, reachableHost } from "../../core/launch/url-host.ts";
-import { waitHealthy } from "../net/health.ts";
+import { waitHealthy, type HealthAnswer } from "../net/health.ts";
+import { recordHealthAnswer } from "./health-record.ts";
 import { releaseHold } from "../registry/port-holds.ts";
 import { startServerProcess } from "../process/server-process.ts";
 import { announceReadyWhenAllHealthy } from "./announce-ready.ts";
@@ -35,10 +36,12 @@ function gateOnHealth(run: SupervisorRun, entry: SupervisedServer, ended: Promis
   const baseUrl = leader !== undefined ? `http://${leader}` : `http://${hostForUrl(reachableHost(settings.bindHost))}:${entry.placement.ports.http}`;
   const paths = settings.healthPaths;
   const deadline = entry.startedAt + settings.startupTimeoutMs;
-  void waitHealthy({ baseUrl, port: entry.placement.ports.http, paths: settings.healthPaths, deadline, ended, signal: run.running.signal }).then((outcome) => {
+  const onAnswer = (answer: HealthAnswer) => recordHealthAnswer(entry, answer);
+  void waitHealthy({ baseUrl, port: entry.placement.ports.http, paths: settings.healthPaths, deadline, ended, signal: run.running.signal, onAnswer }).then((outcome) => {
     if (run.stopping) return;
     if (outcome.kind === "healthy" && entry.end === null) {
       if (!servesItsOwnPort(run, entry)) return;
+      entry.healthyAfterMs = Date.now() - entry.startedAt;
       run.setState(entry, "healthy", `after ${(outcome.afterMs / 1000).toFixed(1)}s${leader ? ` (its leader ${leader} answers)` : ""}`);
       announceReadyWhenAllHealthy(run);
       watchLiveness(run, entry, `${baseUrl}${paths[0]}`);
@@ -58,6 +61,7 @@ export function startServer(run: SupervisorRun, entry: SupervisedServer, logs: S
   entry.endedAt = null;
   entry.unhealthy = false;
   entry.startedAt = Date.now();
+  entry.healthyAfterMs = null;
   const child = startServerProcess(entry.launch, (stream, line) => {
     entry.tail.push(line);
     if (entry.tail.length > TAIL_LINES) entry.tail.shift();

@@ -40,6 +40,7 @@ export async function supervise(servers: SupervisedServer[], settings: Superviso
   reapWhileRunning(run);
   const logs = openServerLogs(servers, settings.logDirectory, (message) => view.message(message));
   for (const entry of servers) startServer(run, entry, logs);
+  run.manifest.startHeartbeat();
   useNormalJitPolicy(); // start-up is over; what runs from here on (output, health, signals) may run for days
   await run.allEnded;
 
@@ -55,7 +56,7 @@ export async function supervise(servers: SupervisedServer[], settings: Superviso
     releaseReservation(entry.reservation);
   }
   run.manifest.write();
-  await run.manifest.written();
+  await run.manifest.finish();
   const end = runEnd(run);
   for (const companion of companions) await companion.finish(end.code, run.signalled);
   return end;

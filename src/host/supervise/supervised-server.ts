@@ -1,10 +1,12 @@
 // One server under supervision: its launch, its reservation, and the state the supervisor keeps as it runs.
 import type { ChildEnd } from "../../core/exit.ts";
 import type { ServerState } from "../../core/launch/manifest.ts";
+import { noObservations, type ServerObservations } from "../../core/observe/server-observations.ts";
+import { latencyHistogram, type Histogram } from "../../core/observe/histogram.ts";
 import type { ServerLaunch } from "../../core/node/node-launch-plan.ts";
 import type { Reservation } from "../registry/reservations.ts";
 
-export interface SupervisedServer extends ServerLaunch {
+export interface SupervisedServer extends ServerLaunch, ServerObservations {
   reservation: Reservation;
   label: string;
   state: ServerState;
@@ -21,8 +23,11 @@ export interface SupervisedServer extends ServerLaunch {
   servingSockets?: Set<string>;
   /** The last lines it printed, shown when it fails. */
   tail: string[];
+  /** Every health check's latency since berth started it, for /metrics. */
+  latencies: Histogram;
 }
 
 export function supervisedServer(launch: ServerLaunch, reservation: Reservation): SupervisedServer {
-  return { ...launch, reservation, label: `s${launch.server.index}`, state: "starting", pid: null, startedAt: 0, endedAt: null, restarts: 0, end: null, unhealthy: false, tail: [] };
+  const observed = noObservations(Date.now());
+  return { ...launch, ...observed, reservation, label: `s${launch.server.index}`, state: "starting", pid: null, startedAt: 0, endedAt: null, restarts: 0, end: null, unhealthy: false, tail: [], latencies: latencyHistogram() };
 }

@@ -44,7 +44,7 @@ export class SupervisorRun {
     /** What a failed manifest write does to the run (supervise.ts: fail it). */
     onManifestError: (run: SupervisorRun, message: string) => void,
   ) {
-    this.manifest = manifestWriter(servers, settings, (message) => onManifestError(this, message));
+    this.manifest = manifestWriter(servers, settings, (message) => onManifestError(this, message), (message) => view.message(`warning: ${message}`));
     this.guardian = startTreeGuardian((message) => view.message(message));
     if (this.guardian.pid !== null) this.spawned.add(this.guardian.pid); // berth's own child, not an orphan
     this.cgroup = createServerCgroup();
@@ -57,6 +57,7 @@ export class SupervisorRun {
   }
 
   setState(entry: SupervisedServer, state: ServerState, detail?: string): void {
+    if (entry.state !== state) entry.since = Date.now();
     entry.state = state;
     if (state !== "healthy") this.readyAnnounced = false; // after a restart, "ready" is announced again
     this.view.state(entry, detail);

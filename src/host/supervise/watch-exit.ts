@@ -8,6 +8,7 @@ import { beginStop } from "./stop-servers.ts";
 import type { SupervisedServer } from "./supervised-server.ts";
 import type { SupervisorRun } from "./supervisor-run.ts";
 import { after } from "../timers.ts";
+import { lastExitOf } from "../../core/observe/server-observations.ts";
 
 /**
  * A server whose port a stranger took comes back on a free block (the old ports let go); false when no free
@@ -39,6 +40,7 @@ function reportFailure(run: SupervisorRun, entry: SupervisedServer, detail: stri
 export function onServerEnd(run: SupervisorRun, entry: SupervisedServer, end: ChildEnd, restart: () => void): void {
   entry.end = end;
   entry.endedAt = Date.now();
+  entry.lastExit = lastExitOf(end, entry.endedAt);
   // Killed by TERM/INT/HUP/QUIT (or exited 0, or 128+N, as engines that catch TERM do) while berth runs on:
   // most likely the scheduler signalled the whole job, and berth's own signal is on its way. Judge it a
   // moment later (or as soon as the stop begins), so that it is `stopped`, not `failed`.

@@ -6,8 +6,8 @@ const lock = (pid: number, kind: "port" | "gpu", id: string | number, extra: Par
 test("each holder once, ports as ranges in order, GPUs listed, expiresAt kept", () => {
   const locks = [lock(2, "gpu", "GPU-a"), lock(1, "port", 10), lock(1, "port", 11), lock(2, "port", 12, { expiresAt: "later" }), lock(1, "port", 13), lock(1, "port", 14), lock(1, "port", 20)];
   expect(groupByHolder(locks)).toEqual([
-    { pid: 2, role: "role 2", command: "cmd 2", startedAt: "t", ports: [{ first: 12, last: 12 }], portCount: 1, gpus: ["GPU-a"] },
-    { pid: 1, role: "role 1", command: "cmd 1", startedAt: "t", ports: [{ first: 10, last: 11 }, { first: 13, last: 14 }, { first: 20, last: 20 }], portCount: 5, gpus: [] },
+    { pid: 2, startTicks: 1, role: "role 2", command: "cmd 2", startedAt: "t", ports: [{ first: 12, last: 12 }], portCount: 1, gpus: ["GPU-a"] },
+    { pid: 1, startTicks: 1, role: "role 1", command: "cmd 1", startedAt: "t", ports: [{ first: 10, last: 11 }, { first: 13, last: 14 }, { first: 20, last: 20 }], portCount: 5, gpus: [] },
   ]);
 });
 
