@@ -31,3 +31,10 @@ export function orRefuse<T>(outcome: Outcome<T>): T {
   if (!outcome.ok) throw new RefusalError(outcome.refusal);
   return outcome.value;
 }
+
+/** --json with a --format other than json: two answers to one question, refused rather than one ignored. */
+export function checkJsonAndFormat(options: { json: boolean; format: string }, origins: Record<string, string>): void {
+  if (options.json && origins.format !== undefined && options.format !== "json") {
+    throw new UsageError(`${origins.json ?? "--json"} and ${origins.format} ${options.format} ask for two formats; pass one`);
+  }
+}

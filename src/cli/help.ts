@@ -36,7 +36,7 @@ function valueHint(def: OptionDef<unknown>): string {
 
 function optionRow(name: string, def: OptionDef<unknown>): HelpRow {
   const term = `${def.alias ? `-${def.alias}, ` : ""}--${kebabCase(name)}${valueHint(def)}`;
-  const shownDefault = def.defaultHint ?? (def.default === undefined || def.kind === "boolean" ? undefined : String(def.default));
+  const shownDefault = def.defaultHint ?? (def.default === undefined || def.kind === "boolean" || def.repeatable ? undefined : String(def.default));
   const text = [def.description, shownDefault === undefined ? "" : `(default: ${shownDefault})`, `[env ${twinName(name, def)}]`].filter(Boolean).join(" ");
   return { term, text };
 }

@@ -48,8 +48,9 @@ export const holdPortsCommand = defineBerthCommand({
     const parsed = v.safeParse(HoldRequestSchema, parseRequest(io.env[HOLD_REQUEST_VARIABLE]));
     if (!parsed.success) throw new UsageError(`${HOLD_COMMAND} is internal to berth ports; run berth ports --ttl instead`);
     const { request, ttlMilliseconds } = parsed.output;
-    const expiresAt = new Date(Date.now() + ttlMilliseconds).toISOString();
-    const outcome = await reserveRequestedPorts({ ...request, holder: { ...request.holder, expiresAt } }, io.env);
+    // 0 means no limit, as for every duration berth takes as a limit: held until the holder is stopped.
+    const expiresAt = ttlMilliseconds === 0 ? null : new Date(Date.now() + ttlMilliseconds).toISOString();
+    const outcome = await reserveRequestedPorts({ ...request, holder: { ...request.holder, ...(expiresAt ? { expiresAt } : {}) } }, io.env);
     if (!outcome.ok) {
       const exitCode = exitCodeForRefusal(outcome.refusal.class);
       report({ ok: false, exitCode, message: outcome.refusal.message });
@@ -62,7 +63,7 @@ export const holdPortsCommand = defineBerthCommand({
     // Exiting releases everything: the kernel drops the locks and closes the sockets.
     // `after`, not setTimeout: a TTL past ~24.8 days would overflow setTimeout and release at once.
     const timers = new AbortController();
-    const expired = new Promise<number>((resolve) => after(timers.signal, ttlMilliseconds, () => resolve(EXIT.ok)));
+    const expired = ttlMilliseconds === 0 ? new Promise<number>(() => {}) : new Promise<number>((resolve) => after(timers.signal, ttlMilliseconds, () => resolve(EXIT.ok)));
     const stopped = untilStopSignal().then(exitCodeForSignalName);
     const code = await Promise.race([expired, stopped]);
     timers.abort();

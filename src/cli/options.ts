@@ -31,14 +31,23 @@ function configText(value: unknown): string {
   return typeof value === "object" ? JSON.stringify(value) : String(value);
 }
 
-function configValue(config: ConfigFile | undefined, name: string): { text: string; key: string } | undefined {
+/** The config's key for an option, in whichever spelling it uses; two spellings of one option are refused. */
+function configKey(config: ConfigFile | undefined, name: string): string | undefined {
   if (!config) return undefined;
-  for (const key of [name, kebabCase(name), kebabCase(name).replaceAll("-", "_")]) {
-    const value = config.values[key];
-    if (value === undefined || value === null) continue;
-    return { text: configText(value), key };
-  }
-  return undefined;
+  const spellings = [...new Set([name, kebabCase(name), kebabCase(name).replaceAll("-", "_")])];
+  const present = spellings.filter((key) => config.values[key] !== undefined && config.values[key] !== null);
+  if (present.length > 1) throw new UsageError(`config file ${config.path}: keys '${present.join("' and '")}' both set --${kebabCase(name)}; keep one`);
+  return present[0];
+}
+
+/** Every option of `table` set once at most in the config file, whichever spelling it uses. */
+export function checkConfigSpellings(config: ConfigFile, table: OptionTable): void {
+  for (const name of Object.keys(table)) configKey(config, name);
+}
+
+function configValue(config: ConfigFile | undefined, name: string): { text: string; key: string } | undefined {
+  const key = configKey(config, name);
+  return key === undefined ? undefined : { text: configText(config!.values[key]), key };
 }
 
 function describeValue(text: string): string {
@@ -51,12 +60,10 @@ function repeatedValues(name: string, def: OptionDef<unknown>, sources: OptionSo
   if (Array.isArray(flag)) return { texts: flag.map(String), origin: sources.spelling?.[kebabCase(name)] ?? `--${kebabCase(name)}` };
   const variable = sources.env[twinName(name, def)];
   if (variable !== undefined) return { texts: variable.split("\n").filter((line) => line.trim() !== ""), origin: twinName(name, def) };
-  for (const key of [name, kebabCase(name), kebabCase(name).replaceAll("-", "_")]) {
-    const value = sources.config?.values[key];
-    if (value === undefined || value === null) continue;
-    return { texts: (Array.isArray(value) ? value : [value]).map(String), origin: `${sources.config!.path} key '${key}'` };
-  }
-  return undefined;
+  const key = configKey(sources.config, name);
+  if (key === undefined) return undefined;
+  const value = sources.config!.values[key];
+  return { texts: (Array.isArray(value) ? value : [value]).map(String), origin: `${sources.config!.path} key '${key}'` };
 }
 
 function resolveRepeatable(name: string, def: OptionDef<unknown>, sources: OptionSources, origins?: Record<string, string>): unknown[] {

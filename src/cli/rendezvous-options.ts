@@ -10,7 +10,7 @@ export const RENDEZVOUS_OPTIONS = {
   rendezvous: stringOption({ description: "Where the job's nodes meet: a shared directory (/shared/x, file:///shared/x) or etcd://host:port", valueHint: "URL" }),
   job: stringOption({ description: "The job's name in the rendezvous", valueHint: "NAME", defaultHint: "SLURM_JOB_ID, else the LeaderWorkerSet group" }),
   attempt: stringOption({ description: "This launch's attempt of the job; an earlier attempt's records never count", valueHint: "NAME", defaultHint: "from Slurm (its job id and restart count), else the rendezvous's current attempt while a node of it lives, else a new one" }),
-  rendezvousGrace: durationOption({ description: "How long the rendezvous may be unreachable (or unwritable) before berth gives up (exit 3); meanwhile the servers keep running", default: RENDEZVOUS_GRACE_DEFAULT_MS }),
+  rendezvousGrace: durationOption({ description: "How long the rendezvous may be unreachable (or unwritable) before berth gives up (exit 3; 0: no limit); meanwhile the servers keep running", default: RENDEZVOUS_GRACE_DEFAULT_MS }),
   rendezvousGroup: stringOption({ description: "Share a directory rendezvous with this Unix group on purpose: the job's directory is the group's (setgid, group-writable) and group members' records count", valueHint: "GROUP", defaultHint: "private: this user's own, 0700" }),
 };
 
@@ -38,5 +38,7 @@ export async function rendezvousChoice(options: RendezvousValues, origins: Recor
     if (!group.ok) throw new UsageError(group.message);
     sharedGid = group.gid;
   }
-  return { location: location.location, job: job.name, attempt: attempt.source, graceMs: options.rendezvousGrace, sharedGid };
+  // 0 means no limit, as for every duration berth takes as a limit.
+  const graceMs = options.rendezvousGrace === 0 ? Number.MAX_SAFE_INTEGER : options.rendezvousGrace;
+  return { location: location.location, job: job.name, attempt: attempt.source, graceMs, sharedGid };
 }

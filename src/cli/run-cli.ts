@@ -5,7 +5,9 @@ import type { PositionalDef } from "./command.ts";
 import { COMMON_OPTIONS } from "./common-options.ts";
 import { BerthError, UsageError } from "./errors.ts";
 import type { Io } from "./io.ts";
-import { envName, kebabCase, resolveOptions } from "./options.ts";
+import { checkConfigSpellings, envName, kebabCase, resolveOptions, twinName } from "./options.ts";
+import type { OptionDef } from "./option-kinds.ts";
+import { nearMissVariables } from "../core/variable-names.ts";
 import type { HelpModel } from "./render/help.ts";
 import { EXIT } from "../core/exit.ts";
 import { readConfigFile, type ConfigFile } from "../host/config-file.ts";
@@ -76,12 +78,24 @@ async function runCommand(entry: CommandEntry, rawArgs: string[], io: Io, comman
     if (!read.ok) throw new UsageError(read.message);
     config = read.config;
     checkConfigKeys(config, await knownConfigKeys(commands));
+    checkConfigSpellings(config, table);
   }
   const named = positionalValues(command.positionals, positionals, io.env, config, name);
   const origins: Record<string, string> = {};
   const options = resolveOptions(table, { flags, spelling, env: io.env, config }, origins);
+  warnNearMisses(io, table, command.positionals);
   const commandLine = ["berth", name, ...rawArgs].join(" ");
   return command.run({ options, origins, positionals: named, passthrough, io, commandLine, commands, config });
+}
+
+/** Variables berth sets for servers and for itself: a nested berth sees them, and they are no slip. */
+const EXPORTED = ["BERTH_SERVER", "BERTH_LOCAL_INDEX", "BERTH_NODE", "BERTH_PORT", "BERTH_DIST_PORT", "BERTH_PORTS", "BERTH_SEED", "BERTH_KV_EVENTS_PORT", "BERTH_BOOTSTRAP_PORT",
+  "BERTH_TRAINER_PORTS", "BERTH_PORTS_HOLDER", "BERTH_PORTS_EXPIRE", "BERTH_REGISTRY_DIR", "BERTH_NVML_LIBRARY", "BERTH_DEBUG", "BERTH_EXEC_PARENT", "BERTH_HOLD_REQUEST"];
+
+function warnNearMisses(io: Io, table: Record<string, OptionDef<unknown>>, positionals: readonly PositionalDef[]): void {
+  if (!Object.keys(io.env).some((name) => name.startsWith("BERTH_"))) return;
+  const read = new Set([...Object.entries(table).map(([name, def]) => twinName(name, def)), ...positionals.map((positional) => envName(positional.name))]);
+  for (const warning of nearMissVariables(io.env, read, new Set(EXPORTED))) io.stderr(`berth: warning: ${warning}\n`);
 }
 
 /** Each positional from the command line, else its BERTH_* twin, else the config file (`spec = "vllm:d4"`). */

@@ -45,7 +45,11 @@ function applyNvidiaVisibleDevices<T extends VisibleCandidate>(value: string, gp
 }
 
 function applyCudaVisibleDevices<T extends VisibleCandidate>(value: string, gpus: T[], environment: VisibilityEnvironment, warnings: string[]): T[] {
-  if (value.trim() === "") return []; // CUDA's way of saying "no GPUs".
+  if (value.trim() === "") {
+    // CUDA's way of saying "no GPUs": honoured, and said, since it is more often a script's slip than a wish.
+    warnings.push(`CUDA_VISIBLE_DEVICES is set but empty: no GPU is visible, as CUDA would see none`);
+    return [];
+  }
   const chosen: T[] = [];
   let kind: Entry["kind"] | undefined;
   for (const raw of value.split(",")) {

@@ -82,7 +82,12 @@ export function sweepDeadRunDirectories(env: Record<string, string | undefined>)
 function execSlotDirectory(root: string, slot: number, pid: number): string {
   const stable = resolve(root, `berth-exec-slot-${slot}`);
   const own = resolve(root, `berth-run-${pid}`);
-  mkdirSync(stable, { recursive: true, mode: 0o700 });
+  try {
+    mkdirSync(stable, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    // Another exec of the slot made it in the same instant (a recursive mkdir can still say EEXIST then).
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") return own;
+  }
   const mark = ownerMark(pid);
   const place = (name: string) => `${stable}/${name}`;
   const taken = createExclusively(place, OWNER, mark, 0o600);

@@ -69,3 +69,40 @@ describe("internal commands and the registry", () => {
     expect(held[0].command.endsWith("…")).toBe(true);
   });
 });
+
+describe("slips that used to pass without a word", () => {
+  test("two spellings of one key in a config file are refused, naming both", async () => {
+    await refusedConfig(configFile("twice.toml", "gpus_per_node = 2\ngpusPerNode = 4\n"), ": keys 'gpusPerNode' and 'gpus_per_node' both set --gpus-per-node; keep one");
+  });
+
+  test("a BERTH_* variable one letter off a real one is named, with the one meant", async () => {
+    const run = await runBerth(["plan", "vllm:d1", "--gpus-per-node", "1", "--json"], { env: { BERTH_NODES: "2" } });
+    expect(run).toExitWith(0);
+    expect(run.stderr).toBe("berth: warning: BERTH_NODES is not a berth variable and is ignored; did you mean BERTH_NNODES?\n");
+  });
+
+  test("--leader-addr that is no address is bad input", async () => {
+    const run = await runBerth(["run", "vllm:d1", "--simulate", "--gpus-per-node", "1", "--leader-addr", "bad host!", "--dry-run"]);
+    expect(run).toExitWith(2);
+    expect(run.stderr).toBe('berth: bad value "bad host!" for --leader-addr; expected an IPv4 or IPv6 address, or a hostname\n');
+  });
+
+  test("--json with another --format is refused rather than one of them ignored", async () => {
+    for (const args of [["wait", "--rendezvous", "/tmp/nowhere", "--job", "j"], ["ports"]]) {
+      const run = await runBerth([...args, "--json", "--format", "env"]);
+      expect(run).toExitWith(2);
+      expect(run.stderr).toBe("berth: --json and --format env ask for two formats; pass one\n");
+    }
+  });
+
+  test("an empty CUDA_VISIBLE_DEVICES is said: probe warns, run refuses naming it (exit 3)", async () => {
+    const { fakeNvmlLibrary } = await import("../support/fake-nvml.ts");
+    const env = { BERTH_NVML_LIBRARY: fakeNvmlLibrary(), CUDA_VISIBLE_DEVICES: "" };
+    const probe = await runBerth(["probe"], { env });
+    expect(probe).toExitWith(0);
+    expect(probe.stderr).toContain("berth: warning: CUDA_VISIBLE_DEVICES is set but empty: no GPU is visible, as CUDA would see none\n");
+    const run = await runBerth(["run", "vllm:d1", "--dry-run"], { env });
+    expect(run).toExitWith(3);
+    expect(run.stderr).toMatch(/^berth: CUDA_VISIBLE_DEVICES is set but empty, so no GPU is visible \(as CUDA would see none\): unset it, or name the GPUs; /m);
+  });
+});

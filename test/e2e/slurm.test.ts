@@ -166,30 +166,32 @@ describe.skipIf(missing !== undefined)("under a real Slurm", () => {
     await waitFor(() => !slurm.jobRunning(id), `job ${id} to end`, 30_000);
   }, 90_000);
 
-  test("examples/slurm/sglang-two-nodes.sbatch as shipped: the trainer gets AREAL_LLM_SERVER_ADDRS, the job's status is the trainer's, and nothing is left", async () => {
+  test("examples/slurm/sglang-two-nodes.sbatch as shipped: the trainer gets its placement and AREAL_LLM_SERVER_ADDRS, the job's status is the trainer's, and nothing is left", async () => {
     const work = workDirectory();
     const bin = join(work, "bin");
     mkdirSync(bin);
     mkdirSync(join(work, "areal"));
     writeFileSync(join(bin, "berth"), `#!/bin/sh\nexec ${BERTH} "$@"\n`, { mode: 0o755 });
     const trainer = join(work, "train.sh");
-    writeFileSync(trainer, `#!/bin/sh\necho "$AREAL_LLM_SERVER_ADDRS" > ${work}/trainer.out\nexit 7\n`, { mode: 0o755 });
+    writeFileSync(trainer, `#!/bin/sh\necho "$AREAL_LLM_SERVER_ADDRS $CUDA_VISIBLE_DEVICES $MASTER_ADDR $MASTER_PORT $NNODES $NODE_RANK" > ${work}/trainer.out\nexit 7\n`, { mode: 0o755 });
     const env = {
       PATH: `${bin}:${STAND_INS}:${process.env.PATH}`,
-      SPEC: "sglang:d1t4",
+      SPEC: "sglang:d1t4+fsdp[actor]:d2",
       MODEL: "Qwen/Qwen3-0.6B",
       RENDEZVOUS: join(work, "rdv"),
       TRAINER: trainer,
       BERTH_FLAGS: `--simulate --gpus-per-node 2 --grace 2s --areal-name-resolve nfs:${work}/areal --areal-experiment e --areal-trial t --areal-user u`,
+      WAIT_FLAGS: "--simulate",
       LAUNCH: slurm.asHost,
     };
     const example = resolve(REPO_ROOT, "examples/slurm/sglang-two-nodes.sbatch");
     const submitted = slurm.sh(`sbatch --parsable --wait --output=${work}/slurm.out ${example}`, env);
     expect({ code: submitted.code, out: readText(join(work, "slurm.out")) }).toMatchObject({ code: 7 }); // the trainer's status
-    expect(readText(join(work, "trainer.out")).trim()).toMatch(/^10\.99\.0\.10:\d+$/);
+    // The servers' leader on n0; the trainer on n2 with both of its GPUs and MASTER_ADDR its own address.
+    expect(readText(join(work, "trainer.out")).trim()).toMatch(/^10\.99\.0\.10:\d+ 0,1 10\.99\.0\.12 \d+ 1 0$/);
     expect(slurm.sh("pgrep -f fake-sglang.ts").code).not.toBe(0);
     const left = recordsIn(join(work, "rdv")).map((name) => readText(join(work, "rdv", readdirSync(join(work, "rdv"))[0]!, name)));
-    expect(left).toEqual([]); // berth's own stop ran on both nodes
+    expect({ left, out: left.length === 0 ? "" : readText(join(work, "slurm.out")) }).toEqual({ left: [], out: "" }); // berth's own stop ran on both nodes
     expect(readdirSync(join(work, "areal/u/e/t/gen_servers"))).toEqual([]);
   }, 120_000);
 

@@ -83,14 +83,15 @@ function checkEngineFlags(request: LaunchRequest, spec: Spec, components: Compon
 
 const HOST_FORMS = "an IPv4 or IPv6 address, or a hostname";
 
-/** --host may be a wildcard (bind everything); --advertise-host, which others dial, may not. */
+/** --host may be a wildcard (bind everything); --advertise-host and --leader-addr, which others dial, may not. */
 function checkHosts(request: LaunchRequest): Outcome<void> {
-  const { host, advertiseHost } = request.options;
-  for (const [name, value] of [["host", host], ["advertiseHost", advertiseHost]] as const) {
+  const { host, advertiseHost, leaderAddr } = request.options;
+  const flags = { host: "--host", advertiseHost: "--advertise-host", leaderAddr: "--leader-addr" };
+  for (const [name, value] of [["host", host], ["advertiseHost", advertiseHost], ["leaderAddr", leaderAddr]] as const) {
     if (value === undefined) continue;
-    const origin = request.origins[name] ?? (name === "host" ? "--host" : "--advertise-host");
+    const origin = request.origins[name] ?? flags[name];
     if (checkHostName(value) === undefined) return refused(badInput(`bad value ${JSON.stringify(value)} for ${origin}; expected ${HOST_FORMS}`));
-    if (name === "advertiseHost" && isWildcardAddress(checkHostName(value)!)) {
+    if (name !== "host" && isWildcardAddress(checkHostName(value)!)) {
       return refused(badInput(`bad value ${JSON.stringify(value)} for ${origin}; a wildcard address cannot be dialled: give this node's address or hostname`));
     }
   }

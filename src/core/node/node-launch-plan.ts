@@ -53,6 +53,8 @@ export interface NodeLaunchPlan {
   /** What the rendezvous compares between nodes, and how many servers the whole job has. */
   layout: string;
   serverCount: number;
+  /** The nodes the plan puts servers on: the only ones a job needs alive to be ready (a trainer's node runs none). */
+  serverNodes: number[];
   gpusPerNode: number;
 }
 
@@ -102,6 +104,7 @@ export interface NodeSlots {
   pool: PortRange;
   layout: string;
   serverCount: number;
+  serverNodes: number[];
   warnings: string[];
 }
 
@@ -115,7 +118,8 @@ export function planNodeSlots(checked: CheckedRequest, facts: Pick<NodeFacts, "g
   }
   const slots = thisNodesSlots(checked, serversOnNode(planned.value, identity.rank));
   if (!slots.ok) return slots;
-  return succeeded({ slots: slots.value, pool, layout: layoutDigest(planned.value), serverCount: planned.value.servers.length, warnings: [...checked.warnings, ...planned.warnings] });
+  const serverNodes = [...new Set(planned.value.servers.flatMap((server) => server.placements.map((placement) => placement.node)))].sort((a, b) => a - b);
+  return succeeded({ slots: slots.value, pool, layout: layoutDigest(planned.value), serverCount: planned.value.servers.length, serverNodes, warnings: [...checked.warnings, ...planned.warnings] });
 }
 
 /** The nodes that lead this node's multi-node servers: the only job hosts whose addresses this node needs. */
@@ -135,8 +139,8 @@ export function launchNodeSlots(checked: CheckedRequest, facts: NodeFacts, plann
     if (!launch.ok) return refused(refusalFromIssues("", launch.issues));
     servers.push({ server, backend, placement, launch: launch.value, role: roleOf(server, placement, context), gpus });
   }
-  const { pool, layout, serverCount, warnings } = planned;
-  return succeeded({ servers, warnings, pool, reservedPorts: facts.kernel.reservedPorts, layout, serverCount, gpusPerNode: facts.gpus.length });
+  const { pool, layout, serverCount, serverNodes, warnings } = planned;
+  return succeeded({ servers, warnings, pool, reservedPorts: facts.kernel.reservedPorts, layout, serverCount, serverNodes, gpusPerNode: facts.gpus.length });
 }
 
 export function planNodeLaunch(checked: CheckedRequest, facts: NodeFacts): Outcome<NodeLaunchPlan> {

@@ -32,8 +32,11 @@ export function escapeLabel(value: string): string {
   return value.replaceAll("\\", "\\\\").replaceAll('"', '\\"').replaceAll("\n", "\\n");
 }
 
-function labels(pairs: Record<string, string | number>): string {
-  return `{${Object.entries(pairs).map(([name, value]) => `${name}="${escapeLabel(String(value))}"`).join(",")}}`;
+/** `name="value",…` without braces: a server's labels are made once a scrape, and each sample adds its own. */
+function labelList(pairs: Record<string, string | number>): string {
+  let text = "";
+  for (const name in pairs) text += `${text ? "," : ""}${name}="${escapeLabel(String(pairs[name]))}"`;
+  return text;
 }
 
 /** "1.5e-3" and friends are fine for Prometheus; integers stay integers. */
@@ -51,27 +54,31 @@ function exitCode(exit: LastExit): number {
   return 128 + (signals[exit.signal ?? ""] ?? 0);
 }
 
-function histogramSamples(name: string, base: Record<string, string | number>, histogram: Histogram): string[] {
+function histogramSamples(name: string, base: string, histogram: Histogram): string[] {
   const cumulative = cumulativeCounts(histogram);
   return [
-    ...histogram.buckets.map((bound, position) => `${name}_bucket${labels({ ...base, le: number(bound) })} ${cumulative[position]}`),
-    `${name}_bucket${labels({ ...base, le: "+Inf" })} ${histogram.count}`,
-    `${name}_sum${labels(base)} ${number(histogram.sum)}`,
-    `${name}_count${labels(base)} ${histogram.count}`,
+    ...histogram.buckets.map((bound, position) => `${name}_bucket{${base},le="${number(bound)}"} ${cumulative[position]}`),
+    `${name}_bucket{${base},le="+Inf"} ${histogram.count}`,
+    `${name}_sum{${base}} ${number(histogram.sum)}`,
+    `${name}_count{${base}} ${histogram.count}`,
   ];
 }
 
 export function metricsText(node: NodeMetrics): string {
-  const base = (server: ServerMetrics) => ({ server: server.index, node: server.node, component: server.component, job: node.job });
-  const { servers } = node;
-  const nodeLabels = labels({ node: node.node, job: node.job });
+  const servers = node.servers.map((server) => ({ server, base: labelList({ server: server.index, node: server.node, component: server.component, job: node.job }) }));
+  const nodeLabels = `{${labelList({ node: node.node, job: node.job })}}`;
+  const each = (name: string, value: (server: ServerMetrics) => number | undefined) =>
+    servers.flatMap(({ server, base }) => {
+      const sample = value(server);
+      return sample === undefined ? [] : [`${name}{${base}} ${number(sample)}`];
+    });
   return [
-    family("berth_server_up", "gauge", "1 while the server is healthy, else 0.", servers.map((server) => `berth_server_up${labels(base(server))} ${server.state === "healthy" ? 1 : 0}`)),
-    family("berth_server_state", "gauge", "The server's state: 1 for the state it is in, 0 for the others.", servers.flatMap((server) => SERVER_STATES.map((state) => `berth_server_state${labels({ ...base(server), state })} ${server.state === state ? 1 : 0}`))),
-    family("berth_server_restarts_total", "counter", "How many times berth has restarted the server.", servers.map((server) => `berth_server_restarts_total${labels(base(server))} ${server.restarts}`)),
-    family("berth_server_last_exit_code", "gauge", "How the server's last process ended: its exit code, or 128+N for signal N.", servers.filter((server) => server.lastExit).map((server) => `berth_server_last_exit_code${labels(base(server))} ${exitCode(server.lastExit!)}`)),
-    family("berth_server_health_check_seconds", "histogram", "Latency of berth's health checks of the server.", servers.flatMap((server) => histogramSamples("berth_server_health_check_seconds", base(server), server.latencies))),
-    family("berth_server_time_to_healthy_seconds", "gauge", "From the start of the server's current process to its first healthy answer.", servers.filter((server) => server.healthyAfterMs !== null).map((server) => `berth_server_time_to_healthy_seconds${labels(base(server))} ${number(server.healthyAfterMs! / 1000)}`)),
+    family("berth_server_up", "gauge", "1 while the server is healthy, else 0.", each("berth_server_up", (server) => (server.state === "healthy" ? 1 : 0))),
+    family("berth_server_state", "gauge", "The server's state: 1 for the state it is in, 0 for the others.", servers.flatMap(({ server, base }) => SERVER_STATES.map((state) => `berth_server_state{${base},state="${state}"} ${server.state === state ? 1 : 0}`))),
+    family("berth_server_restarts_total", "counter", "How many times berth has restarted the server.", each("berth_server_restarts_total", (server) => server.restarts)),
+    family("berth_server_last_exit_code", "gauge", "How the server's last process ended: its exit code, or 128+N for signal N.", each("berth_server_last_exit_code", (server) => (server.lastExit ? exitCode(server.lastExit) : undefined))),
+    family("berth_server_health_check_seconds", "histogram", "Latency of berth's health checks of the server.", servers.flatMap(({ server, base }) => histogramSamples("berth_server_health_check_seconds", base, server.latencies))),
+    family("berth_server_time_to_healthy_seconds", "gauge", "From the start of the server's current process to its first healthy answer.", each("berth_server_time_to_healthy_seconds", (server) => (server.healthyAfterMs === null ? undefined : server.healthyAfterMs / 1000))),
     family("berth_node_reserved_ports", "gauge", "Ports this berth holds on the node.", [`berth_node_reserved_ports${nodeLabels} ${node.reservedPorts}`]),
     family("berth_node_reserved_gpus", "gauge", "GPUs this berth holds on the node.", [`berth_node_reserved_gpus${nodeLabels} ${node.reservedGpus}`]),
   ].join("");

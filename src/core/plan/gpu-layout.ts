@@ -83,7 +83,7 @@ function trainingByNode(member: PlannedTraining["backend"], name: string | undef
   return entries;
 }
 
-export function layoutGpus(spec: Spec, nodes: number, gpusPerNode: number): { layout: GpuLayout; issues: Issue[] } {
+function layoutOnly(spec: Spec, gpusPerNode: number): { layout: GpuLayout; issues: Issue[] } {
   const issues: Issue[] = [];
   const ordered = [...spec.groups.filter(hasInference), ...spec.groups.filter((group) => !hasInference(group))];
   const layout: GpuLayout = { servers: [], training: [], gpusUsed: 0 };
@@ -99,14 +99,30 @@ export function layoutGpus(spec: Spec, nodes: number, gpusPerNode: number): { la
       }
     }
   }
-  const available = nodes * gpusPerNode;
-  if (layout.gpusUsed > available) {
-    const nodesNeeded = Math.ceil(layout.gpusUsed / gpusPerNode);
-    const gpusPerNodeNeeded = Math.ceil(layout.gpusUsed / nodes);
-    issues.unshift({
-      code: "plan.too-many-gpus",
-      message: `the spec needs ${layout.gpusUsed} GPUs but the cluster has ${available} (${nodes} node${nodes === 1 ? "" : "s"} × ${gpusPerNode}); use --nodes ${nodesNeeded} or more, or --gpus-per-node ${gpusPerNodeNeeded} or more`,
-    });
+  return { layout, issues };
+}
+
+/** The smallest GPUs per node from `from` up on which the spec lays out without a straddle; undefined past `upTo`. */
+function gpusPerNodeThatFits(spec: Spec, nodes: number, from: number, upTo: number): number | undefined {
+  for (let gpus = from; gpus <= upTo; gpus++) {
+    const { layout, issues } = layoutOnly(spec, gpus);
+    if (issues.length === 0 && layout.gpusUsed <= nodes * gpus) return gpus;
   }
+  return undefined;
+}
+
+/** Advice that works when followed: more nodes only where the layout on this many GPUs per node has no straddle. */
+function tooManyGpus(spec: Spec, layout: GpuLayout, straddles: boolean, nodes: number, gpusPerNode: number): Issue {
+  const nodesNeeded = Math.ceil(layout.gpusUsed / gpusPerNode);
+  const wider = gpusPerNodeThatFits(spec, nodes, Math.ceil(layout.gpusUsed / nodes), layout.gpusUsed);
+  const options = [straddles ? undefined : `--nodes ${nodesNeeded}`, wider === undefined ? undefined : `--gpus-per-node ${wider}`].filter(Boolean);
+  const advice = options.length > 0 ? `; use ${options.join(", or ")}` : "";
+  const why = straddles ? ` (more nodes of ${gpusPerNode} GPUs would not help: a server would straddle two of them)` : "";
+  return { code: "plan.too-many-gpus", message: `the spec needs ${layout.gpusUsed} GPUs but the cluster has ${nodes * gpusPerNode} (${nodes} node${nodes === 1 ? "" : "s"} × ${gpusPerNode})${why}${advice}` };
+}
+
+export function layoutGpus(spec: Spec, nodes: number, gpusPerNode: number): { layout: GpuLayout; issues: Issue[] } {
+  const { layout, issues } = layoutOnly(spec, gpusPerNode);
+  if (layout.gpusUsed > nodes * gpusPerNode) issues.unshift(tooManyGpus(spec, layout, issues.some((issue) => issue.code === "plan.straddle"), nodes, gpusPerNode));
   return { layout, issues };
 }

@@ -8,7 +8,8 @@ import { shortDuration } from "../observe/server-observations.ts";
 
 export type JobView =
   | { kind: "waiting"; progress: string }
-  | { kind: "ready"; servers: ServerRecord[] }
+  /** job: what the nodes were launched with (the spec, node count, GPUs per node), for a trainer's placement. */
+  | { kind: "ready"; servers: ServerRecord[]; job: { spec: string; nodes: number; gpusPerNode: number } }
   /** stopped: the cause is a node that was stopped (a signal), not one that failed; its exit status with it. */
   | { kind: "failed"; reason: string; node: number; stopped?: { exitCode?: number } };
 
@@ -48,11 +49,13 @@ function notHealthyYet(server: ServerRecord): string {
 }
 
 /** One phrase per node that holds the job up, so a long wait says why. */
-function holdUps(judged: readonly Judged[], nodes: number, serverCount: number, healthy: number, except?: number): string {
+function holdUps(judged: readonly Judged[], reference: NodeRecord, healthy: number, except?: number): string {
+  const { nodes, serverCount } = reference;
   const present = new Set(judged.map(({ watch }) => watch.record.rank));
   if (except !== undefined) present.add(except);
   const parts: string[] = [];
-  const missing = Array.from({ length: nodes }, (_, rank) => rank).filter((rank) => !present.has(rank));
+  const needed = reference.serverNodes ?? Array.from({ length: nodes }, (_, rank) => rank);
+  const missing = needed.filter((rank) => !present.has(rank));
   if (missing.length > 0) parts.push(`node(s) ${missing.join(",")} not published yet`);
   for (const { watch, judgement } of judged) {
     if (judgement.kind === "stale") parts.push(`${nodeName(watch.record)} is a leftover (${judgement.why}); waiting for a live node to take its place`);
@@ -61,8 +64,19 @@ function holdUps(judged: readonly Judged[], nodes: number, serverCount: number, 
   const starting = judged.flatMap(({ watch }) => watch.record.servers.filter((server) => server.role !== "member" && server.state !== "healthy").map(notHealthyYet));
   const shown = starting.length > 6 ? [...starting.slice(0, 6), `${starting.length - 6} more`] : starting;
   const servers = `${healthy} of ${serverCount} server(s) healthy${shown.length > 0 ? ` (${shown.join(", ")})` : ""}`;
-  const alive = judged.filter(({ watch, judgement }) => judgement.kind === "alive" || watch.record.nothingToRun).length;
-  return [`${alive} of ${nodes - (except === undefined ? 0 : 1)} node(s) alive`, servers, ...parts].join("; ");
+  const counted = new Set(needed.filter((rank) => rank !== except));
+  const alive = judged.filter(({ watch, judgement }) => counted.has(watch.record.rank) && (judgement.kind === "alive" || watch.record.nothingToRun)).length;
+  return [`${alive} of ${counted.size} node(s) alive`, servers, ...parts].join("; ");
+}
+
+/**
+ * Every node the job needs has published: those the plan puts servers on, where the records say which (a
+ * trainer's node runs no berth run), else every node of the job.
+ */
+function everyNeededNodePresent(reference: NodeRecord, live: readonly Judged[], idle: number, except: number | undefined): boolean {
+  if (!reference.serverNodes) return live.length + idle === reference.nodes - (except === undefined ? 0 : 1);
+  const present = new Set(live.map(({ watch }) => watch.record.rank));
+  return reference.serverNodes.every((rank) => rank === except || present.has(rank));
 }
 
 /** The job as one reader sees it; `except` leaves out the reader's own node (a node's fail-together watch). */
@@ -82,7 +96,10 @@ export function viewJob(watch: JobWatch, now: number, staleMs: number, except?: 
   for (const { watch: node } of live) for (const server of node.record.servers) if (server.role !== "member") serving.set(server.index, server);
   const healthy = [...serving.values()].filter((server) => server.state === "healthy");
   // A node that has claimed its rank but not joined (planned and reserved) has no layout yet.
-  const everyNodeAlive = live.length + idle === reference.nodes - (except === undefined ? 0 : 1) && live.every(({ watch: node, judgement }) => judgement.kind === "alive" && node.record.layout !== "");
-  if (everyNodeAlive && healthy.length === reference.serverCount) return { kind: "ready", servers: healthy.sort((a, b) => a.index - b.index) };
-  return { kind: "waiting", progress: holdUps(judged, reference.nodes, reference.serverCount, healthy.length, except) };
+  const liveAndAlive = live.every(({ watch: node, judgement }) => judgement.kind === "alive" && node.record.layout !== "");
+  const everyNodeAlive = liveAndAlive && everyNeededNodePresent(reference, live, idle, except);
+  if (everyNodeAlive && healthy.length === reference.serverCount) {
+    return { kind: "ready", servers: healthy.sort((a, b) => a.index - b.index), job: { spec: reference.spec, nodes: reference.nodes, gpusPerNode: reference.gpusPerNode } };
+  }
+  return { kind: "waiting", progress: holdUps(judged, reference, healthy.length, except) };
 }

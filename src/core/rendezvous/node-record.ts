@@ -4,7 +4,7 @@
 // differently are caught), and each server's state, address, real ports and GPUs. A record is a claim, not a
 // fact: readers validate it (parseNodeRecord) and judge liveness on their own evidence (liveness.ts).
 import { fnv1a } from "../hash.ts";
-import { count, fieldsProblem, flag, matches, oneOf, text, within, type Fields } from "../record-checks.ts";
+import { count, fieldsProblem, flag, matches, oneOf, text, within, type Check, type Fields } from "../record-checks.ts";
 import type { Plan } from "../types.ts";
 
 export type NodeState = "starting" | "running" | "failed" | "stopped";
@@ -56,6 +56,8 @@ export interface NodeRecord {
   layout: string;
   /** How many servers the whole job has. */
   serverCount: number;
+  /** The nodes the plan puts servers on: the job is ready without the others (a trainer's node). */
+  serverNodes?: number[];
   state: NodeState;
   /** Why it failed, or what stopped it. */
   reason?: string;
@@ -111,7 +113,8 @@ const RECORD_FIELDS: Fields = {
   job: text(128), attempt: text(128), rank: within(0, 4095), nodes: within(1, 4096), host: text(255), spec: text(4096), gpusPerNode: count,
   layout: text(16), serverCount: count, state: oneOf("starting", "running", "failed", "stopped"), heartbeat: count, writtenAt: count,
 };
-const RECORD_OPTIONAL: Fields = { reason: text(2000), exitCode: count, followed: flag, nothingToRun: flag, healthPath: matches(200, /^\/\S*$/) };
+const nodeList: Check = (value) => Array.isArray(value) && value.length <= 4096 && value.every(within(0, 4095));
+const RECORD_OPTIONAL: Fields = { reason: text(2000), exitCode: count, followed: flag, nothingToRun: flag, healthPath: matches(200, /^\/\S*$/), serverNodes: nodeList };
 
 function recordProblem(value: unknown): string | undefined {
   const top = fieldsProblem(value, RECORD_FIELDS, RECORD_OPTIONAL);

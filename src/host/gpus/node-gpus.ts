@@ -65,6 +65,10 @@ export function nodeGpus(env: Record<string, string | undefined>, choice: GpuCho
     return { ok: false, refusal: environmentRefusal(`${probe.refusal.message}; berth will not run engines on GPUs it cannot see: pass --simulate --gpus-per-node ${count} to run on ${count} simulated GPU(s) (fake UUIDs, no GPU locks)`) };
   }
   const visible = probe.visible.gpus;
+  if (visible.length === 0) {
+    const why = env.CUDA_VISIBLE_DEVICES === "" ? "CUDA_VISIBLE_DEVICES is set but empty, so no GPU is visible (as CUDA would see none): unset it, or name the GPUs" : `no GPU is visible (${probe.visible.source})`;
+    return { ok: false, refusal: environmentRefusal(`${why}; berth runs engines only on GPUs it can see (--simulate --gpus-per-node N runs on simulated ones)`) };
+  }
   const count = choice.gpusPerNode ?? visible.length;
   if (visible.length < count) {
     return { ok: false, refusal: environmentRefusal(`this node has ${visible.length} visible GPU(s) (${probe.visible.source}) but --gpus-per-node is ${count}`) };

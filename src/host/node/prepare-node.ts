@@ -29,7 +29,7 @@ export interface PreparedNode {
   /** Where the reservations are recorded: the supervisor keeps its servers' table there for `berth status`. */
   registryDirectory: string;
   /** The whole job as the rendezvous compares it between nodes. */
-  job: { spec: string; nodes: number; gpusPerNode: number; layout: string; serverCount: number };
+  job: { spec: string; nodes: number; gpusPerNode: number; layout: string; serverCount: number; serverNodes: number[] };
   /** A member's launch rebuilt around what its leader published. */
   withLeader(entry: SupervisedServer, leader: PublishedLeader): SupervisedServer;
   /** A running server moved to a free block of the pool (a stranger took its port). */
@@ -110,7 +110,7 @@ export async function prepareNode(checked: Outcome<CheckedRequest>): Promise<Out
     return refused(environmentRefusal(`cannot create the run directory ${runDirectory.path} (--run-dir): ${error instanceof Error ? error.message : String(error)}`));
   }
   const identity = checked.value.identity;
-  const job = { spec: request.specText, nodes: identity.count, gpusPerNode: plan.gpusPerNode, layout: plan.layout, serverCount: plan.serverCount };
+  const job = { spec: request.specText, nodes: identity.count, gpusPerNode: plan.gpusPerNode, layout: plan.layout, serverCount: plan.serverCount, serverNodes: plan.serverNodes };
   const withLeader = (entry: SupervisedServer, leader: PublishedLeader): SupervisedServer => {
     const rebuilt = withPublishedLeader(checked.value, facts, entry, leader);
     return { ...entry, launch: rebuilt.launch, role: rebuilt.role };

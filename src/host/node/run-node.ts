@@ -56,9 +56,12 @@ async function superviseNode(request: RunNodeRequest, node: PreparedNode, health
   const metrics = await startMetrics(request, node, servers);
   if (!metrics.ok) return metrics;
   const view = presenter.openView(servers);
-  startup.handOver();
+  const takeOverSignals = () => {
+    startup.handOver();
+    return startup.by;
+  };
   try {
-    const settings = { ...supervision, host: node.host, bindHost: node.bindHost, node: node.identity.rank, healthPaths, companions, relocate: node.relocate, serverTableDirectory: node.registryDirectory, metricsUrl: metrics.value?.url };
+    const settings = { ...supervision, host: node.host, bindHost: node.bindHost, node: node.identity.rank, healthPaths, companions, relocate: node.relocate, serverTableDirectory: node.registryDirectory, metricsUrl: metrics.value?.url, takeOverSignals };
     return succeeded(await supervise(servers, settings, view));
   } finally {
     view.close();

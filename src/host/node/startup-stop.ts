@@ -9,7 +9,10 @@ export interface StartupStop {
   readonly signal: AbortSignal;
   /** The stop signal that came, if one did. */
   readonly by: NodeJS.Signals | undefined;
-  /** Supervision is about to install its own handlers: these go. */
+  /**
+   * Supervision has installed its own handlers: these go. Called only after, so that no stop signal ever
+   * meets a process without a handler (the default action would kill berth with its record left behind).
+   */
   handOver(): void;
 }
 

@@ -9,7 +9,7 @@ export const PRINTED_ACK = "printed";
 
 /** checked: how the free check was made, "ipv4+ipv6", or "ipv4" where the host has no IPv6. */
 export type HolderReport =
-  | { ok: true; ports: number[]; blocks: { first: number; last: number }[]; holder: number; expiresAt: string; checked: string }
+  | { ok: true; ports: number[]; blocks: { first: number; last: number }[]; holder: number; /** null: --ttl 0, held until the holder is stopped. */ expiresAt: string | null; checked: string }
   | { ok: false; exitCode: number; message: string };
 
 /**

@@ -27,7 +27,7 @@ export interface NodeInJob {
   /** Stopped by a signal before its servers started: its record goes, as after a clean stop. */
   leaveStopped(reason: string, exitCode: number): Promise<void>;
   /** The plan gives this node no server: says so for good (readers count it as done) and leaves the store. */
-  publishNothingToRun(node: { gpusPerNode: number; layout: string; serverCount: number; host: string }): Promise<void>;
+  publishNothingToRun(node: { gpusPerNode: number; layout: string; serverCount: number; serverNodes: number[]; host: string }): Promise<void>;
   /** Publishes why this node will not start, for the trainer and the other nodes, and leaves the store. */
   publishRefusal(refusal: Refusal): Promise<void>;
 }

@@ -57,7 +57,7 @@ function look(member: Membership, node: PreparedNode, servers: SupervisedServer[
 }
 
 export async function joinJob(member: Membership, node: PreparedNode, deadline: number, progress: (text: string) => void, stop?: AbortSignal): Promise<Outcome<SupervisedServer[]>> {
-  Object.assign(member.facts, { gpusPerNode: node.job.gpusPerNode, layout: node.job.layout, serverCount: node.job.serverCount });
+  Object.assign(member.facts, { gpusPerNode: node.job.gpusPerNode, layout: node.job.layout, serverCount: node.job.serverCount, serverNodes: node.job.serverNodes });
   const servers = [...node.servers];
   const mine = nodeRecordOf(member.facts, servers, { state: "starting", heartbeat: 0 });
   const written = await member.write(servers, { state: "starting" });

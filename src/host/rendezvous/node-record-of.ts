@@ -15,6 +15,8 @@ export interface NodeFactsForRecord {
   gpusPerNode: number;
   layout: string;
   serverCount: number;
+  /** The nodes the plan puts servers on (unknown until planned). */
+  serverNodes?: number[];
   healthPath: string;
 }
 
@@ -58,6 +60,7 @@ export function nodeRecordOf(facts: NodeFactsForRecord, servers: readonly Superv
     gpusPerNode: facts.gpusPerNode,
     layout: facts.layout,
     serverCount: facts.serverCount,
+    ...(facts.serverNodes ? { serverNodes: facts.serverNodes } : {}),
     state: state.state,
     ...(state.reason === undefined ? {} : { reason: state.reason.slice(0, 2000) }),
     ...(state.exitCode === undefined ? {} : { exitCode: state.exitCode }),

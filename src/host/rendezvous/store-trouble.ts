@@ -15,16 +15,17 @@ export function storeTroubleReporter(where: string, graceMs: number, say: (text:
   let lastSaid = 0;
   let closed = false;
   const seconds = (ms: number) => `${Math.round(ms / 1000)}s`;
+  const forever = graceMs >= Number.MAX_SAFE_INTEGER; // a grace or timeout of 0: no limit
   return {
     failed(message) {
       const now = Date.now();
       if (since === undefined) {
         since = now;
         lastSaid = now;
-        if (!closed) say(`cannot reach the rendezvous ${where}: ${message}; ${keptUp}, retrying for up to ${seconds(graceMs)}`);
+        if (!closed) say(`cannot reach the rendezvous ${where}: ${message}; ${keptUp}, retrying ${forever ? "until it is back" : `for up to ${seconds(graceMs)}`}`);
       } else if (now - lastSaid >= TROUBLE_REPORT_EVERY_MS && !closed) {
         lastSaid = now;
-        say(`still cannot reach the rendezvous ${where} after ${seconds(now - since)}: ${message}; ${keptUp}, giving up in ${seconds(Math.max(0, graceMs - (now - since)))}`);
+        say(`still cannot reach the rendezvous ${where} after ${seconds(now - since)}: ${message}; ${keptUp}${forever ? "" : `, giving up in ${seconds(Math.max(0, graceMs - (now - since)))}`}`);
       }
       return now - since > graceMs ? `the rendezvous ${where} was unreachable for ${seconds(now - since)}, past its grace of ${seconds(graceMs)}: ${message}` : undefined;
     },

@@ -13,7 +13,7 @@ import { storeTroubleReporter } from "./store-trouble.ts";
 import { StoreRefused, type RendezvousStore } from "./store.ts";
 
 export type WaitOutcome =
-  | { kind: "ready"; attempt: string; servers: ServerRecord[] }
+  | { kind: "ready"; attempt: string; servers: ServerRecord[]; job: { spec: string; nodes: number; gpusPerNode: number } }
   | { kind: "failed"; message: string }
   | { kind: "refused"; message: string };
 
@@ -43,7 +43,7 @@ async function look(choice: RendezvousChoice, following: Following, report: Wait
   }
   await following.reader.read();
   const view = viewJob(following.reader.watch, Date.now(), STALE_MS);
-  if (view.kind === "ready") return { kind: "ready", attempt, servers: view.servers };
+  if (view.kind === "ready") return { kind: "ready", attempt, servers: view.servers, job: view.job };
   if (view.kind === "failed") return { kind: "failed", message: `the job ${choice.job} (attempt ${attempt}) failed: ${view.reason}` };
   following.said = view.progress;
   return undefined;

@@ -17,11 +17,15 @@ function restartsLeft(run: SupervisorRun, entry: SupervisedServer): boolean {
   return run.settings.restart === "on-failure" && entry.restarts < run.settings.maxRestarts;
 }
 
-function onUnhealthy(run: SupervisorRun, entry: SupervisedServer, detail: string): void {
+/**
+ * A server that is not healthy (its liveness checks failed, or it was not healthy by --startup-timeout): under
+ * --restart on-failure with restarts left it is stopped and restarted; otherwise the run fails with `reason`.
+ */
+export function stopUnhealthy(run: SupervisorRun, entry: SupervisedServer, detail: string, reason = `${entry.label} became unhealthy: ${detail}`): void {
   entry.unhealthy = true;
   if (!restartsLeft(run, entry)) {
     run.setState(entry, "failed", detail);
-    beginStop(run, "SIGTERM", EXIT.serverFailed, `${entry.label} became unhealthy: ${detail}`);
+    beginStop(run, "SIGTERM", EXIT.serverFailed, reason);
     return;
   }
   run.setState(entry, "unhealthy", `${detail}; stopping it to restart`);
@@ -47,7 +51,7 @@ export function watchLiveness(run: SupervisorRun, entry: SupervisedServer, url: 
     if (failure === undefined && !servesItsOwnPort(run, entry)) return;
     failures = failure === undefined ? 0 : failures + 1;
     if (failure !== undefined && failures >= LIVENESS_FAILURES_IN_A_ROW) {
-      onUnhealthy(run, entry, `unhealthy: ${failures} liveness checks in a row failed (${url}: ${describeHealthFailure(failure)})`);
+      stopUnhealthy(run, entry, `unhealthy: ${failures} liveness checks in a row failed (${url}: ${describeHealthFailure(failure)})`);
       return;
     }
     after(run.running.signal, interval, () => void check());

@@ -28,6 +28,11 @@ export interface SupervisorSettings {
    * rebuilt around the new block, the old ports let go; undefined when no free block is left.
    */
   relocate?(entry: SupervisedServer): Pick<SupervisedServer, "launch" | "placement" | "server"> & { ports: SupervisedServer["reservation"]["ports"] } | undefined;
+  /**
+   * Called once supervision's signal handlers are in place: the start-up's go (host/node/startup-stop.ts), and
+   * a stop signal that came in between is returned, to be acted on at once.
+   */
+  takeOverSignals?(): NodeJS.Signals | undefined;
   /** What runs beside the servers and hears every state change: the rendezvous presence, AReaL's name_resolve. */
   companions?: ((run: SupervisorRun) => Companion)[];
 }

@@ -11,7 +11,8 @@ import type { ServerLogs } from "./server-logs.ts";
 import type { SupervisedServer } from "./supervised-server.ts";
 import type { SupervisorRun } from "./supervisor-run.ts";
 import { onServerEnd } from "./watch-exit.ts";
-import { watchLiveness } from "./liveness.ts";
+import { stopUnhealthy, watchLiveness } from "./liveness.ts";
+import { formatDuration } from "../../core/duration.ts";
 import { servesItsOwnPort } from "./port-ownership.ts";
 
 const TAIL_LINES = 20;
@@ -35,7 +36,8 @@ function gateOnHealth(run: SupervisorRun, entry: SupervisedServer, ended: Promis
   }
   const baseUrl = leader !== undefined ? `http://${leader}` : `http://${hostForUrl(reachableHost(settings.bindHost))}:${entry.placement.ports.http}`;
   const paths = settings.healthPaths;
-  const deadline = entry.startedAt + settings.startupTimeoutMs;
+  // --startup-timeout 0: no limit, as 0 means for every duration berth takes as a limit.
+  const deadline = settings.startupTimeoutMs === 0 ? Number.POSITIVE_INFINITY : entry.startedAt + settings.startupTimeoutMs;
   const onAnswer = (answer: HealthAnswer) => recordHealthAnswer(entry, answer);
   void waitHealthy({ baseUrl, port: entry.placement.ports.http, paths: settings.healthPaths, deadline, ended, signal: run.running.signal, onAnswer }).then((outcome) => {
     if (run.stopping) return;
@@ -48,9 +50,10 @@ function gateOnHealth(run: SupervisorRun, entry: SupervisedServer, ended: Promis
     } else if (outcome.kind === "wrong-path") {
       run.setState(entry, "failed", `GET ${outcome.path} answered HTTP ${outcome.status}: this server has no such health path; pass --health-path with its health endpoint (e.g. /health), or none`);
       beginStop(run, "SIGTERM", EXIT.badInput, `${entry.label} has no health path ${outcome.path} (HTTP ${outcome.status})`);
-    } else if (outcome.kind === "timeout") {
-      run.setState(entry, "failed", `not healthy after ${settings.startupTimeoutMs / 1000}s (${outcome.lastError})`);
-      beginStop(run, "SIGTERM", EXIT.serverFailed, `${entry.label} was not healthy after ${settings.startupTimeoutMs / 1000}s`);
+    } else if (outcome.kind === "timeout" && entry.end === null) {
+      // Under --restart on-failure a start-up that timed out is restarted like any other failure.
+      const after = formatDuration(settings.startupTimeoutMs);
+      stopUnhealthy(run, entry, `not healthy after ${after} (${outcome.lastError})`, `${entry.label} was not healthy after ${after}`);
     }
   });
 }

@@ -32,6 +32,8 @@ function runEnd(run: SupervisorRun): RunEnd {
 export async function supervise(servers: SupervisedServer[], settings: SupervisorSettings, view: RunView): Promise<RunEnd> {
   const run = new SupervisorRun(servers, settings, view, failOnManifestError);
   const stopForwarding = forwardSignals(run);
+  const early = settings.takeOverSignals?.();
+  if (early) process.emit(early); // a stop that came while handlers changed hands: as if it came now
   const companions = (settings.companions ?? []).map((start) => start(run));
   for (const companion of companions) {
     run.onChange.push(() => companion.changed());
@@ -39,7 +41,11 @@ export async function supervise(servers: SupervisedServer[], settings: Superviso
   }
   reapWhileRunning(run);
   const logs = openServerLogs(servers, settings.logDirectory, (message) => view.message(message));
-  for (const entry of servers) startServer(run, entry, logs);
+  if (run.stopping) {
+    // The stop came while the start-up handed its signals over: nothing starts, and the run ends at once.
+    for (const entry of servers) run.setState(entry, "stopped", "the stop came before it started");
+    run.settleIfDone();
+  } else for (const entry of servers) startServer(run, entry, logs);
   run.manifest.startHeartbeat();
   useNormalJitPolicy(); // start-up is over; what runs from here on (output, health, signals) may run for days
   await run.allEnded;

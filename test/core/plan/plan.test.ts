@@ -80,14 +80,26 @@ describe("placement", () => {
 
 describe("refusals say what would fit", () => {
   test.each([
-    ["vllm:d20", 2, 8, "the spec needs 20 GPUs but the cluster has 16 (2 nodes × 8); use --nodes 3 or more, or --gpus-per-node 10 or more"],
+    ["vllm:d20", 2, 8, "the spec needs 20 GPUs but the cluster has 16 (2 nodes × 8); use --nodes 3, or --gpus-per-node 10"],
+    ["vllm:d4t3", 1, 8, "the spec needs 12 GPUs but the cluster has 8 (1 node × 8) (more nodes of 8 GPUs would not help: a server would straddle two of them); use --gpus-per-node 12"],
     ["vllm:d3t3", 2, 8, "vllm server 2 (3 GPUs) would straddle nodes (global GPUs 6-8, nodes 0-1): servers must not straddle nodes; with 8 GPUs per node, use t*p dividing 8"],
     ["vllm:d1t12", 2, 8, "a server larger than one node (8 GPUs) must use a whole multiple of it"],
     ["vllm[a]:d2+sglang[b]:d1t8", 2, 8, "a multi-node server must start on a node boundary"],
     // Too many GPUs is said alone: straddling onto nodes that do not exist would only distract.
-    ["sglang:d1t16", 2, 4, "the spec needs 16 GPUs but the cluster has 8 (2 nodes × 4); use --nodes 4 or more"],
+    ["sglang:d1t16", 2, 4, "the spec needs 16 GPUs but the cluster has 8 (2 nodes × 4); use --nodes 4, or --gpus-per-node 8"],
   ])("%s on %d×%d", (text, nodes, gpusPerNode, expected) => {
     expect(refusal(text, cluster(nodes, gpusPerNode))).toContain(expected);
+  });
+
+  test.each([
+    ["vllm:d4t3", 1, 8], ["vllm:d4t3", 1, 9], ["vllm:d20", 2, 8], ["sglang:d1t16", 2, 4], ["vllm:d3t2+fsdp[actor]:d6", 1, 8], ["sglang:d2t4+vllm[b]:d3t3", 1, 6],
+  ])("the advice for %s on %d×%d works when followed", (text, nodes, gpusPerNode) => {
+    const said = refusal(text, cluster(nodes, gpusPerNode));
+    const moreNodes = /--nodes (\d+)/.exec(said);
+    const widerNodes = /--gpus-per-node (\d+)/.exec(said);
+    expect(moreNodes ?? widerNodes).not.toBeNull();
+    if (moreNodes) mustPlan(text, cluster(Number(moreNodes[1]), gpusPerNode));
+    if (widerNodes) mustPlan(text, cluster(nodes, Number(widerNodes[1])));
   });
 
   test("a pool too small for a node's servers", () => {
