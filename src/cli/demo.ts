@@ -24,7 +24,6 @@ export const demoCommand = defineBerthCommand({
     const spec = `vllm[demo]:d${options.servers}t1`;
     // The demo's own manifest goes when it ends; one the user named stays.
     const manifestPath = options.manifest ?? `${io.env.TMPDIR ?? "/tmp"}/berth-demo-${process.pid}.json`;
-    io.stderr(`berth demo: ${spec} on ${options.servers} simulated GPUs, built-in HTTP servers; manifest ${manifestPath}\n`);
     const launch = {
       specText: spec,
       options: { backend: "cmd" as const, gpusPerNode: options.servers, nodes: 1, nodeRank: 0, host: "127.0.0.1", portPool: options.portPool, seed: 1, visibleDevices: "index" as const },
@@ -36,7 +35,8 @@ export const demoCommand = defineBerthCommand({
       commandName: "berth demo",
     };
     const supervision = { healthPath: "/health,/v1/models", startupTimeoutMs: 30_000, livenessIntervalMs: LIVENESS_DEFAULT_MS, graceMs: 5_000, restart: "no" as const, maxRestarts: 0, manifestPath, durationMs: options.duration === 0 ? undefined : options.duration };
-    const code = await runNodeCommand({ launch, supervision, metricsPort: options.metricsPort }, io, { addrsEnv: options.addrsEnv, json: options.json });
+    const intro = `berth demo: ${spec} on ${options.servers} simulated GPUs, built-in HTTP servers; manifest ${manifestPath}`;
+    const code = await runNodeCommand({ launch, supervision, metricsPort: options.metricsPort }, io, { addrsEnv: options.addrsEnv, json: options.json, intro });
     if (options.manifest === undefined) (await import("node:fs")).rmSync(manifestPath, { force: true });
     if (!options.json) io.stderr(`berth demo: done (exit ${code})${options.manifest === undefined ? "" : `; the manifest is in ${manifestPath}`}\n`);
     return code;

@@ -7,6 +7,8 @@ export interface Io {
   isTTY: boolean;
   /** The terminal's width, when stdout is one (for --help). */
   columns?: number;
+  /** The terminal's height, when stderr is one (the live table must fit it). */
+  rows?: number;
   env: Record<string, string | undefined>;
 }
 
@@ -22,6 +24,9 @@ export function processIo(): Io {
     },
     get columns() {
       return process.stdout.columns;
+    },
+    get rows() {
+      return process.stderr.rows;
     },
     env: process.env,
   };

@@ -9,7 +9,7 @@ import { gpuInUse } from "../core/gpu/gpu-in-use.ts";
 import { MAX_NODES, nodeCountFromEnv } from "../core/launch/node-identity.ts";
 import { planCluster } from "../core/plan/plan.ts";
 import { planJson } from "../core/plan/plan-json.ts";
-import { doesNotFitClass, environmentRefusal, refusalFromIssues } from "../core/refusal.ts";
+import { doesNotFitClass, environmentRefusal, quoted, refusalFromIssues } from "../core/refusal.ts";
 import { readSpec } from "../core/spec/index.ts";
 import { readHostPortSettings } from "../host/registry/kernel-port-settings.ts";
 import { GPU_ENVIRONMENT, NODE_ENVIRONMENT } from "./environment-rows.ts";
@@ -63,7 +63,7 @@ export const planCommand = defineBerthCommand({
     if (!fromEnv.ok) throw new UsageError(fromEnv.message);
     const nodes = options.nodes ?? fromEnv.count ?? 1;
     const spec = readSpec(specText);
-    if (!spec.ok) throw new RefusalError(refusalFromIssues(`bad spec ${JSON.stringify(specText)}: `, spec.issues));
+    if (!spec.ok) throw new RefusalError(refusalFromIssues(`bad spec ${quoted(specText)}: `, spec.issues));
     const probed = options.gpusPerNode === undefined ? await thisNodesGpus(io.env) : undefined;
     const gpusPerNode = options.gpusPerNode ?? probed!.count;
     if (options.nodeRank !== undefined && options.nodeRank >= nodes) {
@@ -78,7 +78,7 @@ export const planCommand = defineBerthCommand({
       ephemeralLow: host.ephemeralLow,
     });
     if (!planned.ok) {
-      const refusal = refusalFromIssues(`${JSON.stringify(specText)} does not fit ${nodes} node(s) × ${gpusPerNode} GPUs: `, planned.issues);
+      const refusal = refusalFromIssues(`${quoted(specText)} does not fit ${nodes} node(s) × ${gpusPerNode} GPUs: `, planned.issues);
       throw new RefusalError({ ...refusal, class: doesNotFitClass(planned.issues, { gpusFromHost: probed !== undefined, poolFromHost: options.portPool === undefined }) });
     }
     const warnings = [...spec.warnings, ...(probed?.warnings ?? []), ...planned.warnings];

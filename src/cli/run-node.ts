@@ -12,6 +12,8 @@ import { runNode, type NodePresenter, type RunNodeRequest } from "../host/node/r
 export interface RunNodeDisplay {
   addrsEnv: boolean;
   json: boolean;
+  /** A line said once the node is ready to start (the demo's): never before a refusal, which is the only line then. */
+  intro?: string;
 }
 
 function viewMode(io: Io, json: boolean): ViewMode {
@@ -23,6 +25,7 @@ function presenter(io: Io, display: RunNodeDisplay, logger: TerminalLogger | und
   const mode = viewMode(io, display.json);
   return {
     prepared(node) {
+      if (display.intro && mode !== "json") io.stderr(`${display.intro}\n`);
       for (const warning of node.warnings) io.stderr(`berth: warning: ${warning}\n`);
       const { rank, count, source } = node.identity;
       if (mode === "json") printEvent(io, "node", { rank, count, source, host: node.host, servers: node.servers.length, simulated: node.simulated });

@@ -3,10 +3,11 @@ import { booleanOption, durationOption, enumOption, integerOption, portRangeOpti
 import type { OptionDef } from "./option-kinds.ts";
 import { MAX_GPUS_PER_NODE, MAX_NODES } from "./plan.ts";
 import { LIVENESS_DEFAULT_MS } from "../core/supervise/timing.ts";
+import { PLACEHOLDER_LIST } from "../core/launch/placeholders.ts";
 import { RENDEZVOUS_OPTIONS } from "./rendezvous-options.ts";
 
 const backendOption: OptionDef<"vllm" | "sglang" | "cmd"> = {
-  ...enumOption({ description: "How to start servers: vllm, sglang, or cmd (the command after --, with {port} {dist_port} {host} {gpus} {server} {local} {node} {seed} {tp} {pp})", choices: ["vllm", "sglang", "cmd"], default: "vllm" }),
+  ...enumOption({ description: `How to start servers: vllm, sglang, or cmd (the command after --, with ${PLACEHOLDER_LIST})`, choices: ["vllm", "sglang", "cmd"], default: "vllm" }),
   default: undefined,
   defaultHint: "each component's own backend from the spec",
 };

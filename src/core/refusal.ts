@@ -33,8 +33,28 @@ export function succeeded<T>(value: T): Outcome<T> {
 }
 
 /** The core's issues (always about what the user wrote) as one bad-input refusal. */
+/**
+ * Issues that say the same thing about different places (every one of 300 components, each at its own
+ * column) are said once, with how many more there are: one readable line, not 24,000 characters.
+ */
+export function groupIssues(messages: readonly string[]): string[] {
+  const groups = new Map<string, { first: string; more: number }>();
+  for (const message of messages) {
+    const shape = message.replace(/\d+/g, "#");
+    const group = groups.get(shape);
+    if (group) group.more++;
+    else groups.set(shape, { first: message, more: 0 });
+  }
+  return [...groups.values()].map(({ first, more }) => (more === 0 ? first : `${first} (and ${more} more like it)`));
+}
+
+/** A value quoted for a one-line message, shortened past `max` characters (a 2,400-character spec, say). */
+export function quoted(text: string, max = 100): string {
+  return JSON.stringify(text.length > max ? `${text.slice(0, max - 1)}…` : text);
+}
+
 export function refusalFromIssues(prefix: string, issues: readonly Issue[]): Refusal {
-  return badInput(`${prefix}${issues.map((issue) => issue.message).join("; ")}`);
+  return badInput(`${prefix}${groupIssues(issues.map((issue) => issue.message)).join("; ")}`);
 }
 
 /** Where the numbers a plan used came from: the user (flags, BERTH_*, a config file) or this host. */

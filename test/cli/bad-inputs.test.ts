@@ -106,3 +106,20 @@ describe("slips that used to pass without a word", () => {
     expect(run.stderr).toMatch(/^berth: CUDA_VISIBLE_DEVICES is set but empty, so no GPU is visible \(as CUDA would see none\): unset it, or name the GPUs; /m);
   });
 });
+
+describe("one line, readable", () => {
+  test("the same issue at 300 places is said once, with how many more; a long spec is shortened", async () => {
+    const spec = Array.from({ length: 300 }, () => "vllm:d1").join("+");
+    const run = await runBerth(["plan", spec, "--gpus-per-node", "8"]);
+    expect(run).toExitWith(2);
+    expect(run.stderr.split("\n").filter(Boolean)).toHaveLength(1);
+    expect(run.stderr).toMatch(/^berth: bad spec "(vllm:d1\+){12}vll…": column 0: with 3 or more components each needs a \[name\], e\.g\. vllm\[rollout\]:… \(and 299 more like it\)\n$/);
+    expect(run.stderr.length).toBeLessThan(300);
+  });
+
+  test("a refusal is the only line: the demo says nothing before it", async () => {
+    const run = await runBerth(["demo", "--port-pool", "20000-20001"]);
+    expect(run).toExitWith(2);
+    expect(run.stderr.split("\n").filter(Boolean)).toEqual([expect.stringMatching(/^berth: "vllm\[demo\]:d4t1" does not fit/)]);
+  });
+});

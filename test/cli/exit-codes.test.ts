@@ -57,7 +57,7 @@ describe("exit codes pass through", () => {
       });
       seen[code] = run.code;
       if (run.code !== expected[code]) stderr.push(`exit ${code}: ${run.stderr}`);
-      if (code === 0) expect(run.stderr).toContain("s0 failed exited with code 0 although nothing asked it to stop");
+      if (code === 0) expect(run.stderr).toContain("s0 failed: exited with code 0 although nothing asked it to stop");
     });
     expect(stderr).toEqual([]);
     expect(seen).toEqual(expected);

@@ -68,3 +68,13 @@ describe("version", () => {
     }
   });
 });
+
+test("the placeholders are one list: --help, a refusal and the README all name every one", async () => {
+  const { PLACEHOLDER_LIST } = await import("../../src/core/launch/placeholders.ts");
+  const help = (await runBerth(["run", "--help"], { env: { COLUMNS: "400" } })).stdout;
+  expect(help).toContain(PLACEHOLDER_LIST);
+  const refused = await runBerth(["run", "vllm:d1", "--simulate", "--gpus-per-node", "1", "--backend", "cmd", "--dry-run", "--", "serve", "{prot}"]);
+  expect(refused.stderr).toContain(`berth fills ${PLACEHOLDER_LIST}`);
+  const readme = require("node:fs").readFileSync(`${import.meta.dir}/../../README.md`, "utf8") as string;
+  expect(readme).toContain(`with placeholders ${PLACEHOLDER_LIST}:`);
+});

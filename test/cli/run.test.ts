@@ -188,7 +188,7 @@ describe("berth run", () => {
     // `sleep 300 &` keeps the server's stdout and stderr open long after the shell has exited 3.
     const run = await runBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--simulate", "--port-pool", pool(), "--backend", "cmd", "--host", "127.0.0.1", "--health-path", "none", "--grace", "2s", "--", "sh", "-c", "sleep 300 & exit 3"]);
     expect(run).toExitWith(3);
-    expect(run.stderr).toContain("s0 failed exited with code 3");
+    expect(run.stderr).toContain("s0 failed: exited with code 3");
   });
 
   test("as PID 1 (unshare --pid --fork --mount-proc): signals work and orphans are reaped", async () => {

@@ -30,10 +30,31 @@ function tableText(servers: readonly SupervisedServer[]): string {
   );
 }
 
-/** The quiet logger of the plain and JSON views, where the terminal logger (consola) is never loaded. */
+/** The quiet logger of the plain and JSON views, where the terminal logger is never loaded. */
 const NO_LOGGER: TerminalLogger = { error() {}, warn() {}, success() {} };
 
-export function createRunView(io: Io, mode: ViewMode, servers: readonly SupervisedServer[], addrsEnv: boolean, logger: TerminalLogger = NO_LOGGER): RunView & { close(): void } {
+/**
+ * "s0 healthy after 0.2s (pid 12)", "s1 stopped: killed by SIGTERM (pid 13)", "s2 failed: exited with code 1
+ * during start-up (pid 14)": a state, then why, in words that read as one sentence.
+ */
+export function stateLine(label: string, state: string, detail: string | undefined, pid: number | null): string {
+  const why = !detail ? "" : state === "healthy" || state === "starting" ? ` ${detail}` : `: ${detail.replace(/^was /, "")}`;
+  return `${label} ${state}${why}${pid ? ` (pid ${pid})` : ""}`;
+}
+
+/**
+ * The live table redraws itself by moving the cursor up over it: on a terminal too short or too narrow for
+ * it, wrapped or scrolled lines would be left behind as stale copies, so berth uses plain lines there.
+ */
+export function tableFits(servers: readonly SupervisedServer[], io: Pick<Io, "rows" | "columns">): boolean {
+  const lines = tableText(servers).split("\n").filter(Boolean);
+  const rows = io.rows ?? 24;
+  const columns = io.columns ?? 80;
+  return lines.length + 2 <= rows && lines.every((line) => line.length < columns);
+}
+
+export function createRunView(io: Io, requested: ViewMode, servers: readonly SupervisedServer[], addrsEnv: boolean, logger: TerminalLogger = NO_LOGGER): RunView & { close(): void } {
+  const mode: ViewMode = requested === "tty" && !tableFits(servers, io) ? "plain" : requested;
   const event = (name: string, fields: Record<string, unknown>) => printEvent(io, name, fields);
   let drawnLines = 0;
   const clearTable = () => {
@@ -71,10 +92,10 @@ export function createRunView(io: Io, mode: ViewMode, servers: readonly Supervis
   return {
     state(server, detail) {
       if (mode === "json") return event("state", { server: server.server.index, localIndex: server.placement.localIndex, state: server.state, pid: server.pid, detail: detail ?? null });
-      if (mode === "plain") return io.stderr(`berth: ${server.label} ${server.state}${detail ? ` ${detail}` : ""}${server.pid ? ` (pid ${server.pid})` : ""}\n`);
+      if (mode === "plain") return io.stderr(`berth: ${stateLine(server.label, server.state, detail, server.pid)}\n`);
       above(() => {
-        if (server.state === "failed") logger.error(`${server.label} failed: ${detail ?? ""}`);
-        if (server.state === "restarting") logger.warn(`${server.label} restarting: ${detail ?? ""}`);
+        if (server.state === "failed") logger.error(stateLine(server.label, server.state, detail, server.pid));
+        if (server.state === "restarting") logger.warn(stateLine(server.label, server.state, detail, server.pid));
       });
     },
     line(server, stream, line) {

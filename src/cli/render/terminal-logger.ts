@@ -1,8 +1,8 @@
-// The live view's messages on a terminal: consola's badges and colours, written through berth's own
-// synchronous output. Loaded only for a terminal: with --json or off a TTY, consola is never imported (it
-// alone cost ~1.1× a hello-world start).
-import { createConsola } from "consola/basic";
+// The live view's messages on a terminal: `berth:` lines like every other berth line, coloured where colour
+// is wanted (red for a failure, yellow for a warning, green when all are
+// healthy). No logging library: consola's `[success]` tags read as another program's among berth's lines.
 import type { Io } from "../io.ts";
+import { wantsColour } from "./ansi.ts";
 
 export interface TerminalLogger {
   error(text: string): void;
@@ -10,8 +10,14 @@ export interface TerminalLogger {
   success(text: string): void;
 }
 
+const COLOURS = { error: 31, warn: 33, success: 32 } as const;
+
 export function terminalLogger(io: Io): TerminalLogger {
-  // consola types its streams as NodeJS.WriteStream but only ever calls write().
-  const stream = (write: (text: string) => void) => ({ write }) as unknown as NodeJS.WriteStream;
-  return createConsola({ formatOptions: { date: false }, stdout: stream(io.stdout), stderr: stream(io.stderr) });
+  const colour = wantsColour(io);
+  const say = (kind: keyof typeof COLOURS, text: string) => io.stderr(`berth: ${colour ? `\x1b[${COLOURS[kind]}m${text}\x1b[0m` : text}\n`);
+  return {
+    error: (text) => say("error", text),
+    warn: (text) => say("warn", text),
+    success: (text) => say("success", text),
+  };
 }

@@ -48,7 +48,7 @@ function fromVariable(env: Env, name: string | undefined, min: number, max: numb
 
 function describeSources(rank: Found, count: Found): string {
   const names = [...new Set([rank.from, count.from].filter((name): name is string => name !== undefined))];
-  return names.length === 0 ? "default (a single node)" : names.join("/");
+  return names.length === 0 ? "a single node by default" : names.join("/");
 }
 
 /**

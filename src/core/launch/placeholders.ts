@@ -7,6 +7,9 @@ import type { PlannedServer, ServerPlacement } from "../types.ts";
 
 export const PLACEHOLDERS = ["port", "dist_port", "kv_events_port", "bootstrap_port", "host", "gpus", "server", "local", "node", "seed", "tp", "pp"] as const;
 
+/** "{port} {dist_port} …": the one list help, refusals and the README show. */
+export const PLACEHOLDER_LIST = PLACEHOLDERS.map((name) => `{${name}}`).join(" ");
+
 export type PlaceholderValues = Record<(typeof PLACEHOLDERS)[number], string>;
 
 const PLACEHOLDER = /\{\{(\w+)\}\}|\{(\w+)\}/g;
@@ -34,8 +37,7 @@ export function unknownPlaceholder(args: readonly string[]): Issue | undefined {
     for (const match of argument.matchAll(PLACEHOLDER)) {
       const name = match[2];
       if (name === undefined || (PLACEHOLDERS as readonly string[]).includes(name)) continue;
-      const known = PLACEHOLDERS.map((each) => `{${each}}`).join(" ");
-      return { code: "launch.unknown-placeholder", message: `unknown placeholder {${name}} in ${JSON.stringify(argument)} after --; berth fills ${known} (write {{${name}}} for a literal {${name}})` };
+      return { code: "launch.unknown-placeholder", message: `unknown placeholder {${name}} in ${JSON.stringify(argument)} after --; berth fills ${PLACEHOLDER_LIST} (write {{${name}}} for a literal {${name}})` };
     }
   }
   return undefined;

@@ -5,7 +5,7 @@ import type { Backend } from "../launch/launch-types.ts";
 import { batchScriptWarning, resolveNodeIdentity, type NodeIdentity } from "../launch/node-identity.ts";
 import { componentChoices, type ComponentChoices } from "../launch/components.ts";
 import { checkHostName, isWildcardAddress } from "../launch/host-name.ts";
-import { badInput, refusalFromIssues, refused, succeeded, type Outcome } from "../refusal.ts";
+import { badInput, quoted, refusalFromIssues, refused, succeeded, type Outcome } from "../refusal.ts";
 import { readSpec } from "../spec/index.ts";
 import type { Spec } from "../spec/ast.ts";
 import type { PortRange } from "../types.ts";
@@ -101,7 +101,7 @@ function checkHosts(request: LaunchRequest): Outcome<void> {
 export function checkLaunchRequest(request: LaunchRequest): Outcome<CheckedRequest> {
   const { options } = request;
   const spec = readSpec(request.specText);
-  if (!spec.ok) return refused(refusalFromIssues(`bad spec ${JSON.stringify(request.specText)}: `, spec.issues));
+  if (!spec.ok) return refused(refusalFromIssues(`bad spec ${quoted(request.specText)}: `, spec.issues));
 
   const identity = resolveNodeIdentity({ rank: options.nodeRank, count: options.nodes, rankSource: request.origins.nodeRank, countSource: request.origins.nodes }, request.env);
   if (!identity.ok) return refused(badInput(identity.message));

@@ -26,14 +26,26 @@ function serverJson(server: PlannedServer) {
 
 export function planJson(plan: Plan, options: { nodeRank?: number; warnings: string[] }) {
   const onNode = <T extends { node: number }>(items: T[]) => (options.nodeRank === undefined ? items : items.filter((item) => item.node === options.nodeRank));
-  const servers = options.nodeRank === undefined ? plan.servers : serversOnNode(plan, options.nodeRank).map((entry) => entry.server);
+  // With --node-rank, each server as this node runs it: its placement here (a member's node, local index and
+  // ports, not its leader's), with its role and its leader's node.
+  const servers = options.nodeRank === undefined
+    ? plan.servers.map(serverJson)
+    : serversOnNode(plan, options.nodeRank).map(({ server, placement }) => {
+        const json = serverJson(server);
+        json.node = placement.node;
+        json.localIndex = placement.localIndex;
+        json.ports = placement.ports;
+        json.role = !server.nodes ? "single" : placement.node === server.node ? "leader" : "member";
+        json.leaderNode = server.node;
+        return json;
+      });
   return {
     spec: plan.spec,
     nodes: plan.nodes,
     gpusPerNode: plan.gpusPerNode,
     portPool: plan.portPool,
     ...(options.nodeRank === undefined ? {} : { nodeRank: options.nodeRank }),
-    servers: servers.map(serverJson),
+    servers,
     training: onNode(plan.training).map((entry) => ({ ...entry, name: entry.name ?? null })),
     unusedGpus: onNode(plan.unusedGpus),
     warnings: options.warnings,

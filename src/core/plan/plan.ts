@@ -26,6 +26,19 @@ function unusedGpus(cluster: Cluster, gpusUsed: number): Plan["unusedGpus"] {
   return unused;
 }
 
+/**
+ * `vllm:d4|sglang:d4` puts two inference servers on every GPU of the group: each engine takes its own share of
+ * the memory, and by default each takes most of it. Allowed (it is how some RL setups share GPUs), but said.
+ */
+function colocatedInference(spec: Spec): string[] {
+  return spec.groups.flatMap((group) => {
+    const inference = group.members.filter((member) => member.kind === "inference");
+    if (inference.length < 2) return [];
+    const names = inference.map((member) => member.name ?? member.backend).join(" and ");
+    return [`${names} share every GPU of their group (joined by |): each engine takes its own share of GPU memory, so set each one's (vLLM --gpu-memory-utilization, SGLang --mem-fraction-static) so that together they fit`];
+  });
+}
+
 export function planCluster(spec: Spec, cluster: Cluster): Result<Plan> {
   const shapeIssues = clusterIssues(cluster);
   if (shapeIssues.length > 0) return fail(...shapeIssues);
@@ -59,7 +72,7 @@ export function planCluster(spec: Spec, cluster: Cluster): Result<Plan> {
     return server;
   });
 
-  const warnings: string[] = [];
+  const warnings: string[] = colocatedInference(spec);
   if (cluster.portPool.last >= cluster.ephemeralLow) {
     warnings.push(
       `the port pool ${cluster.portPool.first}-${cluster.portPool.last} reaches the kernel's ephemeral range (from ${cluster.ephemeralLow}); outgoing connections may take those ports`,

@@ -2,7 +2,7 @@ import { expect, test } from "bun:test";
 import { jobHosts, resolveNodeIdentity, serverSlot } from "../../../src/core/launch/node-identity.ts";
 
 test.each([
-  [{}, {}, { rank: 0, count: 1, source: "default (a single node)" }],
+  [{}, {}, { rank: 0, count: 1, source: "a single node by default" }],
   [{ rank: 1, count: 2 }, {}, { rank: 1, count: 2, source: "--node-rank/--nodes" }],
   [{}, { SLURM_NODEID: "3", SLURM_NNODES: "4" }, { rank: 3, count: 4, source: "SLURM_NODEID/SLURM_NNODES" }],
   [{}, { NODE_RANK: "1", NNODES: "2" }, { rank: 1, count: 2, source: "NODE_RANK/NNODES" }],

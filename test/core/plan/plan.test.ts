@@ -1,5 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { cluster, mustPlan, refusal } from "./helpers.ts";
+import { planCluster } from "../../../src/core/plan/plan.ts";
+import { planJson } from "../../../src/core/plan/plan-json.ts";
+import { readSpec } from "../../../src/core/spec/index.ts";
 
 describe("AReaL #652: vllm:d12p1t1+d4p1t1 on 2 nodes × 8 GPUs", () => {
   const plan = mustPlan("vllm:d12p1t1+d4p1t1", cluster(2, 8));
@@ -106,5 +109,21 @@ describe("refusals say what would fit", () => {
     expect(refusal("vllm:d8", cluster(1, 8, { portPool: { first: 20000, last: 20099 } }))).toContain(
       "node 0 needs 8 port blocks (128 ports in all) but the pool 20000-20099, less reserved ports, holds only 6; use a --port-pool of at least 128 free ports, e.g. 20000-20127",
     );
+  });
+});
+
+describe("said, not silent", () => {
+  test("two inference components joined by | are warned about: they share every GPU's memory", () => {
+    const spec = readSpec("vllm:d4|sglang:d4");
+    const planned = planCluster(spec.ok ? spec.value : (undefined as never), cluster(1, 4));
+    expect(planned.ok && planned.warnings.some((warning) => warning.startsWith("vllm and sglang share every GPU of their group"))).toBe(true);
+  });
+
+  test("plan --node-rank shows a multi-node server as that node runs it: a member, with its own placement", () => {
+    const plan = mustPlan("sglang:d1t16", cluster(2, 8));
+    const [member] = planJson(plan, { nodeRank: 1, warnings: [] }).servers as Record<string, unknown>[];
+    expect(member).toMatchObject({ index: 0, node: 1, localIndex: 0, role: "member", leaderNode: 0 });
+    const [leader] = planJson(plan, { nodeRank: 0, warnings: [] }).servers as Record<string, unknown>[];
+    expect(leader).toMatchObject({ node: 0, role: "leader", leaderNode: 0 });
   });
 });
