@@ -36,3 +36,21 @@ test("a slot that does not exist, or no slot at all, is bad input", async () => 
   expect(none).toExitWith(2);
   expect(none.stderr).toContain("pass --server I, or set LOCAL_RANK or SLURM_LOCALID");
 });
+
+test("srun --gpus-per-task=1: each task sees only its own GPU, takes its SLURM_LOCALID slot of the whole node's plan, and its slot's ports", async () => {
+  const script = `console.log(JSON.stringify({ CUDA_VISIBLE_DEVICES: process.env.CUDA_VISIBLE_DEVICES, BERTH_SERVER: process.env.BERTH_SERVER, BERTH_PORTS: process.env.BERTH_PORTS }))`;
+  const window = freePortWindow(200);
+  const width = BLOCK_LAYOUTS.vllm.width;
+  const seen: Record<string, string>[] = [];
+  // Slurm gives task 3 of 4 GPU 4 (3 is busy on this fake node, so Slurm's cgroup would give another); each task's own view.
+  for (const [task, gpu] of [[0, "0"], [3, "4"]] as const) {
+    const env = { BERTH_NVML_LIBRARY: fakeNvmlLibrary(), CUDA_VISIBLE_DEVICES: gpu, CUDA_DEVICE_ORDER: "PCI_BUS_ID", SLURM_LOCALID: String(task), SLURM_GPUS_PER_TASK: "1", SLURM_GPUS_ON_NODE: "4", BERTH_REGISTRY_DIR: require("node:fs").mkdtempSync(join(require("node:os").tmpdir(), "berth-task-")) };
+    const run = await runBerth(["exec", "vllm:d4", "--backend", "cmd", "--port-pool", window.pool, "--", process.execPath, "-e", script], { env });
+    expect(run).toExitWith(0);
+    seen.push(JSON.parse(run.stdout));
+  }
+  expect(seen).toEqual([
+    { CUDA_VISIBLE_DEVICES: "0", BERTH_SERVER: "0", BERTH_PORTS: `${window.first}-${window.first + width - 1}` },
+    { CUDA_VISIBLE_DEVICES: "4", BERTH_SERVER: "3", BERTH_PORTS: `${window.first + 3 * width}-${window.first + 4 * width - 1}` },
+  ]);
+});

@@ -48,8 +48,9 @@ export function stateLine(label: string, state: string, detail: string | undefin
  */
 export function tableFits(servers: readonly SupervisedServer[], io: Pick<Io, "rows" | "columns">): boolean {
   const lines = tableText(servers).split("\n").filter(Boolean);
-  const rows = io.rows ?? 24;
-  const columns = io.columns ?? 80;
+  // A size of 0 (a pty whose size nobody set, as under script(1)) is no size: assume the usual 24×80.
+  const rows = io.rows || 24;
+  const columns = io.columns || 80;
   return lines.length + 2 <= rows && lines.every((line) => line.length < columns);
 }
 

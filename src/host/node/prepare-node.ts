@@ -4,12 +4,13 @@ import type { CheckedRequest, LaunchRequest } from "../../core/node/launch-reque
 import type { NodeIdentity } from "../../core/launch/node-identity.ts";
 import { launchNodeSlots, leaderNodesOf, movedLaunch, planNodeSlots, withGpus, withPublishedLeader, type NodeFacts, type NodeLaunchPlan, type ServerLaunch } from "../../core/node/node-launch-plan.ts";
 import type { PublishedLeader, ServerGpu } from "../../core/launch/launch-types.ts";
-import { environmentRefusal, refused, succeeded, type Outcome } from "../../core/refusal.ts";
+import { badInput, environmentRefusal, refused, succeeded, type Outcome } from "../../core/refusal.ts";
 import { resolve } from "node:path";
 import { checkHostName, isWildcardAddress } from "../../core/launch/host-name.ts";
 import { advertisedAddress } from "../net/address.ts";
 import { readHostPortSettings } from "../registry/kernel-port-settings.ts";
 import { nodeGpus, type NodeGpus } from "../gpus/node-gpus.ts";
+import { otherTasksGpu, slurmTaskGpus, taskView } from "../../core/launch/slurm-task-gpus.ts";
 import { openRegistry } from "../registry/registry.ts";
 import { chooseRunDirectory, createRunDirectory, sweepDeadRunDirectories, type RunDirectory } from "../run-directory.ts";
 import type { SupervisedServer } from "../supervise/supervised-server.ts";
@@ -57,23 +58,50 @@ export interface NodePlan {
 }
 
 /** Every pure step for every server, with the host's facts (NVML, addresses, the kernel's port settings). */
-export async function planNode(checked: CheckedRequest): Promise<Outcome<NodePlan>> {
+/**
+ * The node's GPUs for planning: NVML's (or simulated ones); for `berth exec` under
+ * `srun --gpus-per-task`, the whole node's count with this task's own GPUs in its slot (slurm-task-gpus.ts).
+ */
+function gpusToPlan(checked: CheckedRequest): Outcome<NodeGpus & { slotGpus?: ServerGpu[] }> {
   const request = checked.request;
   const { gpusPerNode, simulate, allowBusyGpus } = request.options;
-  const gpus = nodeGpus(request.env, { gpusPerNode, simulate: (simulate ?? false) || (request.simulate ?? false), allowBusy: allowBusyGpus ?? false });
-  if (!gpus.ok) return gpus;
-  const warnings = [...gpus.value.warnings];
+  const choice = { gpusPerNode, simulate: (simulate ?? false) || (request.simulate ?? false), allowBusy: allowBusyGpus ?? false };
+  const task = request.onlySlot === undefined || choice.simulate ? undefined : slurmTaskGpus(request.env);
+  if (!task) {
+    const gpus = nodeGpus(request.env, choice);
+    return gpus.ok ? succeeded(gpus.value) : refused(gpus.refusal);
+  }
+  const onNode = gpusPerNode ?? task.onNode;
+  if (onNode === undefined) return refused(badInput(`SLURM_GPUS_PER_TASK=${request.env.SLURM_GPUS_PER_TASK} gives this task ${task.perTask} GPU(s) of the node's, but nothing says how many the node has: pass --gpus-per-node`));
+  const own = nodeGpus(request.env, { ...choice, gpusPerNode: task.perTask });
+  if (!own.ok) return refused(own.refusal);
+  // The count plans the node; this task's own GPUs fill its slot once the plan says which indices those are.
+  return succeeded({ ...own.value, gpus: Array.from({ length: onNode }, (_, index) => otherTasksGpu(index)), slotGpus: own.value.gpus, countFromHost: gpusPerNode === undefined });
+}
+
+export async function planNode(checked: CheckedRequest): Promise<Outcome<NodePlan>> {
+  const request = checked.request;
+  const planned = gpusToPlan(checked);
+  if (!planned.ok) return planned;
+  const gpus = planned.value;
+  const warnings = [...gpus.warnings];
   const runDirectory = chooseRunDirectory(request.options.runDir, request.env, { execSlot: request.onlySlot });
   const advertiseHost = advertisedHost(request.options, warnings);
   const bindHost = request.options.host === undefined ? advertiseHost : checkHostName(request.options.host)!;
   const kernel = readHostPortSettings();
-  const slots = planNodeSlots(checked, { gpus: gpus.value.gpus, gpuCountFromHost: gpus.value.countFromHost, kernel });
+  const slots = planNodeSlots(checked, { gpus: gpus.gpus, gpuCountFromHost: gpus.countFromHost, kernel });
   if (!slots.ok) return slots;
+  const slotGpus = gpus.slotGpus;
+  if (slotGpus) {
+    const slot = slots.value.slots[0]!;
+    if (slot.server.gpus.length !== slotGpus.length) return refused(badInput(`slot ${slot.placement.localIndex} needs ${slot.server.gpus.length} GPU(s) but Slurm gives this task ${slotGpus.length} (SLURM_GPUS_PER_TASK): give each task as many GPUs as its server uses`));
+    gpus.gpus = taskView(gpus.gpus.length, slot.server.gpus, slotGpus);
+  }
   // Only the hosts that lead this node's multi-node servers are resolved; with a rendezvous, none: leaders publish.
   const leaderFromRendezvous = request.leaderFromRendezvous ?? false;
   const facts: NodeFacts = {
-    gpus: gpus.value.gpus,
-    gpuCountFromHost: gpus.value.countFromHost,
+    gpus: gpus.gpus,
+    gpuCountFromHost: gpus.countFromHost,
     host: bindHost,
     advertiseHost,
     kernel,
@@ -85,7 +113,7 @@ export async function planNode(checked: CheckedRequest): Promise<Outcome<NodePla
   };
   const plan = launchNodeSlots(checked, facts, slots.value);
   if (!plan.ok) return plan;
-  return succeeded({ checked, facts, plan: plan.value, gpus: gpus.value, warnings, runDirectory });
+  return succeeded({ checked, facts, plan: plan.value, gpus, warnings, runDirectory });
 }
 
 /** `checked`: the request as core/node/launch-request.ts checked it (the caller may need its identity first). */
