@@ -4,6 +4,7 @@
 import { describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
+import ts from "typescript";
 
 const SRC = resolve(import.meta.dir, "../src");
 const LAYER_MAY_IMPORT: Record<string, string[]> = {
@@ -27,6 +28,8 @@ interface SourceFile {
   path: string;
   layer: string;
   imports: { specifier: string; kind: string }[];
+  /** Every module the text names, type-only imports included (TypeScript's own pre-processor reads them). */
+  typeAndRuntimeImports: string[];
   /** The program as it runs: types and comments gone. */
   code: string;
 }
@@ -34,13 +37,15 @@ interface SourceFile {
 function parseSource(path: string, text: string): SourceFile {
   const program = text.replace(/^#!.*/, ""); // main.ts's shebang is not TypeScript
   const imports = transpiler.scanImports(program).map(({ path: specifier, kind }) => ({ specifier, kind }));
-  return { path, layer: path.split("/")[0]!, imports, code: transpiler.transformSync(program) };
+  const typeAndRuntimeImports = ts.preProcessFile(program, true, true).importedFiles.map((file) => file.fileName);
+  return { path, layer: path.split("/")[0]!, imports, typeAndRuntimeImports, code: transpiler.transformSync(program) };
 }
 
 function layerViolations(file: SourceFile): string[] {
   const allowed = LAYER_MAY_IMPORT[file.layer];
   const violations: string[] = [];
-  for (const { specifier, kind } of file.imports) {
+  const typeImports = file.typeAndRuntimeImports.filter((specifier) => !file.imports.some((each) => each.specifier === specifier)).map((specifier) => ({ specifier, kind: "type-only import" }));
+  for (const { specifier, kind } of [...file.imports, ...typeImports]) {
     if (specifier === "bun:ffi" && file.layer !== "ffi") violations.push(`${file.path} imports bun:ffi (${kind})`);
     if (file.layer === "core" && !specifier.startsWith(".") && !CORE_PACKAGES.includes(specifier)) violations.push(`${file.path} (core) imports ${specifier} (${kind})`);
     if (!specifier.startsWith(".") || !allowed) continue;
@@ -50,11 +55,12 @@ function layerViolations(file: SourceFile): string[] {
   return violations;
 }
 
-/** Every cycle in the graph of runtime imports between src files, each as "a → b → a". */
+/** Every cycle in the graph of imports between src files, type-only imports included, each as "a → b → a". */
 function importCycles(files: readonly SourceFile[]): string[] {
   const edges = new Map<string, string[]>();
   for (const file of files) {
-    edges.set(file.path, file.imports.filter(({ specifier }) => specifier.startsWith(".")).map(({ specifier }) => relative(SRC, resolve(SRC, dirname(file.path), specifier))));
+    const specifiers = [...file.imports.map(({ specifier }) => specifier), ...file.typeAndRuntimeImports];
+    edges.set(file.path, [...new Set(specifiers.filter((specifier) => specifier.startsWith(".")).map((specifier) => relative(SRC, resolve(SRC, dirname(file.path), specifier))))]);
   }
   const cycles: string[] = [];
   const state = new Map<string, "visiting" | "done">();
@@ -80,7 +86,7 @@ describe("the house", () => {
     expect(FILES.flatMap(layerViolations)).toEqual([]);
   });
 
-  test("no import cycles", () => {
+  test("no import cycles, type-only imports included", () => {
     expect(importCycles(FILES)).toEqual([]);
   });
 
@@ -111,6 +117,12 @@ describe("the checks catch what they claim to", () => {
   test("a cycle of two files is found", () => {
     const a = probe("cli/a.ts", "import { b } from './b.ts'; export const a = () => b;");
     const b = probe("cli/b.ts", "import { a } from './a.ts'; export const b = () => a;");
+    expect(importCycles([a, b])).toEqual(["cli/a.ts → cli/b.ts → cli/a.ts"]);
+  });
+
+  test("a cycle made only of type imports is found too", () => {
+    const a = probe("cli/a.ts", "import type { B } from './b.ts'; export type A = { b: B };");
+    const b = probe("cli/b.ts", "import { type A } from './a.ts'; export type B = { a?: A };");
     expect(importCycles([a, b])).toEqual(["cli/a.ts → cli/b.ts → cli/a.ts"]);
   });
 });

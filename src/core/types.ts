@@ -31,6 +31,9 @@ export interface NamedPorts {
   encoderBootstrap?: number;
   engineInfoBootstrap?: number;
   tcpStore?: number;
+  /** SGLang: --grpc-port (else SGLANG_GRPC_PORT, else --port + 10000 in gRPC mode) and --smg-http-sidecar-port. */
+  grpc?: number;
+  sidecar?: number;
 }
 
 /** One server's contiguous slice of its node's pool. */

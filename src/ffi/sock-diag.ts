@@ -16,8 +16,10 @@ const IPPROTO_TCP = 6;
 const TCP_LISTEN = 10;
 const HEADER = 16;
 
-/** nlmsghdr + inet_diag_req_v2 (72 bytes): every TCP socket of one family in state LISTEN. */
-function request(family: number): Uint8Array {
+const ALL_STATES = 0xfff;
+
+/** nlmsghdr + inet_diag_req_v2 (72 bytes): every TCP socket of one family in the given states (a bit each). */
+function request(family: number, states: number): Uint8Array {
   const bytes = new Uint8Array(HEADER + 56);
   const view = new DataView(bytes.buffer);
   view.setUint32(0, bytes.length, true); // nlmsg_len
@@ -25,15 +27,17 @@ function request(family: number): Uint8Array {
   view.setUint16(6, NLM_F_REQUEST | NLM_F_DUMP, true); // nlmsg_flags
   bytes[HEADER] = family; // sdiag_family
   bytes[HEADER + 1] = IPPROTO_TCP; // sdiag_protocol
-  view.setUint32(HEADER + 4, 1 << TCP_LISTEN, true); // idiag_states
+  view.setUint32(HEADER + 4, states, true); // idiag_states
   return bytes;
 }
 
 const RECEIVE = new Uint8Array(64 << 10);
 
-/** Adds each listening socket's port and inode; false when netlink said no (or said something unexpected). */
-function dumpFamily(fd: number, family: number, into: Map<number, string[]>): boolean {
-  if (!netlinkRequest.send(fd, request(family))) return false;
+type Visit = (port: number, state: number, inode: number) => void;
+
+/** Visits each socket of one family in the given states; false when netlink said no (or something unexpected). */
+function dumpFamily(fd: number, family: number, states: number, visit: Visit): boolean {
+  if (!netlinkRequest.send(fd, request(family, states))) return false;
   const view = new DataView(RECEIVE.buffer);
   for (;;) {
     const count = netlinkRequest.receive(fd, ptr(RECEIVE), RECEIVE.length);
@@ -44,26 +48,40 @@ function dumpFamily(fd: number, family: number, into: Map<number, string[]>): bo
       if (type === NLMSG_DONE) return true;
       if (type === NLMSG_ERROR || length < HEADER) return false;
       const message = offset + HEADER;
-      const port = view.getUint16(message + 4, false); // idiag_sport, network order
-      const inode = view.getUint32(message + 68, true); // idiag_inode
-      const list = into.get(port) ?? [];
-      list.push(String(inode));
-      into.set(port, list);
+      // inet_diag_msg: idiag_state at +1, idiag_sport (network order) at +4, idiag_inode at +68
+      visit(view.getUint16(message + 4, false), view.getUint8(message + 1), view.getUint32(message + 68, true));
       offset += (length + 3) & ~3;
     }
   }
 }
 
-/** Every listening TCP socket (IPv4 and IPv6) by local port, as inodes; undefined when netlink is unavailable. */
-export function listeningSockets(): Map<number, string[]> | undefined {
+/** Every TCP socket (IPv4 and IPv6) in the given states; false when netlink is unavailable. */
+function eachSocket(states: number, visit: Visit): boolean {
   const socket = netlinkSocket(NETLINK_SOCK_DIAG);
-  if (socket === undefined) return undefined;
+  if (socket === undefined) return false;
   try {
-    const sockets = new Map<number, string[]>();
-    if (!dumpFamily(socket, AF_INET, sockets)) return undefined;
-    dumpFamily(socket, AF_INET6, sockets); // a host without IPv6 refuses this one: IPv4 alone is the answer
-    return sockets;
+    if (!dumpFamily(socket, AF_INET, states, visit)) return false;
+    dumpFamily(socket, AF_INET6, states, visit); // a host without IPv6 refuses this one: IPv4 alone is the answer
+    return true;
   } finally {
     close(socket);
   }
+}
+
+/** Every listening TCP socket by local port, as inodes; undefined when netlink is unavailable. */
+export function listeningSockets(): Map<number, string[]> | undefined {
+  const sockets = new Map<number, string[]>();
+  const add = (port: number, _state: number, inode: number) => sockets.set(port, [...(sockets.get(port) ?? []), String(inode)]);
+  return eachSocket(1 << TCP_LISTEN, add) ? sockets : undefined;
+}
+
+/** Every TCP socket's state by local port (what /proc/net/tcp and tcp6 say, in binary); undefined without netlink. */
+export function tcpStates(): Map<number, number[]> | undefined {
+  const states = new Map<number, number[]>();
+  const add = (port: number, state: number) => {
+    const list = states.get(port);
+    if (list) list.push(state);
+    else states.set(port, [state]);
+  };
+  return eachSocket(ALL_STATES, add) ? states : undefined;
 }

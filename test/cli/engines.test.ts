@@ -158,3 +158,24 @@ describe("a mixed job on one line", () => {
     expect(run.stderr).toMatch(/^berth: --port in judge's --args sets --port, which berth sets itself/);
   });
 });
+
+describe("ports the engines would take from fixed defaults", () => {
+  test("a --kv-events-config without an endpoint gets the block's port: two vLLM servers no longer collide on 5557", async () => {
+    const { berth, read } = engineRun("vllm:d2", 2, ["Qwen/Qwen3-0.6B", "--kv-events-config", '{"enable_kv_cache_events":true,"publisher":"zmq"}']);
+    await berth.waitForEvent((event) => event.event === "ready", "both vLLM stand-ins healthy");
+    const { records, servers } = read();
+    expect(records.map((record) => record.bound.kvEvents)).toEqual(servers.map((server) => server.ports.kvEvents));
+    await stopped(berth);
+  });
+
+  test("SGLang in gRPC mode gets its gRPC port from the block, not --port + 10000; --grpc-port after -- is berth's", async () => {
+    const { berth, read } = engineRun("sglang:d2", 2, ["--model-path", "Qwen/Qwen3-0.6B", "--grpc-mode"]);
+    await berth.waitForEvent((event) => event.event === "ready", "both SGLang stand-ins healthy");
+    const { records, servers } = read();
+    for (const [index, record] of records.entries()) expect(inBlock(record.bound.grpc!, servers[index]!)).toBe(true);
+    await stopped(berth);
+    const owned = await runBerth(["run", "sglang:d1", "--simulate", "--gpus-per-node", "1", "--dry-run", "--", "--model-path", "m", "--grpc-port", "50051"]);
+    expect(owned).toExitWith(2);
+    expect(owned.stderr).toContain("--grpc-port after -- sets --grpc-port, which berth sets itself");
+  });
+});

@@ -39,3 +39,25 @@ test("a connected socket's local port is not a listener", async () => {
     server.close();
   }
 });
+
+test("every socket's state by port agrees with /proc/net/tcp: listening, connected and TIME_WAIT", async () => {
+  const { tcpStates } = await import("../../src/ffi/sock-diag.ts");
+  const { tcpStatesByPort } = await import("../../src/core/ports/proc-net-tcp.ts");
+  const server = await listen("127.0.0.1");
+  const client = connect(portOf(server), "127.0.0.1");
+  await new Promise((resolve) => client.once("connect", resolve));
+  const closing = connect(portOf(server), "127.0.0.1");
+  await new Promise((resolve) => closing.once("connect", resolve));
+  const closed = closing.localPort!;
+  closing.destroy(); // the side that closes first keeps a TIME_WAIT socket
+  await Bun.sleep(50);
+  try {
+    const fromNetlink = tcpStates()!;
+    const fromProc = tcpStatesByPort(...procNetTcp());
+    for (const port of [portOf(server), client.localPort!, closed]) expect([port, (fromNetlink.get(port) ?? []).sort()]).toEqual([port, (fromProc.get(port) ?? []).sort()]);
+    expect(fromNetlink.get(closed)).toContain(6); // TCP_TIME_WAIT
+  } finally {
+    client.destroy();
+    server.close();
+  }
+});

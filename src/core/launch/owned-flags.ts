@@ -16,6 +16,7 @@ const OWNED: Record<Exclude<Backend, "cmd">, string[]> = {
     "--dp-size", "--data-parallel-size", "--dp", "--gpu-id-step", "--base-gpu-id",
     "--nccl-port", "--random-seed", "--nnodes", "--node-rank", "--dist-init-addr", "--nccl-init-addr",
     "--disaggregation-bootstrap-port", "--encoder-bootstrap-port", "--engine-info-bootstrap-port",
+    "--grpc-port", "--smg-http-sidecar-port", "--grpc-http-sidecar-port",
   ],
 };
 

@@ -33,7 +33,8 @@ const VLLM_LAYOUT: BlockLayout = {
  * attention it opens dist+1..+6 and the handshake at dist+13 (offsets 2-7 and 14; 13 and 15 stay free for
  * the --port + 13 spelling and slack). SGLANG_PORT is the base of an 8-port range (16-23). Then the fixed
  * defaults: disaggregation bootstrap 8998, encoder bootstrap 8997, engine-info bootstrap 6789, KV events,
- * SGLANG_TCP_STORE_PORT 29600. 32 ports, where cutting around --port + 233..239 took 240.
+ * SGLANG_TCP_STORE_PORT 29600; the gRPC port (SGLANG_GRPC_PORT, else --port + 10000 in gRPC mode) and the
+ * HTTP sidecar's. 32 ports, where cutting around --port + 233..239 took 240.
  */
 const SGLANG_LAYOUT: BlockLayout = {
   width: 32,
@@ -41,7 +42,7 @@ const SGLANG_LAYOUT: BlockLayout = {
   dist: 1,
   internalFirst: 16,
   internalLast: 23,
-  named: { bootstrap: 24, encoderBootstrap: 25, engineInfoBootstrap: 26, kvEvents: 27, tcpStore: 28 },
+  named: { bootstrap: 24, encoderBootstrap: 25, engineInfoBootstrap: 26, kvEvents: 27, tcpStore: 28, grpc: 29, sidecar: 30 },
 };
 
 export const BLOCK_LAYOUTS: Record<InferenceBackend, BlockLayout> = { vllm: VLLM_LAYOUT, sglang: SGLANG_LAYOUT };

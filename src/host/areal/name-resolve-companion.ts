@@ -8,7 +8,7 @@ import { genServersPrefix, serverSubkey, serverValue } from "../../core/areal/na
 import { EXIT } from "../../core/exit.ts";
 import type { NodeRecord } from "../../core/rendezvous/node-record.ts";
 import { beginStop } from "../supervise/stop-servers.ts";
-import type { Companion } from "../supervise/settings.ts";
+import type { Companion } from "../supervise/companion.ts";
 import type { SupervisedServer } from "../supervise/supervised-server.ts";
 import type { SupervisorRun } from "../supervise/supervisor-run.ts";
 import { storeTroubleReporter } from "../rendezvous/store-trouble.ts";

@@ -8,9 +8,8 @@ import { openNameResolve, type NameResolveStore } from "../areal/name-resolve-st
 import type { NodeInJob, RendezvousRequest } from "../rendezvous/enter-job.ts";
 import { joinJob } from "../rendezvous/join-job.ts";
 import { startPresence } from "../rendezvous/node-presence.ts";
-import type { Companion } from "../supervise/settings.ts";
+import type { CompanionStart } from "../supervise/companion.ts";
 import type { SupervisedServer } from "../supervise/supervised-server.ts";
-import type { SupervisorRun } from "../supervise/supervisor-run.ts";
 import type { PreparedNode } from "./prepare-node.ts";
 
 export interface ArealRequest {
@@ -21,8 +20,6 @@ export interface ArealRequest {
   /** Where --areal-name-resolve came from, for messages. */
   origin: string;
 }
-
-type CompanionStart = (run: SupervisorRun) => Companion;
 
 /** AReaL's store, opened and checked (exit 2 for a root that is not there, 3 for one that cannot be reached). */
 export async function openAreal(areal: ArealRequest | undefined): Promise<Outcome<NameResolveStore | undefined>> {

@@ -21,7 +21,7 @@ export interface RunNodeRequest {
   launch: LaunchRequest;
   /** --metrics-port: berth's own Prometheus endpoint while it runs. */
   metricsPort?: number;
-  supervision: Omit<SupervisorSettings, "host" | "bindHost" | "node" | "healthPaths" | "companions"> & { healthPath: string };
+  supervision: Omit<SupervisorSettings, "host" | "bindHost" | "node" | "healthPaths"> & { healthPath: string };
   /** --rendezvous: the job's store, and whether a failure elsewhere stops this node (--fail-together). */
   rendezvous?: RendezvousRequest;
   /** --areal-name-resolve: AReaL's own entries for this node's servers. */
@@ -61,8 +61,8 @@ async function superviseNode(request: RunNodeRequest, node: PreparedNode, health
     return startup.by;
   };
   try {
-    const settings = { ...supervision, host: node.host, bindHost: node.bindHost, node: node.identity.rank, healthPaths, companions, relocate: node.relocate, serverTableDirectory: node.registryDirectory, metricsUrl: metrics.value?.url, takeOverSignals };
-    return succeeded(await supervise(servers, settings, view));
+    const settings = { ...supervision, host: node.host, bindHost: node.bindHost, node: node.identity.rank, healthPaths, relocate: node.relocate, serverTableDirectory: node.registryDirectory, metricsUrl: metrics.value?.url, takeOverSignals };
+    return succeeded(await supervise(servers, settings, view, companions));
   } finally {
     view.close();
     metrics.value?.stop();

@@ -10,7 +10,7 @@ import { judgeNode } from "../../core/rendezvous/liveness.ts";
 import type { NodeRecord, NodeState } from "../../core/rendezvous/node-record.ts";
 import { HEARTBEAT_MS, STALE_MS, WATCH_MS } from "../../core/rendezvous/timing.ts";
 import { beginStop } from "../supervise/stop-servers.ts";
-import type { Companion } from "../supervise/settings.ts";
+import type { Companion } from "../supervise/companion.ts";
 import type { SupervisorRun } from "../supervise/supervisor-run.ts";
 import { every } from "../timers.ts";
 import type { Membership, WriteResult } from "./membership.ts";

@@ -1,6 +1,5 @@
 // What the supervisor is told (settings) and whom it tells (the view): plain interfaces, no behaviour.
 import type { SupervisedServer } from "./supervised-server.ts";
-import type { SupervisorRun } from "./supervisor-run.ts";
 
 export interface SupervisorSettings {
   /** The advertised address (the manifest's host). */
@@ -33,16 +32,6 @@ export interface SupervisorSettings {
    * a stop signal that came in between is returned, to be acted on at once.
    */
   takeOverSignals?(): NodeJS.Signals | undefined;
-  /** What runs beside the servers and hears every state change: the rendezvous presence, AReaL's name_resolve. */
-  companions?: ((run: SupervisorRun) => Companion)[];
-}
-
-/** Something supervision tells of every change, and waits for at the end. */
-export interface Companion {
-  changed(): void;
-  /** Resolves once what the changes so far asked for is done: `ready` waits for it (AReaL's entries exist). */
-  settled?(): Promise<void>;
-  finish(exitCode: number, stoppedBySignal: boolean): Promise<void>;
 }
 
 export interface RunView {

@@ -15,6 +15,7 @@ import { SupervisorRun } from "./supervisor-run.ts";
 import { reapWhileRunning, sweepOrphans } from "./sweep-orphans.ts";
 
 export type { RunView, SupervisorSettings } from "./settings.ts";
+import type { CompanionStart } from "./companion.ts";
 
 /** A manifest that cannot be written would tell its readers a stale story: say so and stop the run. */
 function failOnManifestError(run: SupervisorRun, message: string): void {
@@ -29,12 +30,12 @@ function runEnd(run: SupervisorRun): RunEnd {
   return { code, reason: run.stopReason };
 }
 
-export async function supervise(servers: SupervisedServer[], settings: SupervisorSettings, view: RunView): Promise<RunEnd> {
+export async function supervise(servers: SupervisedServer[], settings: SupervisorSettings, view: RunView, starts: readonly CompanionStart[] = []): Promise<RunEnd> {
   const run = new SupervisorRun(servers, settings, view, failOnManifestError);
   const stopForwarding = forwardSignals(run);
   const early = settings.takeOverSignals?.();
   if (early) process.emit(early); // a stop that came while handlers changed hands: as if it came now
-  const companions = (settings.companions ?? []).map((start) => start(run));
+  const companions = starts.map((start) => start(run));
   for (const companion of companions) {
     run.onChange.push(() => companion.changed());
     if (companion.settled) run.readyGates.push(() => companion.settled!());

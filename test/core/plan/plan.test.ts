@@ -66,7 +66,7 @@ describe("placement", () => {
     });
     expect(sglang!.ports).toEqual({
       first: 10016, last: 10047, http: 10016, dist: 10017, internal: { first: 10032, last: 10039 },
-      named: { bootstrap: 10040, encoderBootstrap: 10041, engineInfoBootstrap: 10042, kvEvents: 10043, tcpStore: 10044 },
+      named: { bootstrap: 10040, encoderBootstrap: 10041, engineInfoBootstrap: 10042, kvEvents: 10043, tcpStore: 10044, grpc: 10045, sidecar: 10046 },
     });
   });
 

@@ -6,6 +6,12 @@ import { fail, ok } from "../../result.ts";
 import type { BackendInput, BackendLauncher } from "../launch-types.ts";
 import { hostForUrl } from "../url-host.ts";
 import { spanOf } from "./multi-node.ts";
+import { withKvEventsEndpoint } from "./kv-events.ts";
+
+/** gRPC mode, in any of its spellings: its port comes from the block. */
+function wantsGrpc(args: readonly string[]): boolean {
+  return args.some((argument) => argument === "--grpc-mode" || argument === "--smg-grpc-mode");
+}
 
 export const sglangLaunch: BackendLauncher = ({ server, placement, env, context, seed, url, args }: BackendInput) => {
   if (context.visibleDevices === "uuid") {
@@ -16,11 +22,14 @@ export const sglangLaunch: BackendLauncher = ({ server, placement, env, context,
   const named = ports.named;
   env.SGLANG_PORT = String(ports.internal.first); // the base of SGLang's own 8-port range
   env.SGLANG_TCP_STORE_PORT = String(named.tcpStore);
+  env.SGLANG_GRPC_PORT = String(named.grpc); // --grpc-port's fallback: gRPC mode would otherwise take --port + 10000
   const engine = context.engineCommand ?? ["python3", "-m", "sglang.launch_server"];
-  const argv = [...engine, ...args, "--host", context.host, "--port", String(ports.http),
+  const argv = [...engine, ...withKvEventsEndpoint(args, named.kvEvents), "--host", context.host, "--port", String(ports.http),
     "--tp-size", String(server.tp), "--pp-size", String(server.pp), "--random-seed", seed,
     "--disaggregation-bootstrap-port", String(named.bootstrap), "--encoder-bootstrap-port", String(named.encoderBootstrap),
     "--engine-info-bootstrap-port", String(named.engineInfoBootstrap)];
+  if (wantsGrpc(args)) argv.push("--grpc-port", String(named.grpc));
+  if (args.includes("--sidecar")) argv.push("--smg-http-sidecar-port", String(named.sidecar));
   if (!server.nodes) {
     argv.push("--dist-init-addr", `127.0.0.1:${ports.dist}`);
     return ok({ argv, env, url, directories: [] });

@@ -6,6 +6,7 @@ import { fail, ok, type Issue } from "../../result.ts";
 import type { BackendInput, BackendLauncher, LaunchContext, ServerGpu } from "../launch-types.ts";
 import { hostForUrl } from "../url-host.ts";
 import { spanOf } from "./multi-node.ts";
+import { withKvEventsEndpoint } from "./kv-events.ts";
 
 /** sun_path holds 108 bytes with its NUL; vLLM appends "/" and a 36-character uuid4 to the base. */
 const SOCKET_PATH_MAX = 107;
@@ -41,7 +42,7 @@ export const vllmLaunch: BackendLauncher = ({ server, placement, env, context, s
   const rpc = rpcBasePath(serverDirectory, context, server.index);
   env.VLLM_RPC_BASE_PATH = rpc;
   const engine = context.engineCommand ?? ["vllm", "serve"];
-  const argv = [...engine, ...args, "--host", context.host, "--port", String(ports.http),
+  const argv = [...engine, ...withKvEventsEndpoint(args, named.kvEvents), "--host", context.host, "--port", String(ports.http),
     "--tensor-parallel-size", String(server.tp), "--pipeline-parallel-size", String(server.pp), "--seed", seed];
   if (server.nodes) {
     const span = spanOf("vllm", server, placement, context);
