@@ -23,7 +23,7 @@ export const LAUNCH_OPTIONS = {
   leaderAddr: stringOption({ description: "Multi-node leader's address for SGLang's --dist-init-addr", valueHint: "ADDR", defaultHint: "LWS_LEADER_ADDRESS or the first host of SLURM_JOB_NODELIST" }),
   // Not BERTH_SEED: that is each server's own seed, which berth exports; a nested berth must not read it back.
   seed: integerOption({ description: "Base seed; each server gets base + its global index", min: 0, max: 2 ** 31 - 1, default: 1, env: "BERTH_SEED_BASE" }),
-  engineCmd: repeatableOption({ description: "Replace the engine's executable, e.g. \"python3 -m areal.engine.vllm_ext.areal_vllm_server\"; NAME=CMD for one component of the spec only (repeatable; [components.NAME] engine_cmd in --config)", valueHint: "[NAME=]CMD" }),
+  engineCmd: repeatableOption({ description: "Replace the engine's executable, e.g. with AReaL's own server module (README: AReaL's engines); NAME=CMD for one component of the spec only (repeatable; [components.NAME] engine_cmd in --config)", valueHint: "[NAME=]CMD" }),
   args: repeatableOption({ description: "One component's own arguments, shell-split and added after the common ones after -- (repeatable; [components.NAME] args in --config)", valueHint: "NAME=ARGS" }),
   visibleDevices: enumOption({ description: "CUDA_VISIBLE_DEVICES as NVML indices (with CUDA_DEVICE_ORDER=PCI_BUS_ID) or full UUIDs", choices: ["index", "uuid"], default: "index" }),
   simulate: booleanOption({ description: "Run on --gpus-per-node simulated GPUs (fake UUIDs, not locked: two simulated runs may share them) instead of NVML's; without it, no NVML is a refusal (exit 3)" }),
