@@ -73,3 +73,16 @@ export async function instantServer(): Promise<string> {
   if (!existsSync(path)) await $`cc -O2 -o ${path} ${resolve(REPO_ROOT, "bench/fixtures/instant-server.c")}`.quiet();
   return path;
 }
+
+/** Reads a `berth run --json` child's stdout until its `ready` event; then keeps draining it (or lets go, with `release`). */
+export async function untilReady(child: { stdout: unknown }, release = false): Promise<void> {
+  const reader = (child.stdout as ReadableStream<Uint8Array>).getReader();
+  let text = "";
+  while (!text.includes('"event":"ready"')) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error("berth ended before ready");
+    text += new TextDecoder().decode(value);
+  }
+  if (release) reader.releaseLock();
+  else void (async () => { while (!(await reader.read()).done); })();
+}

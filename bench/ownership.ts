@@ -6,7 +6,7 @@ import { $ } from "bun";
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { alternate, berthBinary, instantServer, median, OUT, REPO_ROOT, scratchDirectory } from "./lib.ts";
+import { alternate, berthBinary, instantServer, median, OUT, REPO_ROOT, scratchDirectory, untilReady } from "./lib.ts";
 
 const BASE = process.env.BERTH_BENCH_BASE ?? "336d30f";
 
@@ -30,13 +30,7 @@ async function readyAfter(berth: string, servers: number): Promise<number> {
   const started = performance.now();
   const child = Bun.spawn([berth, "run", `vllm:d${servers}`, "--simulate", "--gpus-per-node", String(servers), "--backend", "cmd", "--host", "127.0.0.1", "--health-path", "/health", "--json",
     "--port-pool", "20000-29999", "--", server, "{port}"], { env: { ...process.env, BERTH_REGISTRY_DIR: scratchDirectory("registry") }, stdout: "pipe", stderr: "ignore" });
-  const reader = (child.stdout as ReadableStream<Uint8Array>).getReader();
-  let text = "";
-  while (!text.includes('"event":"ready"')) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`${berth} ended before ready`);
-    text += new TextDecoder().decode(value);
-  }
+  await untilReady(child);
   const ms = performance.now() - started;
   child.kill("SIGTERM");
   await child.exited;

@@ -2,7 +2,7 @@
 // are healthy at once (`sleep`, --health-path none), per server; then berth's resident memory and CPU with
 // 64 idle servers over 10 s. Medians of 5.
 import { readFileSync } from "node:fs";
-import { berthBinary, median, scratchDirectory } from "./lib.ts";
+import { berthBinary, median, scratchDirectory, untilReady } from "./lib.ts";
 
 const berth = await berthBinary();
 
@@ -10,14 +10,7 @@ async function readyAfter(servers: number): Promise<{ ms: number; child: ReturnT
   const started = performance.now();
   const child = Bun.spawn([berth, "run", `vllm:d${servers}`, "--simulate", "--gpus-per-node", String(servers), "--backend", "cmd", "--host", "127.0.0.1", "--health-path", "none", "--json",
     "--port-pool", "20000-29999", "--", "sleep", "1000"], { env: { ...process.env, BERTH_REGISTRY_DIR: scratchDirectory("registry") }, stdout: "pipe", stderr: "ignore" });
-  const reader = (child.stdout as ReadableStream<Uint8Array>).getReader();
-  let text = "";
-  while (!text.includes('"event":"ready"')) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error("berth ended before ready");
-    text += new TextDecoder().decode(value);
-  }
-  reader.releaseLock();
+  await untilReady(child, true);
   return { ms: performance.now() - started, child };
 }
 

@@ -5,7 +5,7 @@
 //     (utime + stime from /proc/PID/stat). Goal: the scrapes cost under 0.1% of a core.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { alternate, berthBinary, helloBinary, instantServer, scratchDirectory } from "./lib.ts";
+import { alternate, berthBinary, helloBinary, instantServer, scratchDirectory, untilReady } from "./lib.ts";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 21);
 const WINDOW_MS = Number(process.env.BENCH_WINDOW_MS ?? 60_000);
@@ -20,16 +20,6 @@ function startRun(registry: string, pool: string, metricsPort?: number) {
   return Bun.spawn(argv, { env: { ...process.env, BERTH_REGISTRY_DIR: registry }, stdout: "pipe", stderr: "ignore" });
 }
 
-async function untilReady(child: ReturnType<typeof startRun>): Promise<void> {
-  const reader = (child.stdout as ReadableStream<Uint8Array>).getReader();
-  let text = "";
-  while (!text.includes('"event":"ready"')) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error("berth ended before ready");
-    text += new TextDecoder().decode(value);
-  }
-  void (async () => { while (!(await reader.read()).done); })(); // keep draining
-}
 
 function cpuTicks(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");

@@ -21,3 +21,12 @@ export function fieldsProblem(value: unknown, required: Fields, optional: Fields
   return undefined;
 }
 
+
+/** JSON read from somewhere others can write: the value, or "not JSON" (one line, never a parser's stack). */
+export function parseJson(text: string): { ok: true; value: unknown } | { ok: false; why: string } {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false, why: "not JSON" };
+  }
+}

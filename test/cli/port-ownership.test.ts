@@ -48,7 +48,9 @@ describe("a stranger on a server's port", () => {
     const port = await portGiven(directory);
     const stranger = strangerOn(port);
     try {
-      const moved = await berth.waitForEvent((event) => String(event.text ?? "").startsWith("s0 moves from ports"), "the move");
+      const moved = await berth.waitForEvent((event) => String(event.text ?? "").startsWith("s0 moves from ports"), "the move").catch((error: Error) => {
+        throw new Error(`${error.message}\nevents: ${JSON.stringify(berth.events)}\nstderr: ${berth.stderr()}\nstranger alive: ${stranger.exitCode === null}`);
+      });
       expect(String(moved.text)).toMatch(new RegExp(`^s0 moves from ports ${port}-\\d+ to \\d+-\\d+$`));
       await waitFor(() => berth.events.filter((event) => event.state === "starting").length === 2, "the restart");
       expect(existsSync(directory)).toBe(true);

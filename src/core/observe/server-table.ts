@@ -1,8 +1,9 @@
 // A supervising berth's servers as `berth status` reads them back from the registry (the manifest it keeps
 // there): checked field by field like any record others could write, and only the fields status shows.
-import { count, fieldsProblem, oneOf, text, within, type Check, type Fields } from "../record-checks.ts";
+import { count, fieldsProblem, oneOf, parseJson, text, within, type Check, type Fields } from "../record-checks.ts";
 
-export interface ServerRow {
+/** Which server, where and on which GPUs: what every view of a server starts with. */
+export interface ServerIdentity {
   index: number;
   node: number;
   localIndex: number;
@@ -10,6 +11,9 @@ export interface ServerRow {
   backend: string;
   role: string;
   gpus: { index: number; uuid: string }[];
+}
+
+export interface ServerRow extends ServerIdentity {
   ports: { http: number; first: number; last: number };
   url: string;
   metricsUrl: string | null;
@@ -55,12 +59,9 @@ const TABLE_FIELDS: Fields = {
 
 /** The table, or why it is not one (one line). */
 export function parseServerTable(json: string): { ok: true; table: ServerTable } | { ok: false; why: string } {
-  let value: unknown;
-  try {
-    value = JSON.parse(json);
-  } catch {
-    return { ok: false, why: "not JSON" };
-  }
+  const parsed = parseJson(json);
+  if (!parsed.ok) return parsed;
+  const value = parsed.value;
   const top = fieldsProblem(value, TABLE_FIELDS);
   if (top) return { ok: false, why: top };
   const servers = (value as { servers: unknown[] }).servers;

@@ -4,7 +4,7 @@
 // differently are caught), and each server's state, address, real ports and GPUs. A record is a claim, not a
 // fact: readers validate it (parseNodeRecord) and judge liveness on their own evidence (liveness.ts).
 import { fnv1a } from "../hash.ts";
-import { count, fieldsProblem, flag, matches, oneOf, text, within, type Check, type Fields } from "../record-checks.ts";
+import { count, fieldsProblem, flag, matches, oneOf, parseJson, text, within, type Check, type Fields } from "../record-checks.ts";
 import type { Plan } from "../types.ts";
 
 export type NodeState = "starting" | "running" | "failed" | "stopped";
@@ -132,14 +132,10 @@ function recordProblem(value: unknown): string | undefined {
 
 /** A record read from a store, checked: the record, or why it is not one (one line). */
 export function parseNodeRecord(text: string): { ok: true; record: NodeRecord } | { ok: false; why: string } {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return { ok: false, why: "not JSON" };
-  }
-  const problem = recordProblem(value);
-  return problem ? { ok: false, why: problem } : { ok: true, record: value as NodeRecord };
+  const parsed = parseJson(text);
+  if (!parsed.ok) return parsed;
+  const problem = recordProblem(parsed.value);
+  return problem ? { ok: false, why: problem } : { ok: true, record: parsed.value as NodeRecord };
 }
 
 export function layoutDigest(plan: Plan): string {

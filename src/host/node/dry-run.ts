@@ -4,15 +4,9 @@
 import { checkLaunchRequest, type LaunchRequest } from "../../core/node/launch-request.ts";
 import { succeeded, type Outcome } from "../../core/refusal.ts";
 import { planNode } from "./prepare-node.ts";
+import type { ServerIdentity } from "../../core/observe/server-table.ts";
 
-export interface DryRunServer {
-  index: number;
-  node: number;
-  localIndex: number;
-  name: string | null;
-  backend: string;
-  role: string;
-  gpus: { index: number; uuid: string }[];
+export interface DryRunServer extends ServerIdentity {
   ports: { http: number; dist: number; first: number; last: number };
   url: string;
   argv: string[];
