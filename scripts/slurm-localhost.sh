@@ -5,7 +5,7 @@
 #
 # Changed from the reference so that a test touches only what it started: everything is private to one
 # instance directory. Its own munged (its own key, socket, pid and log files; slurm.conf's AuthInfo names the
-# socket), its own slurm.conf at $SLURM_CONF (never /etc/slurm), its own ports from $PORT_BASE, its own
+# socket), its own slurm.conf at $SLURM_CONF (never the host's), its own ports from $PORT_BASE, its own
 # namespaces and as-host.sh under $NET. Nothing outside $RUN and $NET is written.
 #
 #   RUN=DIR NET=DIR SLURM_CONF=FILE PORT_BASE=N bash slurm-localhost.sh up     start munged, slurmctld, 3 slurmd

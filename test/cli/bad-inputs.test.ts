@@ -118,7 +118,7 @@ describe("one line, readable", () => {
   });
 
   test("a refusal is the only line: the demo says nothing before it", async () => {
-    const run = await runBerth(["demo", "--port-pool", "20000-20001"]);
+    const run = await runBerth(["demo", "--port-pool", freePortWindow(2).pool]);
     expect(run).toExitWith(2);
     expect(run.stderr.split("\n").filter(Boolean)).toEqual([expect.stringMatching(/^berth: "vllm\[demo\]:d4t1" does not fit/)]);
   });

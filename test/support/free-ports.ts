@@ -52,6 +52,16 @@ function portsInUse(): Set<number> {
   return ports;
 }
 
+/**
+ * Ports some berth has reserved on this host: their kernel guards (@berth/port/N in /proc/net/unix) stay
+ * taken while the port itself may be unbound (between the hold's release and the server's bind).
+ */
+function guardedPorts(): Set<number> {
+  const ports = new Set<number>();
+  for (const match of readText("/proc/net/unix").matchAll(/@berth\/port\/(\d+)$/gm)) ports.add(Number(match[1]));
+  return ports;
+}
+
 function bindSucceeds(port: number): boolean {
   try {
     const listener = Bun.listen({ hostname: "0.0.0.0", port, socket: { data() {} } });
@@ -78,6 +88,7 @@ export function freePortWindow(width: number): PortWindow {
   if (span <= 0) throw new Error(`no room for ${width} test ports between ${LOWEST} and ${top}`);
   const reserved = reservedPorts();
   const inUse = portsInUse();
+  for (const port of guardedPorts()) inUse.add(port);
   cursor ??= LOWEST + Math.floor(Math.random() * span);
   for (let tried = 0; tried <= span; tried += 7) {
     if (cursor + width - 1 > top) {
