@@ -1,7 +1,7 @@
 // One job, many nodes, through a rendezvous in a shared directory: two berths on this host stand for two
 // nodes (each its own registry and port pool, as separate hosts would have), and `berth wait` is the trainer.
 import { afterEach, describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { REPO_ROOT, runBerth } from "../support/berth-process.ts";
@@ -64,6 +64,9 @@ describe("a shared-directory rendezvous", () => {
     expect(await runBerth(["wait", "--rendezvous", rendezvous, "--job", "job-1", "--timeout", "25s"])).toExitWith(0);
     const orphans = nodes[1]!.berth.events.filter((event) => event.state === "starting").map((event) => event.pid!);
     nodes[1]!.berth.kill("SIGKILL");
+    // Node 0 stops within seconds; if not, what it said (its events) shows how far it got.
+    const ended = await Promise.race([nodes[0]!.berth.exited.then(() => true), Bun.sleep(20_000).then(() => false)]);
+    if (!ended) throw new Error(`node 0 did not stop within 20 s of node 1's SIGKILL; its stderr:\n${nodes[0]!.berth.stderr()}\nits events:\n${nodes[0]!.berth.events.map((event) => JSON.stringify(event)).join("\n")}\n${readdirSync(join(rendezvous, "job-1")).map((name) => `${name}: ${readFileSync(join(rendezvous, "job-1", name), "utf8").slice(0, 600)}`).join("\n")}`);
     expect(await nodes[0]!.berth.result()).toExitWith(1);
     await waitFor(() => orphans.every((pid) => !isAlive(pid)), "node 1's servers to die with their berth");
     // Both "nodes" share this host's boot, so node 0 checks node 1's berth itself and needs no heartbeat timeout.

@@ -104,12 +104,6 @@ describe("status --rendezvous R --job J", () => {
     expect(plain.stdout).toMatch(/^job watched, attempt \S+: ready\n/);
     expect(plain.stdout).toMatch(/\n +1 +127\.0\.0\.1 +running +alive +2\n/);
 
-    // Node 0 must have seen node 1 alive (a record rewritten after the start) for its loss to fail the job:
-    // a node never seen alive is a leftover its replacement may still take the place of.
-    await waitFor(async () => {
-      const look = JSON.parse((await runBerth(["status", "--rendezvous", rendezvous, "--job", "watched", "--json"])).stdout);
-      return look.servers.every((server: { inStateMs: number }) => server.inStateMs >= 1000);
-    }, "heartbeats after the start");
     nodes[1]!.berth.kill("SIGKILL");
     let last = "";
     await waitFor(async () => {

@@ -33,6 +33,8 @@ export interface NodeWatch {
 
 export interface JobWatch {
   nodes: Map<number, NodeWatch>;
+  /** Successful reads so far: a record that first shows up after the first was written while this reader watched. */
+  reads: number;
   /** This reader's clock when the store last came back (or was first read): silence before it proves nothing. */
   storeSince: number;
   /** Since when the store has failed (a read or a write); undefined while it works. */
@@ -40,25 +42,31 @@ export interface JobWatch {
 }
 
 export function newJobWatch(now: number): JobWatch {
-  return { nodes: new Map(), storeSince: now };
+  return { nodes: new Map(), storeSince: now, reads: 0 };
 }
 
 function sameWrite(a: NodeRecord, b: NodeRecord): boolean {
   return a.heartbeat === b.heartbeat && a.writer.pid === b.writer.pid && a.writer.bootId === b.writer.bootId && a.writer.startTicks === b.writer.startTicks && a.state === b.state;
 }
 
-function watchOf(previous: NodeWatch | undefined, sighting: NodeSighting, now: number): NodeWatch {
+/**
+ * `watching`: this reader has read the store before. A record (or a writer) it had not seen then was written
+ * since, by a writer alive at that time: evidence of life, even if the writer has died by now (a node that
+ * dies between two reads has vanished, it is no leftover).
+ */
+function watchOf(previous: NodeWatch | undefined, sighting: NodeSighting, now: number, watching: boolean): NodeWatch {
   const { record, version, check } = sighting;
   const moved = previous !== undefined && !previous.gone && !sameWrite(previous.record, record);
   const sameWriter = previous !== undefined && previous.record.writer.pid === record.writer.pid && previous.record.writer.bootId === record.writer.bootId && previous.record.writer.startTicks === record.writer.startTicks;
   const base = previous && sameWriter ? previous : undefined;
-  const alive = check.kind === "alive" || moved;
+  const writtenWhileWatching = watching && (previous === undefined || previous.gone || !sameWriter);
+  const alive = check.kind === "alive" || moved || (writtenWhileWatching && check.kind !== "dead");
   return {
     record,
     version,
     sameSince: !previous || moved || !sameWriter ? now : previous.sameSince,
     aliveAt: alive ? now : base?.aliveAt,
-    seenAlive: alive || (base?.seenAlive ?? false),
+    seenAlive: alive || writtenWhileWatching || (base?.seenAlive ?? false),
     deadBecause: check.kind === "dead" ? check.why : undefined,
     gone: false,
   };
@@ -67,9 +75,9 @@ function watchOf(previous: NodeWatch | undefined, sighting: NodeSighting, now: n
 /** One successful read of the attempt's records: what moved, what is new, what has gone. */
 export function observeRead(watch: JobWatch, sightings: readonly NodeSighting[], now: number): JobWatch {
   const nodes = new Map<number, NodeWatch>();
-  for (const sighting of sightings) nodes.set(sighting.record.rank, watchOf(watch.nodes.get(sighting.record.rank), sighting, now));
+  for (const sighting of sightings) nodes.set(sighting.record.rank, watchOf(watch.nodes.get(sighting.record.rank), sighting, now, watch.reads > 0));
   for (const [rank, previous] of watch.nodes) if (!nodes.has(rank)) nodes.set(rank, { ...previous, gone: true });
-  return { ...watch, nodes };
+  return { ...watch, nodes, reads: watch.reads + 1 };
 }
 
 /** A read or write failed: from now until the store works again, silence counts against nobody. */

@@ -48,6 +48,18 @@ describe("liveness: evidence this reader saw", () => {
     expect(judgeNode(silent.nodes.get(0)!, silent, 11_500, STALE)).toEqual({ kind: "vanished", why: "no heartbeat for 11s" });
   });
 
+  test("a record that first shows up after this reader's first read was written while it watched: a node that died since has vanished", () => {
+    const before = observeRead(newJobWatch(0), [sight(node(0), { kind: "alive" })], 1000);
+    const dead = { kind: "dead", why: "berth pid 101 on h1 is gone" } as const;
+    const later = observeRead(before, [sight(node(0), { kind: "alive" }), sight(node(1, { heartbeat: 5 }), dead)], 1500);
+    expect(judgeNode(later.nodes.get(1)!, later, 1500, STALE)).toEqual({ kind: "vanished", why: "berth pid 101 on h1 is gone" });
+    const view = viewJob(later, 1500, STALE, 0);
+    expect(view).toMatchObject({ kind: "failed", reason: "node 1 (h1) vanished: berth pid 101 on h1 is gone" });
+    // A remote writer berth cannot check counts as alive when its record first shows up after the first read.
+    const remote = observeRead(before, [sight(node(0), { kind: "alive" }), sight(node(1))], 1500);
+    expect(judgeNode(remote.nodes.get(1)!, remote, 1500, STALE).kind).toBe("alive");
+  });
+
   test("records left by a run that is over (never seen alive) are stale, not vanished, and never ready", () => {
     let watch = observeRead(newJobWatch(0), [sight(node(0)), sight(node(1))], 0);
     watch = observeRead(watch, [sight(node(0)), sight(node(1))], 12_000);
