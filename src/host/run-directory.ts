@@ -96,7 +96,11 @@ function execSlotDirectory(root: string, slot: number, pid: number): string {
     if (ownerAlive(stable, -1) || !writeReplacing(place, OWNER, mark).ok) return own;
     if (readFileSync(place(OWNER), "utf8") !== mark) return own; // another exec took it over at the same moment
   }
-  for (const name of readdirSync(stable)) if (name !== OWNER) rmSync(place(name), { recursive: true, force: true });
+  try {
+    for (const name of readdirSync(stable)) if (name !== OWNER) rmSync(place(name), { recursive: true, force: true });
+  } catch {
+    return own; // another berth's sweep took the slot's directory away in the same instant: use one of our own
+  }
   return stable;
 }
 
