@@ -116,7 +116,9 @@ describe("signals around a stop", () => {
   test("a storm of SIGTERMs and SIGINTs during the stop escalates the servers to SIGKILL and never cuts berth's own cleanup short", async () => {
     const rendezvous = mkdtempSync(join(tmpdir(), "berth-rdv-"));
     const berth = startBerth(["run", "vllm:d2", "--gpus-per-node", "2", "--simulate", "--port-pool", freePortWindow(100).pool, ...COMMON, "--grace", "30s",
-      "--rendezvous", rendezvous, "--job", "storm", "--", ...FAKE_SERVER, "--port", "{port}", "--ignore-term"]);
+      // Ready only once the fixture answers /health: by then it ignores SIGTERM (with no health gate the first
+      // SIGTERM could land before its handler exists, and the servers would die of it at once).
+      "--health-path", "/health", "--rendezvous", rendezvous, "--job", "storm", "--", ...FAKE_SERVER, "--port", "{port}", "--ignore-term"]);
     await berth.waitForEvent((event) => event.event === "ready", "ready");
     const pids = serverPids(berth);
     berth.kill("SIGTERM");
