@@ -114,11 +114,38 @@ export function chooseRunDirectory(named: string | undefined, env: Record<string
   return { path, temporary: true, short };
 }
 
+/**
+ * mkdir -p that outlasts a sweep: another berth removing a dead exec's slot directory at the same instant
+ * makes a recursive mkdir say EEXIST for a path that is gone a moment later. Tried again; a directory is fine.
+ */
+function makeDirectory(path: string): void {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      mkdirSync(path, { recursive: true, mode: 0o700 });
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST" || attempt === 4) throw error;
+      try {
+        if (statSync(path).isDirectory()) return;
+      } catch {
+        // gone again: make it anew
+      }
+    }
+  }
+}
+
 /** The run directory, and each directory a server needs before it starts (0700: sockets live there). */
 export function createRunDirectory(directory: RunDirectory, serverDirectories: readonly string[]): void {
-  mkdirSync(directory.path, { recursive: true, mode: 0o700 });
-  if (directory.temporary && !existsSync(`${directory.path}/${OWNER}`)) writeFileSync(`${directory.path}/${OWNER}`, ownerMark(process.pid));
-  for (const each of serverDirectories) mkdirSync(each, { recursive: true, mode: 0o700 });
+  makeDirectory(directory.path);
+  if (directory.temporary && !existsSync(`${directory.path}/${OWNER}`)) {
+    try {
+      writeFileSync(`${directory.path}/${OWNER}`, ownerMark(process.pid));
+    } catch {
+      makeDirectory(directory.path); // swept in between (its last mark was a dead exec's): once more, now marked ours
+      writeFileSync(`${directory.path}/${OWNER}`, ownerMark(process.pid));
+    }
+  }
+  for (const each of serverDirectories) makeDirectory(each);
 }
 
 /** After the last server has stopped: a temporary run directory goes, with whatever caches it holds. */
