@@ -5,6 +5,7 @@ import { describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import ts from "typescript";
+import { BACKEND_NAMES } from "../src/core/launch/backends/index.ts";
 
 const SRC = resolve(import.meta.dir, "../src");
 const LAYER_MAY_IMPORT: Record<string, string[]> = {
@@ -79,6 +80,20 @@ function importCycles(files: readonly SourceFile[]): string[] {
   return cycles;
 }
 
+/** Where berth's exit status is picked: the mapper (`exitStatus`), the table's file, and what sets the status itself. */
+function statusPickers(files: readonly SourceFile[]): string[] {
+  return files.filter((file) => file.path === "core/exit.ts" || /\b(exitStatus\b|process\.exitCode\b|process\.exit\()/.test(file.code)).map((file) => file.path).sort();
+}
+
+/**
+ * Files outside src/core/launch/backends/ whose running code names a backend as a value ("vllm", 'sglang',
+ * `cmd`): each engine's facts live in its module there, and the list (backends/index.ts) gives every name.
+ */
+function engineNamesOutsideBackends(files: readonly SourceFile[], names: readonly string[]): string[] {
+  const quoted = new RegExp(`["'\`](${names.join("|")})["'\`]`, "g");
+  return files.filter((file) => !file.path.startsWith("core/launch/backends/")).flatMap((file) => [...file.code.matchAll(quoted)].map((match) => `${file.path}: ${match[0]}`));
+}
+
 const FILES = sourceFiles(SRC).map((path) => parseSource(relative(SRC, path), readFileSync(path, "utf8")));
 
 describe("the house", () => {
@@ -88,6 +103,17 @@ describe("the house", () => {
 
   test("no import cycles, type-only imports included", () => {
     expect(importCycles(FILES)).toEqual([]);
+  });
+
+  // Why berth ends is data (an Ending) everywhere else; core/exit.ts has the table and the one mapper, main
+  // sets the status, and the two places that report it before berth exits ask the mapper for it: the run's
+  // `exit` event and the node record the other nodes follow.
+  test("exit statuses are picked in at most 4 files: the table and its mapper, main, and the two reports", () => {
+    expect(statusPickers(FILES)).toEqual(["cli/run-node.ts", "core/exit.ts", "host/rendezvous/node-record-of.ts", "main.ts"]);
+  });
+
+  test("engine names appear only in the backends' modules and their one list", () => {
+    expect(engineNamesOutsideBackends(FILES, BACKEND_NAMES)).toEqual([]);
   });
 
   test("src/core touches neither Bun, process nor require", () => {
@@ -112,6 +138,18 @@ describe("the checks catch what they claim to", () => {
   test("Bun., process. and require( in core are caught, in comments they are not", () => {
     const file = probe("core/probe.ts", "// Bun.file and process.env in a comment\nexport const a = () => Bun.nanoseconds(); export const b = () => process.env.X;");
     expect([...file.code.matchAll(/\b(Bun\.|process\.|require\()/g)].map((match) => match[1])).toEqual(["Bun.", "process."]);
+  });
+
+  test("a status picked by process.exit or the mapper is found, in comments it is not", () => {
+    const picks = probe("cli/a.ts", "// exitStatus(x) in a comment\nexport const f = () => process.exit(3);");
+    const comment = probe("cli/b.ts", "// process.exitCode = exitStatus(x)\nexport const g = 1;");
+    expect(statusPickers([picks, comment])).toEqual(["cli/a.ts"]);
+  });
+
+  test("an engine named as a value is found, in a comment or inside a word it is not", () => {
+    const named = probe("core/plan/a.ts", "// \"vllm\" in a comment\nexport const f = (b: string) => b === 'sglang' || b === \"vllm-x\";");
+    const inBackends = probe("core/launch/backends/x.ts", "export const n = \"vllm\";");
+    expect(engineNamesOutsideBackends([named, inBackends], ["vllm", "sglang"])).toEqual(['core/plan/a.ts: "sglang"']);
   });
 
   test("a cycle of two files is found", () => {

@@ -1,9 +1,10 @@
-// A berth command is plain data: its options table, its positionals and a run function returning an exit code.
+// A berth command is plain data: its options table, its positionals and a run function saying why it ended.
 import type { Io } from "./io.ts";
 import type { COMMON_OPTIONS } from "./common-options.ts";
 import type { OptionTable, ResolvedOptions } from "./options.ts";
 import type { HelpRow } from "./render/help.ts";
 import type { ConfigFile } from "../host/config-file.ts";
+import type { Ending } from "../core/exit.ts";
 
 export interface PositionalDef {
   name: string;
@@ -45,7 +46,7 @@ export interface BerthCommand<Table extends OptionTable = OptionTable> {
   positionals: PositionalDef[];
   /** Whether `-- ARGS` is meaningful for this command. */
   acceptsPassthrough: boolean;
-  run(context: CommandContext<Table>): Promise<number>;
+  run(context: CommandContext<Table>): Promise<Ending>;
   /** Command lines shown under EXAMPLES in --help, each short enough for an 80-column terminal. */
   examples?: readonly string[];
   /** Variables this command reads beyond its options' BERTH_* twins, shown under ENVIRONMENT. */

@@ -1,4 +1,5 @@
 // `berth completion bash|zsh|fish`: a completion script built from every command's option table.
+import { ENDED } from "../core/exit.ts";
 import { defineBerthCommand, type CommandEntry } from "./command.ts";
 import { COMMON_OPTIONS } from "./common-options.ts";
 import { UsageError } from "./errors.ts";
@@ -44,6 +45,6 @@ export const completionCommand = defineBerthCommand({
     const shell = positionals.shell!;
     if (!(SHELLS as readonly string[]).includes(shell)) throw new UsageError(`bad value ${JSON.stringify(shell)} for SHELL; expected one of ${SHELLS.join(", ")}`);
     io.stdout(completionScript(shell as Shell, await completedCommands(commands)));
-    return 0;
+    return ENDED.ok;
   },
 });

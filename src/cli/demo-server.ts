@@ -2,7 +2,7 @@
 // answers /health and /v1/models after a short warm-up, so the demo shows servers going starting → healthy.
 import { defineBerthCommand } from "./command.ts";
 import { durationOption, integerOption, stringOption } from "./option-kinds.ts";
-import { EXIT, exitCodeForSignalName } from "../core/exit.ts";
+import { ENDED } from "../core/exit.ts";
 import { useNormalJitPolicy } from "../host/process/jit-policy.ts";
 import { untilStopSignal } from "../host/process/stop-signal.ts";
 
@@ -38,6 +38,6 @@ export const demoServerCommand = defineBerthCommand({
     io.stdout(`demo server ${options.server} stopping on ${signal}\n`);
     await http.stop(true);
     // TERM is how berth asks it to stop: a clean exit. Anything else ends it as that signal would.
-    return signal === "SIGTERM" ? EXIT.ok : exitCodeForSignalName(signal);
+    return signal === "SIGTERM" ? ENDED.ok : { kind: "signalled", signal };
   },
 });

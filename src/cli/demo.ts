@@ -1,5 +1,6 @@
 // `berth demo`: the main job on a machine without GPUs: `berth run` on simulated GPUs with a tiny built-in
 // HTTP server per slot, showing the live table, the manifest and a clean stop.
+import { cmdBackend } from "../core/launch/backends/cmd.ts";
 import { LIVENESS_DEFAULT_MS } from "../core/supervise/timing.ts";
 import { defineBerthCommand } from "./command.ts";
 import { booleanOption, durationOption, integerOption, portRangeOption, stringOption } from "./option-kinds.ts";
@@ -26,7 +27,7 @@ export const demoCommand = defineBerthCommand({
     const manifestPath = options.manifest ?? `${io.env.TMPDIR ?? "/tmp"}/berth-demo-${process.pid}.json`;
     const launch = {
       specText: spec,
-      options: { backend: "cmd" as const, gpusPerNode: options.servers, nodes: 1, nodeRank: 0, host: "127.0.0.1", portPool: options.portPool, seed: 1, visibleDevices: "index" as const },
+      options: { backend: cmdBackend.name, gpusPerNode: options.servers, nodes: 1, nodeRank: 0, host: "127.0.0.1", portPool: options.portPool, seed: 1, visibleDevices: "index" as const },
       origins: { nodeRank: "berth demo", nodes: "berth demo" },
       passthrough: [...selfArgv(), DEMO_SERVER_COMMAND, "--port", "{port}", "--host", "{host}", "--server", "{server}", "--warmup", "600ms"], // the same for 4 servers or 64: the demo's cost must not grow with them
       env: io.env,
@@ -36,9 +37,9 @@ export const demoCommand = defineBerthCommand({
     };
     const supervision = { healthPath: "/health,/v1/models", startupTimeoutMs: 30_000, livenessIntervalMs: LIVENESS_DEFAULT_MS, graceMs: 5_000, restart: "no" as const, maxRestarts: 0, manifestPath, durationMs: options.duration === 0 ? undefined : options.duration };
     const intro = `berth demo: ${spec} on ${options.servers} simulated GPUs, built-in HTTP servers; manifest ${manifestPath}`;
-    const code = await runNodeCommand({ launch, supervision, metricsPort: options.metricsPort }, io, { addrsEnv: options.addrsEnv, json: options.json, intro });
+    const outro = (status: number) => `berth demo: done (exit ${status})${options.manifest === undefined ? "" : `; the manifest is in ${manifestPath}`}`;
+    const ending = await runNodeCommand({ launch, supervision, metricsPort: options.metricsPort }, io, { addrsEnv: options.addrsEnv, json: options.json, intro, outro });
     if (options.manifest === undefined) (await import("node:fs")).rmSync(manifestPath, { force: true });
-    if (!options.json) io.stderr(`berth demo: done (exit ${code})${options.manifest === undefined ? "" : `; the manifest is in ${manifestPath}`}\n`);
-    return code;
+    return ending;
   },
 });

@@ -1,11 +1,11 @@
-// Errors the command layer throws at the boundary; run-cli.ts turns them into one line and an exit code.
+// Errors the command layer throws at the boundary; run-cli.ts turns them into one line and their Ending.
 // Host and core code never throw these: they return a Refusal, and `orRefuse` is the one translation.
-import { EXIT, exitCodeForRefusal } from "../core/exit.ts";
+import { ENDED, type Ending } from "../core/exit.ts";
 import type { Outcome, Refusal } from "../core/refusal.ts";
 
 export class BerthError extends Error {
   constructor(
-    readonly exitCode: number,
+    readonly ending: Ending,
     message: string,
   ) {
     super(message);
@@ -15,14 +15,14 @@ export class BerthError extends Error {
 /** Bad usage of the command line itself (a flag, a positional, a config key): exit 2. */
 export class UsageError extends BerthError {
   constructor(message: string) {
-    super(EXIT.badInput, message);
+    super(ENDED["bad-input"], message);
   }
 }
 
-/** A refusal from core or host code, with the exit code of its class (2 bad input, 3 environment). */
+/** A refusal from core or host code: it ends berth as its kind says (bad input or the environment). */
 export class RefusalError extends BerthError {
   constructor(readonly refusal: Refusal) {
-    super(exitCodeForRefusal(refusal.class), refusal.message);
+    super(ENDED[refusal.kind], refusal.message);
   }
 }
 

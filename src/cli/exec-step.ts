@@ -2,7 +2,7 @@
 // server dies with berth, then becomes the server through execve (126/127 when that fails, as in tini).
 import { defineBerthCommand } from "./command.ts";
 import { BerthError } from "./errors.ts";
-import { EXIT } from "../core/exit.ts";
+import { ENDED } from "../core/exit.ts";
 import { execCommand } from "../host/process/exec.ts";
 import { armParentDeathSignal } from "../host/process/parent-death.ts";
 import { EXEC_STEP } from "../core/hidden-commands.ts";
@@ -14,8 +14,8 @@ export const execStepCommand = defineBerthCommand({
   options: {},
   async run({ passthrough, io }) {
     const { [EXEC_PARENT_VARIABLE]: parent, ...environment } = io.env;
-    if (parent !== undefined && !armParentDeathSignal(Number(parent))) return EXIT.serverFailed; // berth is gone
+    if (parent !== undefined && !armParentDeathSignal(Number(parent))) return ENDED.failed; // berth is gone
     const failure = execCommand(passthrough, environment);
-    throw new BerthError(failure.exitCode, failure.message);
+    throw new BerthError(failure.ending, failure.message);
   },
 });

@@ -56,6 +56,6 @@ export const execCommand = defineBerthCommand({
     }
     handOverToExec(server.reservation);
     const failure = execProgram(server.launch.argv, server.launch.env);
-    throw new BerthError(failure.exitCode, failure.message);
+    throw new BerthError(failure.ending, failure.message);
   },
 });

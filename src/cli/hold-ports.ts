@@ -2,7 +2,7 @@
 import * as v from "valibot";
 import { defineBerthCommand } from "./command.ts";
 import { UsageError } from "./errors.ts";
-import { EXIT, exitCodeForRefusal, exitCodeForSignalName } from "../core/exit.ts";
+import { ENDED, type Ending } from "../core/exit.ts";
 import { HOLD_COMMAND } from "../core/hidden-commands.ts";
 import { HOLD_REQUEST_VARIABLE, PRINTED_ACK, type HolderReport } from "../host/registry/port-holder-process.ts";
 import { reserveRequestedPorts } from "../host/registry/requested-ports.ts";
@@ -52,19 +52,19 @@ export const holdPortsCommand = defineBerthCommand({
     const expiresAt = ttlMilliseconds === 0 ? null : new Date(Date.now() + ttlMilliseconds).toISOString();
     const outcome = await reserveRequestedPorts({ ...request, holder: { ...request.holder, ...(expiresAt ? { expiresAt } : {}) } }, io.env);
     if (!outcome.ok) {
-      const exitCode = exitCodeForRefusal(outcome.refusal.class);
-      report({ ok: false, exitCode, message: outcome.refusal.message });
-      return exitCode;
+      const ending = ENDED[outcome.refusal.kind];
+      report({ ok: false, ending, message: outcome.refusal.message });
+      return ending;
     }
     const reserved = outcome.value;
     const checked = reserved.held.every((held) => held.checked === "ipv4+ipv6") ? "ipv4+ipv6" : "ipv4";
     const delivered = report({ ok: true, ports: reserved.held.map((held) => held.port), blocks: reserved.blocks, holder: process.pid, expiresAt, checked });
-    if (!delivered || !(await acknowledged())) return EXIT.serverFailed; // exiting releases everything at once
+    if (!delivered || !(await acknowledged())) return ENDED.failed; // exiting releases everything at once
     // Exiting releases everything: the kernel drops the locks and closes the sockets.
     // `after`, not setTimeout: a TTL past ~24.8 days would overflow setTimeout and release at once.
     const timers = new AbortController();
-    const expired = ttlMilliseconds === 0 ? new Promise<number>(() => {}) : new Promise<number>((resolve) => after(timers.signal, ttlMilliseconds, () => resolve(EXIT.ok)));
-    const stopped = untilStopSignal().then(exitCodeForSignalName);
+    const expired = ttlMilliseconds === 0 ? new Promise<Ending>(() => {}) : new Promise<Ending>((resolve) => after(timers.signal, ttlMilliseconds, () => resolve(ENDED.ok)));
+    const stopped = untilStopSignal().then((signal): Ending => ({ kind: "signalled", signal }));
     const code = await Promise.race([expired, stopped]);
     timers.abort();
     return code;

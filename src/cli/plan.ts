@@ -4,12 +4,12 @@ import { RefusalError, UsageError } from "./errors.ts";
 import { integerOption, portRangeOption } from "./option-kinds.ts";
 import { printJson } from "./render/json.ts";
 import { renderPlanTable } from "./render/plan-table.ts";
-import { EXIT } from "../core/exit.ts";
+import { ENDED } from "../core/exit.ts";
 import { gpuInUse } from "../core/gpu/gpu-in-use.ts";
 import { MAX_NODES, nodeCountFromEnv } from "../core/launch/node-identity.ts";
 import { planCluster } from "../core/plan/plan.ts";
 import { planJson } from "../core/plan/plan-json.ts";
-import { doesNotFitClass, environmentRefusal, quoted, refusalFromIssues } from "../core/refusal.ts";
+import { doesNotFitKind, environmentRefusal, quoted, refusalFromIssues } from "../core/refusal.ts";
 import { readSpec } from "../core/spec/index.ts";
 import { readHostPortSettings } from "../host/registry/kernel-port-settings.ts";
 import { GPU_ENVIRONMENT, NODE_ENVIRONMENT } from "./environment-rows.ts";
@@ -23,7 +23,7 @@ async function thisNodesGpus(env: Record<string, string | undefined>): Promise<{
   const [{ probeVisibleGpus }, { gpuHolders }] = await Promise.all([import("../host/gpus/visible-gpus.ts"), import("../host/registry/gpu-holders.ts")]);
   const probe = probeVisibleGpus(env);
   const hint = "pass --gpus-per-node (or BERTH_GPUS_PER_NODE) to plan without reading this node";
-  if (!probe.ok) throw new RefusalError(probe.refusal.class === "bad-input" ? probe.refusal : environmentRefusal(`cannot count this node's GPUs: ${probe.refusal.message}; ${hint}`));
+  if (!probe.ok) throw new RefusalError(probe.refusal.kind === "bad-input" ? probe.refusal : environmentRefusal(`cannot count this node's GPUs: ${probe.refusal.message}; ${hint}`));
   if (probe.visible.gpus.length === 0) throw new RefusalError(environmentRefusal(`this node shows no visible GPUs (${probe.visible.source}); ${hint}`));
   const holders = await gpuHolders(env, probe.visible.gpus.flatMap((gpu) => (gpu.uuid === null ? [] : [gpu.uuid])));
   const warnings = [...probe.visible.warnings];
@@ -79,7 +79,7 @@ export const planCommand = defineBerthCommand({
     });
     if (!planned.ok) {
       const refusal = refusalFromIssues(`${quoted(specText)} does not fit ${nodes} node(s) × ${gpusPerNode} GPUs: `, planned.issues);
-      throw new RefusalError({ ...refusal, class: doesNotFitClass(planned.issues, { gpusFromHost: probed !== undefined, poolFromHost: options.portPool === undefined }) });
+      throw new RefusalError({ ...refusal, kind: doesNotFitKind(planned.issues, { gpusFromHost: probed !== undefined, poolFromHost: options.portPool === undefined }) });
     }
     const warnings = [...spec.warnings, ...(probed?.warnings ?? []), ...planned.warnings];
     if (options.json) {
@@ -88,6 +88,6 @@ export const planCommand = defineBerthCommand({
       for (const warning of warnings) io.stderr(`berth: warning: ${warning}\n`);
       io.stdout(renderPlanTable(planned.value, options.nodeRank));
     }
-    return EXIT.ok;
+    return ENDED.ok;
   },
 });

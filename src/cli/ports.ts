@@ -4,7 +4,7 @@ import { defineBerthCommand } from "./command.ts";
 import { BerthError, checkJsonAndFormat, orRefuse } from "./errors.ts";
 import { durationOption, enumOption, integerOption, portRangeOption, stringOption } from "./option-kinds.ts";
 import { printJson } from "./render/json.ts";
-import { EXIT } from "../core/exit.ts";
+import { ENDED } from "../core/exit.ts";
 import { portsAsEnvironment } from "../core/ports/port-request.ts";
 import { execCommand } from "../host/process/exec.ts";
 import { reserveRequestedPorts, type PortsRequest } from "../host/registry/requested-ports.ts";
@@ -36,10 +36,10 @@ export const portsCommand = defineBerthCommand({
       handOverToExec({ ports: reserved.held, gpus: [] });
       const numbers = reserved.held.map((held) => held.port);
       const failure = execCommand(passthrough, { ...io.env, ...portsAsEnvironment(numbers, blocksWanted ? reserved.blocks : undefined) });
-      throw new BerthError(failure.exitCode, failure.message);
+      throw new BerthError(failure.ending, failure.message);
     }
     const held = await startPortHolder(request, options.ttl, io.env);
-    if (!held.ok) throw new BerthError(held.exitCode, held.message);
+    if (!held.ok) throw new BerthError(held.ending, held.message);
     const { ports, blocks, holder, expiresAt, checked } = held;
     const format = options.json ? "json" : options.format;
     if (checked !== "ipv4+ipv6") io.stderr("berth: warning: this host has no IPv6; ports were checked on IPv4 only\n");
@@ -49,7 +49,7 @@ export const portsCommand = defineBerthCommand({
       io.stdout(Object.entries(environment).map(([key, value]) => `export ${key}=${value}\n`).join(""));
     } else io.stdout(`${blocksWanted ? blocks.map((block) => `${block.first}-${block.last}`).join(" ") : ports.join(" ")}\n`);
     held.printed(); // only now may the holder keep them: before this, a killed berth ports leaves nothing held
-    return EXIT.ok;
+    return ENDED.ok;
   },
 });
 

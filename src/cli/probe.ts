@@ -3,7 +3,7 @@ import { defineBerthCommand } from "./command.ts";
 import { RefusalError } from "./errors.ts";
 import { printJson } from "./render/json.ts";
 import { renderProbeTable } from "./render/probe-table.ts";
-import { EXIT } from "../core/exit.ts";
+import { ENDED } from "../core/exit.ts";
 import { gpuHolders } from "../host/registry/gpu-holders.ts";
 import { probeVisibleGpus } from "../host/gpus/visible-gpus.ts";
 import { orphanProtection } from "../host/process/server-cgroup.ts";
@@ -41,6 +41,6 @@ export const probeCommand = defineBerthCommand({
       io.stdout(renderProbeTable(inventory, visible.gpus, heldBy));
       io.stdout(protection.kind === "cgroup" ? `\nservers run in a cgroup of berth's own under ${protection.parent}: nothing they start outlives berth\n` : `\nservers run in process groups with PR_SET_PDEATHSIG (${protection.why}): a grandchild that leaves its group can outlive a SIGKILLed berth\n`);
     }
-    return EXIT.ok;
+    return ENDED.ok;
   },
 });

@@ -1,4 +1,4 @@
-// The one place that turns argv into a command run and any error into one line plus an exit code.
+// The one place that turns argv into a command run and any error into one line plus why berth ends.
 import { parseArguments, splitAtSeparator, wantsHelp } from "./argv.ts";
 import type { CommandEntry } from "./commands.ts";
 import type { PositionalDef } from "./command.ts";
@@ -9,7 +9,7 @@ import { checkConfigSpellings, envName, kebabCase, resolveOptions, twinName } fr
 import type { OptionDef } from "./option-kinds.ts";
 import { nearMissVariables } from "../core/variable-names.ts";
 import type { HelpModel } from "./render/help.ts";
-import { EXIT } from "../core/exit.ts";
+import { ENDED, type Ending } from "../core/exit.ts";
 import { readConfigFile, type ConfigFile } from "../host/config-file.ts";
 import { COMMIT, VERSION } from "../version.ts";
 
@@ -20,17 +20,17 @@ async function printHelp(model: HelpModel, io: Io): Promise<void> {
 }
 
 /** `berth help [COMMAND]`: the root help, or that command's. */
-async function helpCommand(args: readonly string[], io: Io, commands: readonly CommandEntry[]): Promise<number> {
+async function helpCommand(args: readonly string[], io: Io, commands: readonly CommandEntry[]): Promise<Ending> {
   const { commandHelp, rootHelp } = await import("./help.ts");
   const [name, extra] = args;
   if (extra !== undefined) throw new UsageError(`'berth help' takes at most one command, got ${JSON.stringify(extra)} too`);
   if (name === undefined || name === "help") {
     await printHelp(rootHelp(commands), io);
-    return EXIT.ok;
+    return ENDED.ok;
   }
   const entry = findCommand(commands, name);
   await printHelp(commandHelp(entry, await entry.load()), io);
-  return EXIT.ok;
+  return ENDED.ok;
 }
 
 function findCommand(commands: readonly CommandEntry[], name: string): CommandEntry {
@@ -59,14 +59,14 @@ function checkConfigKeys(config: ConfigFile, known: Set<string>): void {
   if (unknown.length > 0) throw new UsageError(`config file ${config.path}: unknown key '${unknown[0]}'; expected berth options such as nodes, gpus-per-node or port-pool, or a [command] table`);
 }
 
-async function runCommand(entry: CommandEntry, rawArgs: string[], io: Io, commands: readonly CommandEntry[]): Promise<number> {
+async function runCommand(entry: CommandEntry, rawArgs: string[], io: Io, commands: readonly CommandEntry[]): Promise<Ending> {
   const command = await entry.load();
   const name = entry.name;
   const { own, passthrough, sawSeparator } = splitAtSeparator(rawArgs);
   if (wantsHelp(own)) {
     const { commandHelp } = await import("./help.ts");
     await printHelp(commandHelp(entry, command), io);
-    return EXIT.ok;
+    return ENDED.ok;
   }
   if (sawSeparator && !command.acceptsPassthrough) throw new UsageError(`'berth ${name}' takes no command after --`);
   const table = { ...command.options, ...COMMON_OPTIONS };
@@ -113,27 +113,27 @@ function positionalValues(defs: readonly PositionalDef[], given: string[], env: 
   return named;
 }
 
-export async function runCli(rawArgs: string[], commands: readonly CommandEntry[], io: Io): Promise<number> {
+export async function runCli(rawArgs: string[], commands: readonly CommandEntry[], io: Io): Promise<Ending> {
   try {
     const [first, ...rest] = rawArgs;
     if (first === undefined || first === "--help" || first === "-h") {
       await printHelp((await import("./help.ts")).rootHelp(commands), io);
-      return first === undefined ? EXIT.badInput : EXIT.ok;
+      return first === undefined ? ENDED["bad-input"] : ENDED.ok;
     }
     if (first === "help") return await helpCommand(rest, io, commands);
     if (first === "--version" || first === "-v") {
       io.stdout(`berth ${VERSION} (${COMMIT})\n`);
-      return EXIT.ok;
+      return ENDED.ok;
     }
     return await runCommand(findCommand(commands, first), rest, io, commands);
   } catch (error) {
     if (error instanceof BerthError) {
       io.stderr(`berth: ${error.message}\n`);
-      return error.exitCode;
+      return error.ending;
     }
     const detail = error instanceof Error ? error.message : String(error);
     io.stderr(`berth: internal error: ${detail} (set BERTH_DEBUG=1 for details)\n`);
     if (io.env.BERTH_DEBUG) io.stderr(`${error instanceof Error ? error.stack : ""}\n`);
-    return EXIT.serverFailed;
+    return ENDED.failed;
   }
 }

@@ -2,7 +2,7 @@
 // the refusal, if any, as an exit code.
 import { orRefuse } from "./errors.ts";
 import { printEvent } from "./render/json.ts";
-import { exitCodeForRefusal, type RunEnd } from "../core/exit.ts";
+import { ENDED, exitStatus, type Ending, type RunEnd } from "../core/exit.ts";
 import type { Outcome } from "../core/refusal.ts";
 import type { Io } from "./io.ts";
 import { createRunView, type ViewMode } from "./render/run-view.ts";
@@ -14,6 +14,8 @@ export interface RunNodeDisplay {
   json: boolean;
   /** A line said once the node is ready to start (the demo's): never before a refusal, which is the only line then. */
   intro?: string;
+  /** The line said after the run's own last line, given its exit status (the demo's "done (exit 0)"). */
+  outro?: (status: number) => string;
 }
 
 function viewMode(io: Io, json: boolean): ViewMode {
@@ -42,16 +44,21 @@ function presenter(io: Io, display: RunNodeDisplay, logger: TerminalLogger | und
   };
 }
 
-/** The last word of every run: an `exit` event with --json (refusals included), else one line on stderr. */
-function reportEnd(io: Io, json: boolean, outcome: Outcome<RunEnd>): void {
-  const end = outcome.ok ? outcome.value : { code: exitCodeForRefusal(outcome.refusal.class), reason: outcome.refusal.message };
-  if (json) printEvent(io, "exit", end);
-  else if (outcome.ok && end.reason) io.stderr(`berth: exit ${end.code}: ${end.reason}\n`);
+/**
+ * The last word of every run: an `exit` event with --json (refusals included), else one line on stderr. It
+ * reports the status berth is about to exit with, so it asks the one mapper (core/exit.ts) for it.
+ */
+function reportEnd(io: Io, display: RunNodeDisplay, outcome: Outcome<RunEnd>): void {
+  const end = outcome.ok ? outcome.value : { ending: ENDED[outcome.refusal.kind], reason: outcome.refusal.message };
+  const code = exitStatus(end.ending);
+  if (display.json) printEvent(io, "exit", { code, why: end.ending.kind, reason: end.reason });
+  else if (outcome.ok && end.reason) io.stderr(`berth: exit ${code}: ${end.reason}\n`);
+  if (!display.json && outcome.ok && display.outro) io.stderr(`${display.outro(code)}\n`);
 }
 
-export async function runNodeCommand(request: RunNodeRequest, io: Io, display: RunNodeDisplay): Promise<number> {
+export async function runNodeCommand(request: RunNodeRequest, io: Io, display: RunNodeDisplay): Promise<Ending> {
   const logger = viewMode(io, display.json) === "tty" ? (await import("./render/terminal-logger.ts")).terminalLogger(io) : undefined;
   const outcome = await runNode(request, presenter(io, display, logger));
-  reportEnd(io, display.json, outcome);
-  return orRefuse(outcome).code;
+  reportEnd(io, display, outcome);
+  return orRefuse(outcome).ending;
 }

@@ -4,10 +4,11 @@ import type { OptionDef } from "./option-kinds.ts";
 import { MAX_GPUS_PER_NODE, MAX_NODES } from "./plan.ts";
 import { LIVENESS_DEFAULT_MS } from "../core/supervise/timing.ts";
 import { PLACEHOLDER_LIST } from "../core/launch/placeholders.ts";
+import { BACKEND_NAMES, BACKENDS, type BackendName } from "../core/launch/backends/index.ts";
 import { RENDEZVOUS_OPTIONS } from "./rendezvous-options.ts";
 
-const backendOption: OptionDef<"vllm" | "sglang" | "cmd"> = {
-  ...enumOption({ description: `How to start servers: vllm, sglang, or cmd (the command after --, with ${PLACEHOLDER_LIST})`, choices: ["vllm", "sglang", "cmd"], default: "vllm" }),
+const backendOption: OptionDef<BackendName> = {
+  ...enumOption({ description: `How to start servers: ${BACKENDS.map((backend) => `${backend.name} (${backend.summary})`).join(", ")}; a command gets ${PLACEHOLDER_LIST}`, choices: BACKEND_NAMES, default: BACKEND_NAMES[0]! }),
   default: undefined,
   defaultHint: "each component's own backend from the spec",
 };

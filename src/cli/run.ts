@@ -5,7 +5,7 @@ import { UsageError } from "./errors.ts";
 import { GPU_ENVIRONMENT, NODE_ENVIRONMENT } from "./environment-rows.ts";
 import { rendezvousChoice } from "./rendezvous-options.ts";
 import { badInput, type Refusal } from "../core/refusal.ts";
-import { EXIT } from "../core/exit.ts";
+import { ENDED, type Ending } from "../core/exit.ts";
 import type { LaunchRequest } from "../core/node/launch-request.ts";
 import { booleanOption } from "./option-kinds.ts";
 import { orRefuse } from "./errors.ts";
@@ -40,12 +40,12 @@ async function arealOf(options: ArealOptions, origins: Record<string, string>, e
 }
 
 /** --dry-run: what would start, printed; nothing taken. */
-async function dryRun(launch: LaunchRequest, io: Io, json: boolean): Promise<number> {
+async function dryRun(launch: LaunchRequest, io: Io, json: boolean): Promise<Ending> {
   const [{ dryRunNode }, { renderDryRun }, { printJson }] = await Promise.all([import("../host/node/dry-run.ts"), import("./render/dry-run-view.ts"), import("./render/json.ts")]);
   const outcome = orRefuse(await dryRunNode(launch));
   if (json) printJson(io, { dryRun: true, ...outcome });
   else io.stdout(renderDryRun(outcome));
-  return EXIT.ok;
+  return ENDED.ok;
 }
 
 export const runCommand = defineBerthCommand({

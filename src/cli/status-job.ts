@@ -5,7 +5,7 @@
 import { BerthError } from "./errors.ts";
 import type { Snapshot } from "./watch-loop.ts";
 import { renderTable, compactList } from "./render/table.ts";
-import { EXIT } from "../core/exit.ts";
+import { ENDED } from "../core/exit.ts";
 import { judgeNode, type NodeJudgement } from "../core/rendezvous/liveness.ts";
 import { viewJob } from "../core/rendezvous/job-view.ts";
 import type { NodeRecord } from "../core/rendezvous/node-record.ts";
@@ -62,7 +62,7 @@ interface Following {
 async function look(choice: RendezvousChoice, following: Following, warn: (message: string) => void): Promise<Snapshot> {
   following.store ??= await openStore(choice.location, choice.job, { writer: false, sharedGid: choice.sharedGid, warn });
   const attempt = choice.attempt?.attempt ?? (await currentAttempt(following.store)).attempt;
-  if (attempt === undefined) return { json: () => ({ job: choice.job, attempt: null, verdict: "no node has published yet", nodes: [], servers: [] }), text: () => render(choice.job, undefined, [], ""), code: EXIT.ok };
+  if (attempt === undefined) return { json: () => ({ job: choice.job, attempt: null, verdict: "no node has published yet", nodes: [], servers: [] }), text: () => render(choice.job, undefined, [], ""), ending: ENDED.ok };
   if (following.reader?.attempt !== attempt) following.reader = jobReader(following.store, choice.job, attempt, warn);
   const reader = following.reader;
   // A first look waits for remote heartbeats to move (up to one heartbeat and a read) before it judges.
@@ -83,7 +83,7 @@ async function look(choice: RendezvousChoice, following: Following, warn: (messa
     nodes: nodes.map(({ record, judgement }) => ({ rank: record.rank, host: record.host, state: record.state, liveness: judgement.kind, ...("why" in judgement ? { why: judgement.why } : {}), reason: record.reason ?? null, exitCode: record.exitCode ?? null })),
     servers: nodes.flatMap(({ record }) => record.servers),
   });
-  return { json, text: () => render(choice.job, attempt, nodes, verdict), code: view.kind === "failed" ? EXIT.serverFailed : EXIT.ok };
+  return { json, text: () => render(choice.job, attempt, nodes, verdict), ending: view.kind === "failed" ? ENDED.failed : ENDED.ok };
 }
 
 /** A snapshot function that keeps its store and evidence from one look to the next (--watch). */
@@ -93,10 +93,10 @@ export function jobSnapshots(choice: RendezvousChoice, warn: (message: string) =
     try {
       return await look(choice, following, warn);
     } catch (error) {
-      if (error instanceof StoreRefused) throw new BerthError(EXIT.environment, error.message);
+      if (error instanceof StoreRefused) throw new BerthError(ENDED.environment, error.message);
       // Unreachable for now: said as the view (a --watch goes on looking), exit 3 for a single look.
       const why = `the rendezvous cannot be read: ${error instanceof Error ? error.message : String(error)}`;
-      return { json: () => ({ job: choice.job, state: "unknown", verdict: why }), text: () => `job ${choice.job}: ${why}\n`, code: EXIT.environment };
+      return { json: () => ({ job: choice.job, state: "unknown", verdict: why }), text: () => `job ${choice.job}: ${why}\n`, ending: ENDED.environment };
     }
   };
 }

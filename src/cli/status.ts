@@ -10,7 +10,7 @@ import { printJson } from "./render/json.ts";
 import type { Io } from "./io.ts";
 import { durationOption } from "./option-kinds.ts";
 import { RENDEZVOUS_OPTIONS, rendezvousChoice } from "./rendezvous-options.ts";
-import { EXIT } from "../core/exit.ts";
+import { ENDED } from "../core/exit.ts";
 import { groupByHolder, type HolderSummary } from "../core/registry/holders.ts";
 import { describeHolderPid } from "../core/registry/holder-identity.ts";
 import type { ServerTable } from "../core/observe/server-table.ts";
@@ -96,7 +96,7 @@ export const statusCommand = defineBerthCommand({
       const once = await snapshot();
       if (options.json) printJson(io, once.json());
       else io.stdout(once.text());
-      return once.code ?? EXIT.ok;
+      return once.ending ?? ENDED.ok;
     }
     return watchEvery(io, options.watch, options.json, snapshot);
   },

@@ -1,5 +1,6 @@
 // `berth version`: which berth this is, for bug reports and for checking a rollout (version, commit,
 // build date, and the target it was built for, which says its libc).
+import { ENDED } from "../core/exit.ts";
 import { defineBerthCommand } from "./command.ts";
 import { printJson } from "./render/json.ts";
 import { BUILD_DATE, BUILD_TARGET, COMMIT, VERSION } from "../version.ts";
@@ -19,6 +20,6 @@ export const versionCommand = defineBerthCommand({
     const facts = { version: VERSION, commit: COMMIT, buildDate: BUILD_DATE, target: BUILD_TARGET, libc: libcOf(BUILD_TARGET), bun: Bun.version };
     if (options.json) printJson(io, facts);
     else io.stdout(`berth ${VERSION} (commit ${COMMIT}, built ${BUILD_DATE ?? "from source"}, ${BUILD_TARGET}, bun ${Bun.version})\n`);
-    return 0;
+    return ENDED.ok;
   },
 });

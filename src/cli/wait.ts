@@ -11,7 +11,7 @@ import type { Io } from "./io.ts";
 import { printJson } from "./render/json.ts";
 import { shellQuote } from "./render/dry-run-view.ts";
 import { RENDEZVOUS_OPTIONS, rendezvousChoice } from "./rendezvous-options.ts";
-import { EXIT } from "../core/exit.ts";
+import { ENDED, type Ending } from "../core/exit.ts";
 import type { ServerRecord } from "../core/rendezvous/node-record.ts";
 import type { PortRange } from "../core/types.ts";
 
@@ -31,19 +31,19 @@ type Ready = Extract<Awaited<ReturnType<typeof import("../host/rendezvous/wait-f
 type TrainerOptions = { component?: string; nodeRank?: number; masterAddr?: string; advertiseHost?: string; portPool?: PortRange; simulate: boolean; json: boolean; format: string };
 
 /** --component: the trainer placed on this node; with -- CMD, its reservation handed to CMD by exec. */
-async function trainer(options: TrainerOptions, origins: Record<string, string>, io: Io, passthrough: string[], commandLine: string, ready: Ready): Promise<number> {
+async function trainer(options: TrainerOptions, origins: Record<string, string>, io: Io, passthrough: string[], commandLine: string, ready: Ready): Promise<Ending> {
   const [{ placeTrainer }, { handOverToExec }, { execCommand }] = await Promise.all([import("../host/node/trainer.ts"), import("../host/registry/reservations.ts"), import("../host/process/exec.ts")]);
   const run = passthrough.length > 0;
   const placed = orRefuse(await placeTrainer({ component: options.component!, nodeRank: options.nodeRank, masterAddr: options.masterAddr, advertiseHost: options.advertiseHost, portPool: options.portPool, simulate: options.simulate, reserve: run, env: io.env, origins, holder: { role: `trainer ${options.component}`, command: commandLine } }, ready.job, ready.servers));
   if (run) {
     handOverToExec(placed.reservation);
     const failure = execCommand(passthrough, { ...io.env, ...placed.env });
-    throw new BerthError(failure.exitCode, failure.message);
+    throw new BerthError(failure.ending, failure.message);
   }
   io.stderr(`berth wait: nothing is reserved for '${options.component}' without a command; run it as berth wait --component ${options.component} ... -- CMD to hold its GPUs while it runs\n`);
   if (options.json || options.format === "json") printJson(io, { job: ready.job, attempt: ready.attempt, trainer: { component: placed.placement.component, node: placed.placement.node, nodes: placed.placement.nodes, nodeRank: placed.placement.nodeRank, gpus: placed.gpus, ports: placed.placement.block, env: placed.env } });
   else io.stdout(Object.entries(placed.env).map(([name, value]) => `export ${name}=${shellQuote(value)}\n`).join(""));
-  return EXIT.ok;
+  return ENDED.ok;
 }
 
 export const waitCommand = defineBerthCommand({
@@ -84,8 +84,8 @@ export const waitCommand = defineBerthCommand({
     if (outcome.kind === "ready" && options.component !== undefined) return trainer(options, origins, io, passthrough, commandLine, outcome);
     if (outcome.kind === "ready") {
       print(io, options.json ? "json" : options.format, choice.job, outcome.attempt, outcome.servers);
-      return EXIT.ok;
+      return ENDED.ok;
     }
-    throw new BerthError(outcome.kind === "refused" ? EXIT.environment : EXIT.serverFailed, outcome.message);
+    throw new BerthError(outcome.kind === "refused" ? ENDED.environment : ENDED.failed, outcome.message);
   },
 });

@@ -1,7 +1,7 @@
 // `--watch`: the same view again every so often until Ctrl-C (or SIGTERM), which ends it with exit 0: the
 // user asked for it to end. On a terminal each view replaces the last; on a pipe views follow each other,
 // one JSON document per line with --json.
-import { EXIT } from "../core/exit.ts";
+import { ENDED, type Ending } from "../core/exit.ts";
 import type { Io } from "./io.ts";
 import { SCHEMA_VERSION } from "../core/schema-version.ts";
 
@@ -9,12 +9,13 @@ export interface Snapshot {
   json(): object;
   text(): string;
   /** The exit status a single look would give (status --job: 1 when the job failed). */
-  code?: number;
+  /** Why a single look ends berth (a failed job: failed); absent: ok. */
+  ending?: Ending;
 }
 
 const CLEAR = "\x1b[H\x1b[2J";
 
-export async function watchEvery(io: Io, everyMs: number, json: boolean, snapshot: () => Promise<Snapshot>): Promise<number> {
+export async function watchEvery(io: Io, everyMs: number, json: boolean, snapshot: () => Promise<Snapshot>): Promise<Ending> {
   const stop = new AbortController();
   const end = () => stop.abort();
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, end);
@@ -29,7 +30,7 @@ export async function watchEvery(io: Io, everyMs: number, json: boolean, snapsho
         stop.signal.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
       });
     }
-    return EXIT.ok;
+    return ENDED.ok;
   } finally {
     for (const signal of ["SIGINT", "SIGTERM"] as const) process.off(signal, end);
   }

@@ -1,5 +1,5 @@
 // `berth demo`: the main job without GPUs, on a real pseudo-terminal (live table) and off one (plain lines).
-import { BLOCK_LAYOUTS } from "../../src/core/plan/port-block-layout.ts";
+import { vllmBackend } from "../../src/core/launch/backends/vllm.ts";
 import { afterEach, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -29,7 +29,7 @@ test("on a terminal: the live table shows each server's state", async () => {
   const [output, code] = await Promise.all([new Response(child.stdout).text(), child.exited]);
   if (code !== 0) throw new Error(`berth demo exited ${code}:\n${output}`);
   expect(output).toContain("SERVER  GPUS  PORTS");
-  expect(output).toMatch(new RegExp(`s1\\s+1\\s+${window.first + BLOCK_LAYOUTS.vllm.width}-${window.first + 2 * BLOCK_LAYOUTS.vllm.width - 1}\\s+healthy`));
+  expect(output).toMatch(new RegExp(`s1\\s+1\\s+${window.first + vllmBackend.block.width}-${window.first + 2 * vllmBackend.block.width - 1}\\s+healthy`));
   expect(output).toContain("all 2 server(s) healthy");
   expect(output).toContain("\x1b[J"); // the table is redrawn in place
 });

@@ -1,6 +1,6 @@
 // `berth exec`: the slot's reservation lives exactly as long as the server, which keeps berth's pid.
 import { locksOf } from "../support/status-locks.ts";
-import { BLOCK_LAYOUTS } from "../../src/core/plan/port-block-layout.ts";
+import { vllmBackend } from "../../src/core/launch/backends/vllm.ts";
 import { expect, test } from "bun:test";
 import { join } from "node:path";
 import { berthArgv, runBerth } from "../support/berth-process.ts";
@@ -14,7 +14,7 @@ test("LOCAL_RANK picks the slot; the server has berth's pid, its GPU, its ports,
     const status = JSON.parse(Bun.spawnSync([...${JSON.stringify(berthArgv())}, "status", "--json"], { env: process.env }).stdout.toString());
     console.log(JSON.stringify({ pid: getpid(), env: { CUDA_VISIBLE_DEVICES: process.env.CUDA_VISIBLE_DEVICES, BERTH_SERVER: process.env.BERTH_SERVER, BERTH_PORT: process.env.BERTH_PORT, BERTH_PORTS: process.env.BERTH_PORTS }, held: status.holders }));`;
   const window = freePortWindow(100);
-  const width = BLOCK_LAYOUTS.vllm.width;
+  const width = vllmBackend.block.width;
   const [first, last] = [window.first + 2 * width, window.first + 3 * width - 1]; // slot 2's block: two vLLM blocks above the first
   const nvml = { BERTH_NVML_LIBRARY: fakeNvmlLibrary(), CUDA_VISIBLE_DEVICES: "0,1,2,4", CUDA_DEVICE_ORDER: "PCI_BUS_ID" }; // 3 is busy
   const run = await runBerth(["exec", "vllm:d4", "--backend", "cmd", "--port-pool", window.pool, "--", process.execPath, "-e", script], { env: { LOCAL_RANK: "2", ...nvml } });
@@ -23,7 +23,7 @@ test("LOCAL_RANK picks the slot; the server has berth's pid, its GPU, its ports,
   const seen = JSON.parse(run.stdout);
   expect(seen.env).toEqual({ CUDA_VISIBLE_DEVICES: "2", BERTH_SERVER: "2", BERTH_PORT: String(first), BERTH_PORTS: `${first}-${last}` });
   const mine = locksOf({ holders: seen.held }).filter((entry) => entry.pid === seen.pid);
-  expect(mine.filter((entry: { kind: string }) => entry.kind === "port")).toHaveLength(BLOCK_LAYOUTS.vllm.width);
+  expect(mine.filter((entry: { kind: string }) => entry.kind === "port")).toHaveLength(vllmBackend.block.width);
   expect(mine.filter((entry: { kind: string }) => entry.kind === "gpu").map((entry) => entry.id)).toEqual(["GPU-5eed0002-1002-2002-3002-000000abc002"]);
   expect(mine[0]!.role).toBe("exec vllm:d4 slot 2");
 });
@@ -40,7 +40,7 @@ test("a slot that does not exist, or no slot at all, is bad input", async () => 
 test("srun --gpus-per-task=1: each task sees only its own GPU, takes its SLURM_LOCALID slot of the whole node's plan, and its slot's ports", async () => {
   const script = `console.log(JSON.stringify({ CUDA_VISIBLE_DEVICES: process.env.CUDA_VISIBLE_DEVICES, BERTH_SERVER: process.env.BERTH_SERVER, BERTH_PORTS: process.env.BERTH_PORTS }))`;
   const window = freePortWindow(200);
-  const width = BLOCK_LAYOUTS.vllm.width;
+  const width = vllmBackend.block.width;
   const seen: Record<string, string>[] = [];
   // Slurm gives task 3 of 4 GPU 4 (3 is busy on this fake node, so Slurm's cgroup would give another); each task's own view.
   for (const [task, gpu] of [[0, "0"], [3, "4"]] as const) {

@@ -1,6 +1,6 @@
 // tini's matrix: every exit code 0-255 passes through `berth exec` and `berth run`, and death by signal N
 // becomes 128+N, whether the server gets the signal or berth does.
-import { BLOCK_LAYOUTS } from "../../src/core/plan/port-block-layout.ts";
+import { vllmBackend } from "../../src/core/launch/backends/vllm.ts";
 import { afterEach, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -17,7 +17,7 @@ function ownRegistry(name: string): string {
 }
 
 /** One vLLM-sized block per case that runs at once, cut from a window found free at run time. */
-const BLOCK = BLOCK_LAYOUTS.vllm.width;
+const BLOCK = vllmBackend.block.width;
 const EXEC_BATCH = 16;
 const RUN_BATCH = 8;
 

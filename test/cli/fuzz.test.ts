@@ -1,4 +1,5 @@
 // 10,000 random specs through the parser and through `berth plan` in-process: never a crash, only 0 or 2.
+import { exitStatus } from "../../src/core/exit.ts";
 import { expect, test } from "bun:test";
 import { COMMANDS } from "../../src/cli/commands.ts";
 import { memoryIo } from "../../src/cli/io.ts";
@@ -57,7 +58,7 @@ test("10,000 random specs: the parser returns a result and `berth plan` exits 0 
     const io = memoryIo({});
     const nodes = String(1 + Math.floor(random() * 8));
     const gpusPerNode = String(1 + Math.floor(random() * 16));
-    const code = await runCli(["plan", text, "--nodes", nodes, "--gpus-per-node", gpusPerNode, "--json"], COMMANDS, io);
+    const code = exitStatus(await runCli(["plan", text, "--nodes", nodes, "--gpus-per-node", gpusPerNode, "--json"], COMMANDS, io));
     if (code !== 0 && code !== 2) throw new Error(`spec ${JSON.stringify(text)} exited ${code}: ${io.err}`);
     if (code === 2) expect(io.err.trim().split("\n")).toHaveLength(1);
     exitCodes.set(code, (exitCodes.get(code) ?? 0) + 1);

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BLOCK_LAYOUTS } from "../../src/core/plan/port-block-layout.ts";
+import { vllmBackend } from "../../src/core/launch/backends/vllm.ts";
 import { runBerth } from "../support/berth-process.ts";
 import { fakeNvmlLibrary } from "../support/fake-nvml.ts";
 import { freePortWindow } from "../support/free-ports.ts";
@@ -12,7 +12,7 @@ import { FAKE_SERVER, killLeftoverBerths, startBerth } from "../support/berth-ru
 
 afterEach(killLeftoverBerths);
 
-const BLOCK = BLOCK_LAYOUTS.vllm.width;
+const BLOCK = vllmBackend.block.width;
 const SERVE = ["--simulate", "--gpus-per-node", "1", "--backend", "cmd", "--host", "127.0.0.1"];
 const lines = (stdout: string) => stdout.split("\n").filter(Boolean).map((line) => JSON.parse(line));
 

@@ -1,5 +1,5 @@
 // `berth run` with real fixture servers, real signals and real process groups.
-import { BLOCK_LAYOUTS } from "../../src/core/plan/port-block-layout.ts";
+import { vllmBackend } from "../../src/core/launch/backends/vllm.ts";
 import { afterEach, describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -338,7 +338,7 @@ describe("refusals", () => {
     const window = freePortWindow(100);
     const run = await runBerth([command, "vllm:d8", "--gpus-per-node", "8", "--port-pool", window.pool, ...rest]);
     expect(run).toExitWith(2);
-    expect(run.stderr).toContain(`but the pool ${window.pool}, less reserved ports, holds only ${Math.floor(100 / BLOCK_LAYOUTS.vllm.width)}`);
+    expect(run.stderr).toContain(`but the pool ${window.pool}, less reserved ports, holds only ${Math.floor(100 / vllmBackend.block.width)}`);
   });
 
   test("the node rank must be below the node count", async () => {

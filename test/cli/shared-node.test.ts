@@ -1,7 +1,7 @@
 // Two jobs on one node, on disjoint GPUs (the fake NVML library, 8 GPUs) and the same port pool: blocks are
 // cut by node-local index, so the second job's planned blocks are the first job's. Its servers move to
 // other free blocks, and every place that shows a port shows the real one.
-import { BLOCK_LAYOUTS } from "../../src/core/plan/port-block-layout.ts";
+import { vllmBackend } from "../../src/core/launch/backends/vllm.ts";
 import { afterEach, describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,7 +14,7 @@ import { freePortWindow } from "../support/free-ports.ts";
 afterEach(killLeftoverBerths);
 
 const COMMON = ["--backend", "cmd", "--host", "127.0.0.1", "--grace", "2s"];
-const VLLM_BLOCK = BLOCK_LAYOUTS.vllm.width;
+const VLLM_BLOCK = vllmBackend.block.width;
 
 function nvml(visible: string): Record<string, string> {
   return { BERTH_NVML_LIBRARY: fakeNvmlLibrary(), CUDA_VISIBLE_DEVICES: visible, CUDA_DEVICE_ORDER: "PCI_BUS_ID" };

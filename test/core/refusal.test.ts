@@ -1,10 +1,10 @@
 // One exit-class rule for every command: the user's own numbers clashing is bad input; the host's, environment.
 import { expect, test } from "bun:test";
-import { exitCodeForRefusal } from "../../src/core/exit.ts";
-import { doesNotFitClass } from "../../src/core/refusal.ts";
+import { ENDED, exitStatus } from "../../src/core/exit.ts";
+import { doesNotFitKind } from "../../src/core/refusal.ts";
 
-const gpuIssue = { code: "plan.too-many-gpus", message: "" };
-const poolIssue = { code: "plan.pool-too-small", message: "" };
+const gpuIssue = { code: "plan.too-many-gpus" as const, message: "" };
+const poolIssue = { code: "plan.pool-too-small" as const, message: "" };
 
 test.each([
   ["too few GPUs, --gpus-per-node given", [gpuIssue], { gpusFromHost: false, poolFromHost: true }, "bad-input"],
@@ -13,9 +13,9 @@ test.each([
   ["pool too small, the kernel's default", [poolIssue], { gpusFromHost: false, poolFromHost: true }, "environment"],
   ["both, one of them the host's", [gpuIssue, poolIssue], { gpusFromHost: false, poolFromHost: true }, "environment"],
 ] as const)("%s", (_, issues, sources, expected) => {
-  expect(doesNotFitClass(issues, sources)).toBe(expected);
+  expect(doesNotFitKind(issues, sources)).toBe(expected);
 });
 
-test("classes map to exit codes 2 and 3", () => {
-  expect([exitCodeForRefusal("bad-input"), exitCodeForRefusal("environment")]).toEqual([2, 3]);
+test("refusal kinds end berth with 2 and 3", () => {
+  expect([exitStatus(ENDED["bad-input"]), exitStatus(ENDED.environment)]).toEqual([2, 3]);
 });

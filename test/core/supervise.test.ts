@@ -1,7 +1,7 @@
 import { expect, test } from "bun:test";
 import { onlyTimeWait, tcpStatesByPort } from "../../src/core/ports/proc-net-tcp.ts";
 import { nextHealthDelay, restartDelay } from "../../src/core/supervise/timing.ts";
-import { describeEnd, exitCodeForSignalName, exitCodeOf } from "../../src/core/exit.ts";
+import { childStatus, describeEnd, signalStatus } from "../../src/core/exit.ts";
 import { parseProcLocks, splitDevice, fileKey } from "../../src/core/registry/proc-locks.ts";
 import { parseBootTime, parseProcStat } from "../../src/core/process/proc-stat.ts";
 
@@ -23,12 +23,12 @@ test.each([
   [{ code: null, signal: "SIGTERM" }, 143, "was killed by SIGTERM"],
   [{ code: null, signal: "SIGKILL" }, 137, "was killed by SIGKILL"],
 ])("%p → %d", (end, code, words) => {
-  expect(exitCodeOf(end)).toBe(code);
+  expect(childStatus(end)).toBe(code);
   expect(describeEnd(end)).toBe(words);
 });
 
 test("a signal's name gives 128 + its number", () => {
-  expect(["SIGHUP", "SIGINT", "SIGQUIT", "SIGTERM", "SIGKILL"].map(exitCodeForSignalName)).toEqual([129, 130, 131, 143, 137]);
+  expect(["SIGHUP", "SIGINT", "SIGQUIT", "SIGTERM", "SIGKILL"].map(signalStatus)).toEqual([129, 130, 131, 143, 137]);
 });
 
 test("/proc/net/tcp: states by local port, TIME_WAIT only", () => {

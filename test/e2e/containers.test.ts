@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { BLOCK_LAYOUTS } from "../../src/core/plan/port-block-layout.ts";
+import { vllmBackend } from "../../src/core/launch/backends/vllm.ts";
 import { runBerth } from "../support/berth-process.ts";
 import { waitFor } from "../support/berth-run.ts";
 import { fakeNvmlLibrary } from "../support/fake-nvml.ts";
@@ -16,7 +16,7 @@ import { buildImages, CONTAINER_BERTH, ENGINE_BERTH_IMAGE, podman, podmanMissing
 const missing = podmanMissing();
 if (missing) console.warn(`test/e2e/containers.test.ts skipped: ${missing}`);
 
-const BLOCK = BLOCK_LAYOUTS.vllm.width;
+const BLOCK = vllmBackend.block.width;
 const DEMO_SERVER = [CONTAINER_BERTH, "__demo-server", "--port", "{port}", "--host", "{host}", "--server", "{server}", "--warmup", "0ms"];
 const SIMULATED = ["--simulate", "--backend", "cmd", "--host", "127.0.0.1", "--json"];
 const isReady = (event: Record<string, unknown>) => event.event === "ready";

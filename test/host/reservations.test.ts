@@ -140,7 +140,7 @@ describe("the registry directory", () => {
     mkdirSync(join(base, "real"), { mode: 0o700 });
     symlinkSync(join(base, "real"), join(base, "link"));
     const opened = await openRegistry({ BERTH_REGISTRY_DIR: join(base, "link") });
-    expect(opened).toEqual({ ok: false, refusal: { class: "environment", message: `registry directory ${join(base, "link")} is a symlink; refusing it (remove it, or set BERTH_REGISTRY_DIR)` } });
+    expect(opened).toEqual({ ok: false, refusal: { kind: "environment", message: `registry directory ${join(base, "link")} is a symlink; refusing it (remove it, or set BERTH_REGISTRY_DIR)` } });
   });
 
   test("a directory writable by others is refused", async () => {

@@ -2,12 +2,10 @@
 // {placeholders} are filled in, and each backend (backends/, one file each) adds its own flags and variables.
 import { fail, type Result } from "../result.ts";
 import type { PlannedServer, ServerPlacement } from "../types.ts";
-import { cmdLaunch } from "./backends/cmd.ts";
+import { backendNamed } from "./backends/index.ts";
 import { leaderAddressOf } from "./backends/multi-node.ts";
-import { sglangLaunch } from "./backends/sglang.ts";
-import { vllmLaunch } from "./backends/vllm.ts";
 import { passedThrough } from "./engine-environment.ts";
-import type { Backend, BackendLauncher, Launch, LaunchContext, LaunchRole, ServerGpu } from "./launch-types.ts";
+import type { Launch, LaunchContext, LaunchRole, ServerGpu } from "./launch-types.ts";
 import { fillPlaceholders, placeholderValues, unknownPlaceholder } from "./placeholders.ts";
 import { hostForUrl } from "./url-host.ts";
 
@@ -39,8 +37,6 @@ function serverEnvironment(server: PlannedServer, placement: ServerPlacement, gp
   return env;
 }
 
-const LAUNCHERS: Record<Backend, BackendLauncher> = { vllm: vllmLaunch, sglang: sglangLaunch, cmd: cmdLaunch };
-
 /** A member's leader (host:port of its HTTP server), where the leader's address is known. */
 export function roleOf(server: PlannedServer, placement: ServerPlacement, context: LaunchContext): LaunchRole {
   if (!server.nodes) return { role: "single" };
@@ -60,5 +56,5 @@ export function buildLaunch(server: PlannedServer, placement: ServerPlacement, g
   const args = fillPlaceholders(context.userArgs, placeholderValues(server, placement, context.host, env.CUDA_VISIBLE_DEVICES!, seed));
   const serverDirectory = `${context.runDirectory}/server-${server.index}`;
   const cache = cacheDirectoryOf(server, placement, context);
-  return LAUNCHERS[context.backend]({ server, placement, env, context, seed, url, args, serverDirectory, cache, gpus });
+  return backendNamed(context.backend).launch({ server, placement, env, context, seed, url, args, serverDirectory, cache, gpus });
 }

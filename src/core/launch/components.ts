@@ -4,7 +4,7 @@
 // backend, env) give each component its own command, arguments, backend and variables. A plain
 // `--engine-cmd CMD` still applies to every component.
 import type { Spec } from "../spec/ast.ts";
-import type { Backend } from "./launch-types.ts";
+import { BACKEND_NAMES, isBackendName, type BackendName } from "./backends/index.ts";
 import { splitCommand } from "./split-command.ts";
 import { badInput, refused, succeeded, type Outcome } from "../refusal.ts";
 
@@ -12,7 +12,7 @@ export interface ComponentSettings {
   engineCommand?: string[];
   /** Added after the common ARGS (those after `--`). */
   args: string[];
-  backend?: Backend;
+  backend?: BackendName;
   env: Record<string, string>;
 }
 
@@ -32,7 +32,6 @@ export interface ComponentInputs {
 }
 
 const NAME_FORM = /^[A-Za-z_][\w-]*$/;
-const BACKENDS: readonly Backend[] = ["vllm", "sglang", "cmd"];
 
 /** The names settings may be given for: each inference component's name, else its engine. */
 export function componentNames(spec: Spec): string[] {
@@ -101,8 +100,8 @@ function configComponent(name: string, table: Record<string, unknown>, where: st
       if (args === undefined) return refused(badInput(`${at} must be arguments as text or a list of them`));
       settings.args.unshift(...args);
     } else if (key === "backend") {
-      if (typeof value !== "string" || !BACKENDS.includes(value as Backend)) return refused(badInput(`bad value ${JSON.stringify(value)} for ${at}; expected one of ${BACKENDS.join(", ")}`));
-      settings.backend = value as Backend;
+      if (typeof value !== "string" || !isBackendName(value)) return refused(badInput(`bad value ${JSON.stringify(value)} for ${at}; expected one of ${BACKEND_NAMES.join(", ")}`));
+      settings.backend = value;
     } else if (key === "env") {
       if (!isTable(value)) return refused(badInput(`${at} must be a table of variables`));
       for (const [variable, text] of Object.entries(value)) {

@@ -2,14 +2,11 @@
 // (its ports, its caches), and a VLLM_PORT or SGLANG_PORT exported around berth (a job script, a parent
 // launcher) would send every server to the same ports. The user's HuggingFace locations (HF_HOME,
 // HF_HUB_CACHE, XDG_CACHE_HOME, the token) pass through untouched: moving them re-downloads every model.
+import { BACKENDS } from "./backends/index.ts";
 
-const DROPPED = new Set([
-  "VLLM_PORT", "VLLM_RPC_BASE_PATH", "VLLM_CACHE_ROOT",
-  "VLLM_NIXL_SIDE_CHANNEL_PORT", "VLLM_P2P_SIDE_CHANNEL_PORT", "VLLM_EC_SIDE_CHANNEL_PORT", "VLLM_MOONCAKE_BOOTSTRAP_PORT",
-  "SGLANG_PORT", "SGLANG_TCP_STORE_PORT", "SGLANG_DISTRIBUTED_INIT_METHOD_OVERRIDE", "SGLANG_RUST_SERVER",
-  "PROMETHEUS_MULTIPROC_DIR", "SGLANG_GRPC_PORT",
-]);
-const DROPPED_PREFIXES = ["VLLM_DP_"];
+/** Each backend's own variables, and the metrics directory both engines' Prometheus clients share. */
+const DROPPED = new Set(["PROMETHEUS_MULTIPROC_DIR", ...BACKENDS.flatMap((backend) => backend.ownedVariables)]);
+const DROPPED_PREFIXES: readonly string[] = BACKENDS.flatMap((backend) => ("ownedVariablePrefixes" in backend ? backend.ownedVariablePrefixes : []));
 
 export function isEngineSetting(name: string): boolean {
   return DROPPED.has(name) || DROPPED_PREFIXES.some((prefix) => name.startsWith(prefix));

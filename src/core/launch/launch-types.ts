@@ -1,8 +1,10 @@
 // What it takes to start one server on this node, as plain data.
+import type { BlockLayout } from "../plan/port-block-layout.ts";
 import type { Result } from "../result.ts";
 import type { PlannedServer, ServerPlacement } from "../types.ts";
 
-export type Backend = "vllm" | "sglang" | "cmd";
+/** A backend's name, one of backends/index.ts's list (checked where it is read: the CLI, the spec, a config). */
+export type Backend = string;
 
 export interface ServerGpu {
   /** NVML index on this node (PCI order), what CUDA_VISIBLE_DEVICES gets with CUDA_DEVICE_ORDER=PCI_BUS_ID. */
@@ -86,3 +88,25 @@ export interface BackendInput {
 }
 
 export type BackendLauncher = (input: BackendInput) => Result<Launch>;
+
+/**
+ * Everything an engine contributes, in its one module under backends/ (registered in backends/index.ts):
+ * adding a backend is that module, the list, its tests and the README.
+ */
+export interface EngineBackend {
+  readonly name: string;
+  /** How --backend's help describes it. */
+  readonly summary: string;
+  /** The ports inside each server's block: an engine the spec grammar names has one (vllm:d4); cmd has none. */
+  readonly block?: BlockLayout;
+  /** Flags berth sets itself: the same flag in the user's ARGS would fight berth's value, so it is refused. */
+  readonly ownedFlags: readonly string[];
+  /** Variables berth sets for its servers: the same ones in berth's own environment must not reach them. */
+  readonly ownedVariables: readonly string[];
+  readonly ownedVariablePrefixes?: readonly string[];
+  readonly launch: BackendLauncher;
+  /** Where the engine serves its own Prometheus metrics (null: nowhere, or not known). */
+  metricsUrl(url: string, argv: readonly string[]): string | null;
+  /** A warning for ARGS that berth allows but that will not work the way berth launches. */
+  argsWarning?(args: readonly string[]): string | undefined;
+}

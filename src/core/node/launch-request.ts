@@ -1,7 +1,7 @@
 // A node launch as the user asked for it (`run`, `exec`, `demo`), and the checks that need nothing from the
 // host: the spec, which node this is, --engine-cmd, and the flags after `--`. All of them are bad input.
 import { flagWarning, ownedFlagIn } from "../launch/owned-flags.ts";
-import type { Backend } from "../launch/launch-types.ts";
+import type { BackendName } from "../launch/backends/index.ts";
 import { batchScriptWarning, resolveNodeIdentity, type NodeIdentity } from "../launch/node-identity.ts";
 import { componentChoices, type ComponentChoices } from "../launch/components.ts";
 import { checkHostName, isWildcardAddress } from "../launch/host-name.ts";
@@ -11,7 +11,7 @@ import type { Spec } from "../spec/ast.ts";
 import type { PortRange } from "../types.ts";
 
 export interface LaunchOptions {
-  backend?: Backend;
+  backend?: BackendName;
   nodes?: number;
   nodeRank?: number;
   gpusPerNode?: number;

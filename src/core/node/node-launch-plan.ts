@@ -7,7 +7,7 @@ import { planCluster } from "../plan/plan.ts";
 import { shiftBlock } from "../plan/port-block-layout.ts";
 import { layoutDigest } from "../rendezvous/node-record.ts";
 import { serversOnNode, type ServerOnNode } from "../plan/servers-on-node.ts";
-import { badInput, doesNotFitClass, quoted, refusalFromIssues, refused, succeeded, type Outcome } from "../refusal.ts";
+import { badInput, doesNotFitKind, quoted, refusalFromIssues, refused, succeeded, type Outcome } from "../refusal.ts";
 import type { PlannedServer, PortRange, ServerPlacement } from "../types.ts";
 import type { CheckedRequest } from "./launch-request.ts";
 import type { ComponentSettings } from "../launch/components.ts";
@@ -114,7 +114,7 @@ export function planNodeSlots(checked: CheckedRequest, facts: Pick<NodeFacts, "g
   const planned = planCluster(checked.spec, { nodes: identity.count, gpusPerNode: facts.gpus.length, portPool: pool, reservedPorts: facts.kernel.reservedPorts, ephemeralLow: facts.kernel.ephemeralLow });
   if (!planned.ok) {
     const refusal = refusalFromIssues(`${quoted(request.specText)} does not fit ${identity.count} node(s) × ${facts.gpus.length} GPUs: `, planned.issues);
-    return refused({ ...refusal, class: doesNotFitClass(planned.issues, { gpusFromHost: facts.gpuCountFromHost, poolFromHost: request.options.portPool === undefined }) });
+    return refused({ ...refusal, kind: doesNotFitKind(planned.issues, { gpusFromHost: facts.gpuCountFromHost, poolFromHost: request.options.portPool === undefined }) });
   }
   const slots = thisNodesSlots(checked, serversOnNode(planned.value, identity.rank));
   if (!slots.ok) return slots;

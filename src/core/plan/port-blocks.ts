@@ -1,8 +1,14 @@
 // Cuts each node's pool into disjoint blocks, one per server on that node, skipping reserved ports.
 import type { Issue } from "../result.ts";
 import type { PortRange, ServerPlacement } from "../types.ts";
-import { BLOCK_LAYOUTS, blockAt } from "./port-block-layout.ts";
+import { blockAt, type BlockLayout } from "./port-block-layout.ts";
+import { backendNamed } from "../launch/backends/index.ts";
 import type { ServerSlot } from "./gpu-layout.ts";
+
+/** The port block of the engine a spec component names (every spec engine has one). */
+function blockOf(engine: string): BlockLayout {
+  return backendNamed(engine).block!;
+}
 
 /** The first port ≥ from where `width` consecutive ports avoid every reserved range and stay in the pool. */
 export function nextWindow(from: number, width: number, pool: PortRange, reserved: readonly PortRange[]): number | undefined {
@@ -48,10 +54,10 @@ export function portBlocksForNodes(
     let cursor = pool.first;
     for (let localIndex = 0; localIndex < onNode.length; localIndex++) {
       const server = onNode[localIndex]!;
-      const layout = BLOCK_LAYOUTS[server.component.backend];
+      const layout = blockOf(server.component.backend);
       const first = nextWindow(cursor, layout.width, pool, reserved);
       if (first === undefined) {
-        const needed = onNode.reduce((sum, each) => sum + BLOCK_LAYOUTS[each.component.backend].width, 0);
+        const needed = onNode.reduce((sum, each) => sum + blockOf(each.component.backend).width, 0);
         issues.push({
           code: "plan.pool-too-small",
           message: `node ${node} needs ${onNode.length} port blocks (${needed} ports in all) but the pool ${describeRange(pool)}, less reserved ports, holds only ${localIndex}; use a --port-pool of at least ${needed} free ports, e.g. ${pool.first}-${pool.first + needed - 1}`,

@@ -1,9 +1,9 @@
 // The allocation spec as plain data, after parsing (parse.ts reads the text; the forms are in the README).
 
-export const INFERENCE_BACKENDS = ["vllm", "sglang"] as const;
 export const TRAINING_BACKENDS = ["fsdp", "megatron", "archon"] as const;
 
-export type InferenceBackend = (typeof INFERENCE_BACKENDS)[number];
+/** An engine the backends' list names as a spec engine (src/core/launch/backends/index.ts: SPEC_ENGINES). */
+export type InferenceBackend = string;
 /** "auto" is a bare-dimension training component (AReaL 8b54f78 picks FSDP or Megatron itself). */
 export type TrainingBackend = (typeof TRAINING_BACKENDS)[number] | "auto";
 

@@ -1,6 +1,5 @@
 // Hand-written recursive-descent parser for AReaL's allocation grammar (both the 8b54f78 and current forms).
 import {
-  INFERENCE_BACKENDS,
   TRAINING_BACKENDS,
   type ColocationGroup,
   type Component,
@@ -11,7 +10,8 @@ import {
 import { Cursor, isDigit, isLetter, isNameCharacter } from "./cursor.ts";
 import { MAX_DIMENSION, MAX_SPEC_LENGTH } from "./limits.ts";
 import { modernSpelling } from "./modern-spelling.ts";
-import { fail, ok, type Issue, type Result } from "../result.ts";
+import { SPEC_ENGINES } from "../launch/backends/index.ts";
+import { fail, ok, type Issue, type IssueCode, type Result } from "../result.ts";
 
 class SpecError extends Error {
   constructor(readonly issue: Issue) {
@@ -19,7 +19,7 @@ class SpecError extends Error {
   }
 }
 
-function refuse(code: string, column: number, detail: string): never {
+function refuse(code: IssueCode, column: number, detail: string): never {
   throw new SpecError({ code, column, message: `column ${column}: ${detail}` });
 }
 
@@ -123,7 +123,7 @@ function parseComponent(cursor: Cursor, warnings: string[]): Component {
     return { kind: "training", backend: "auto", column, dims: parseDimensions(cursor, TRAINING_DIMENSIONS, warnings) };
   }
   if (word === "eval") return { kind: "eval", column };
-  if ((INFERENCE_BACKENDS as readonly string[]).includes(word)) {
+  if (SPEC_ENGINES.includes(word)) {
     const name = parseName(cursor);
     expectColon(cursor, word);
     const dims = parseDimensions(cursor, INFERENCE_DIMENSIONS, warnings);
@@ -147,7 +147,7 @@ function parseComponent(cursor: Cursor, warnings: string[]): Component {
   refuse(
     "spec.unknown-backend",
     column,
-    `unknown backend '${word}'; expected ${listWords([...INFERENCE_BACKENDS, ...TRAINING_BACKENDS])}, or bare dimensions such as d4`,
+    `unknown backend '${word}'; expected ${listWords([...SPEC_ENGINES, ...TRAINING_BACKENDS])}, or bare dimensions such as d4`,
   );
 }
 

@@ -2,9 +2,9 @@
 import type { Component, Spec, TrainingComponent } from "./ast.ts";
 import { describeComponent, ffnWorldSize, gpuCount, trainingWorldSize } from "./gpu-count.ts";
 import { MAX_COMPONENT_GPUS } from "./limits.ts";
-import type { Issue } from "../result.ts";
+import type { Issue, IssueCode } from "../result.ts";
 
-function issue(code: string, column: number, detail: string): Issue {
+function issue(code: IssueCode, column: number, detail: string): Issue {
   return { code, column, message: `column ${column}: ${detail}` };
 }
 

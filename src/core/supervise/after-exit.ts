@@ -1,6 +1,6 @@
 // The one decision of supervision: a server has ended; what now? Stop (berth is already stopping), restart
 // it, or fail the run. Pure, so every case is in a table test (test/core/supervise/after-exit.test.ts).
-import { EXIT, exitCodeForSignalName, exitCodeOf, isStopSignal, STOP_SIGNALS, type ChildEnd } from "../exit.ts";
+import { childStatus, ENDED, isStopSignal, signalStatus, STOP_SIGNALS, type ChildEnd, type Ending } from "../exit.ts";
 import { restartDelay } from "./timing.ts";
 
 export interface ExitContext {
@@ -18,19 +18,19 @@ export type AfterExit =
   | { action: "stopped" }
   | { action: "restart"; delayMs: number; attempt: number }
   /** unasked: the server exited 0 although nothing asked it to stop; a server is meant to run. */
-  | { action: "fail"; exitCode: number; unasked?: true };
+  | { action: "fail"; ending: Ending; unasked?: true };
 
 export function decideAfterExit(context: ExitContext): AfterExit {
   if (context.stopping) return { action: "stopped" };
-  const code = exitCodeOf(context.end);
+  const code = childStatus(context.end);
   const failed = code !== 0 || context.unhealthy === true;
   if (context.restart === "on-failure" && failed && context.restartsSoFar < context.maxRestarts) {
     return { action: "restart", delayMs: restartDelay(context.restartsSoFar), attempt: context.restartsSoFar + 1 };
   }
-  if (context.unhealthy) return { action: "fail", exitCode: EXIT.serverFailed };
+  if (context.unhealthy) return { action: "fail", ending: ENDED.failed };
   // A server that ends by itself, even with 0, has failed the run: berth must not report success.
-  if (code === 0) return { action: "fail", exitCode: EXIT.serverFailed, unasked: true };
-  return { action: "fail", exitCode: code };
+  if (code === 0) return { action: "fail", ending: ENDED.failed, unasked: true };
+  return { action: "fail", ending: { kind: "server-ended", end: context.end } };
 }
 
 /**
@@ -40,5 +40,5 @@ export function decideAfterExit(context: ExitContext): AfterExit {
  */
 export function mayBeTheJobsStop(end: ChildEnd): boolean {
   if (isStopSignal(end.signal)) return true;
-  return end.code === 0 || STOP_SIGNALS.some((signal) => end.code === exitCodeForSignalName(signal));
+  return end.code === 0 || STOP_SIGNALS.some((signal) => end.code === signalStatus(signal));
 }

@@ -5,7 +5,7 @@
 // again, a vanished node's entries are withdrawn by the survivors, and all go at the end. The entries are a
 // hard dependency: a write that fails (past --rendezvous-grace, for an etcd that is down) fails the run.
 import { genServersPrefix, serverSubkey, serverValue } from "../../core/areal/name-resolve.ts";
-import { EXIT } from "../../core/exit.ts";
+import { ENDED } from "../../core/exit.ts";
 import type { NodeRecord } from "../../core/rendezvous/node-record.ts";
 import { beginStop } from "../supervise/stop-servers.ts";
 import type { Companion } from "../supervise/companion.ts";
@@ -50,7 +50,7 @@ export function arealCompanion(store: NameResolveStore, naming: ArealNaming, whe
           const verdict = isPassingTrouble(error) ? trouble.failed(message) : `AReaL name_resolve: ${message}`;
           if (verdict) {
             if (!run.stopping) run.view.message(`${verdict}; stopping, since the trainer cannot find the servers`);
-            beginStop(run, "SIGTERM", EXIT.environment, verdict);
+            beginStop(run, "SIGTERM", ENDED.environment, verdict);
             return;
           }
           await Bun.sleep(RETRY_MS);

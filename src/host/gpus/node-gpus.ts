@@ -60,7 +60,7 @@ export function nodeGpus(env: Record<string, string | undefined>, choice: GpuCho
   }
   const probe = probeVisibleGpus(env);
   if (!probe.ok) {
-    if (probe.refusal.class === "bad-input") return probe;
+    if (probe.refusal.kind === "bad-input") return probe;
     const count = choice.gpusPerNode === undefined ? "N" : String(choice.gpusPerNode);
     return { ok: false, refusal: environmentRefusal(`${probe.refusal.message}; berth will not run engines on GPUs it cannot see: pass --simulate --gpus-per-node ${count} to run on ${count} simulated GPU(s) (fake UUIDs, no GPU locks)`) };
   }

@@ -4,7 +4,7 @@
 // at once. What the user sees comes from the presenter the caller passes.
 import { checkLaunchRequest, type CheckedRequest, type LaunchRequest } from "../../core/node/launch-request.ts";
 import { badInput, environmentRefusal, refused, succeeded, type Outcome, type Refusal } from "../../core/refusal.ts";
-import { EXIT, exitCodeForSignalName, type RunEnd } from "../../core/exit.ts";
+import { ENDED, type RunEnd } from "../../core/exit.ts";
 import { parseHealthPaths } from "../../core/supervise/health-paths.ts";
 import { removeRunDirectory } from "../run-directory.ts";
 import { supervise, type RunView, type SupervisorSettings } from "../supervise/supervise.ts";
@@ -96,7 +96,7 @@ async function runChecked(request: RunNodeRequest, checked: CheckedRequest, inJo
       presenter.nothingToRun(node);
       await inJob?.publishNothingToRun({ ...node.job, host: node.host });
       await arealStore.value?.close();
-      return succeeded({ code: EXIT.ok, reason: `node ${node.identity.rank} has no servers in this plan` });
+      return succeeded({ ending: ENDED.ok, reason: `node ${node.identity.rank} has no servers in this plan` });
     }
     const beside = await startBeside({ areal: request.areal, arealStore: arealStore.value, rendezvous: request.rendezvous, inJob, startupTimeoutMs: request.supervision.startupTimeoutMs, stop: startup.signal }, node, (text) => presenter.progress(text));
     if (!beside.ok || startup.signal.aborted) {
@@ -112,9 +112,9 @@ async function runChecked(request: RunNodeRequest, checked: CheckedRequest, inJo
   }
 }
 
-/** How a start that a stop signal cut short ends: 128+N, having let go of everything it took. */
+/** How a start that a stop signal cut short ends: signalled (128+N), having let go of everything it took. */
 function stoppedEarly(signal: NodeJS.Signals): RunEnd {
-  return { code: exitCodeForSignalName(signal), reason: `stopped by ${signal} before the servers started` };
+  return { ending: { kind: "signalled", signal }, reason: `stopped by ${signal} before the servers started` };
 }
 
 export async function runNode(request: RunNodeRequest, presenter: NodePresenter): Promise<Outcome<RunEnd>> {
@@ -134,7 +134,7 @@ export async function runNode(request: RunNodeRequest, presenter: NodePresenter)
     if (outcome.ok) return outcome;
     if (startup.by) {
       const end = stoppedEarly(startup.by);
-      await inJob?.leaveStopped(end.reason, end.code);
+      await inJob?.leaveStopped(end.reason, end.ending);
       return succeeded(end);
     }
     await inJob?.publishRefusal(outcome.refusal);

@@ -1,5 +1,6 @@
 // The detached helper behind `berth ports --ttl`: berth starts itself in a new session, the helper reserves
 // the ports (so the locks and sockets are its own), reports them on its stdout, and lives out the TTL.
+import { ENDED, type Ending } from "../../core/exit.ts";
 import { HOLD_COMMAND } from "../../core/hidden-commands.ts";
 import { selfArgv } from "../process/self-process.ts";
 
@@ -10,7 +11,7 @@ export const PRINTED_ACK = "printed";
 /** checked: how the free check was made, "ipv4+ipv6", or "ipv4" where the host has no IPv6. */
 export type HolderReport =
   | { ok: true; ports: number[]; blocks: { first: number; last: number }[]; holder: number; /** null: --ttl 0, held until the holder is stopped. */ expiresAt: string | null; checked: string }
-  | { ok: false; exitCode: number; message: string };
+  | { ok: false; ending: Ending; message: string };
 
 /**
  * Starts the holder and reads its report; `printed()` must be called once the ports are shown to the user:
@@ -36,6 +37,6 @@ export async function startPortHolder(request: unknown, ttlMilliseconds: number,
     return { ...(JSON.parse(line) as HolderReport), printed };
   } catch {
     const exitCode = await Promise.race([child.exited, Bun.sleep(2000).then(() => undefined)]);
-    return { ok: false, exitCode: 1, message: `the port holder process stopped without reporting (exit ${exitCode ?? "unknown"})`, printed };
+    return { ok: false, ending: ENDED.failed, message: `the port holder process stopped without reporting (exit ${exitCode ?? "unknown"})`, printed };
   }
 }

@@ -27,7 +27,7 @@ export async function reserveRequestedPorts(request: PortsRequest, env: Record<s
   const width = request.blockSize ?? 1;
   const shortfall = poolShortfall(pool, host.reservedPorts, request.count, width);
   // A pool the user named that cannot hold the request is bad input; the kernel's default pool is the host's.
-  if (shortfall) return refused({ class: request.pool === undefined ? "environment" : "bad-input", message: shortfall });
+  if (shortfall) return refused({ kind: request.pool === undefined ? "environment" : "bad-input", message: shortfall });
   const registry = await openRegistry(env);
   if (!registry.ok) return refused(registry.refusal);
   if (request.blockSize === undefined) {

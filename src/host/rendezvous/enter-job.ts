@@ -4,7 +4,7 @@
 import type { AttemptSource } from "../../core/rendezvous/attempt.ts";
 import type { RendezvousChoice } from "../../core/rendezvous/location.ts";
 import { WATCH_MS } from "../../core/rendezvous/timing.ts";
-import { exitCodeForRefusal } from "../../core/exit.ts";
+import { ENDED, type Ending } from "../../core/exit.ts";
 import { environmentRefusal, refused, succeeded, type Outcome, type Refusal } from "../../core/refusal.ts";
 import { claimRank } from "./claim-rank.ts";
 import { removeDeadAttempts, resolveAttempt } from "./current-attempt.ts";
@@ -25,7 +25,7 @@ export interface NodeInJob {
   membership: Membership;
   attempt: AttemptSource;
   /** Stopped by a signal before its servers started: its record goes, as after a clean stop. */
-  leaveStopped(reason: string, exitCode: number): Promise<void>;
+  leaveStopped(reason: string, ending: Ending): Promise<void>;
   /** The plan gives this node no server: says so for good (readers count it as done) and leaves the store. */
   publishNothingToRun(node: { gpusPerNode: number; layout: string; serverCount: number; serverNodes: number[]; host: string }): Promise<void>;
   /** Publishes why this node will not start, for the trainer and the other nodes, and leaves the store. */
@@ -71,8 +71,8 @@ export async function enterJob(request: RendezvousRequest, node: { rank: number;
   return succeeded({
     membership: member,
     attempt: attempt.value,
-    async leaveStopped(reason, exitCode) {
-      await member.write([], { state: "stopped", reason, exitCode });
+    async leaveStopped(reason, ending) {
+      await member.write([], { state: "stopped", reason, ending });
       await member.leave(false);
     },
     async publishNothingToRun(node) {
@@ -81,7 +81,7 @@ export async function enterJob(request: RendezvousRequest, node: { rank: number;
       await member.leave(true);
     },
     async publishRefusal(refusal) {
-      await member.write([], { state: "failed", reason: refusal.message, exitCode: exitCodeForRefusal(refusal.class), followed: refusal.followed }, true);
+      await member.write([], { state: "failed", reason: refusal.message, ending: ENDED[refusal.kind], followed: refusal.followed }, true);
       await member.leave(true);
     },
   });

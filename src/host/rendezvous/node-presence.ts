@@ -4,7 +4,7 @@
 // this one too. A store that cannot be reached is not a failure: the servers keep running, berth says so
 // every 10 s, and only after --rendezvous-grace does it give up (exit 3). At the end a clean stop's record
 // is left for the other nodes' watches for a moment, then removed; a failure's record stays for readers.
-import { EXIT, exitCodeForSignalName } from "../../core/exit.ts";
+import { ENDED, type Ending } from "../../core/exit.ts";
 import { viewJob } from "../../core/rendezvous/job-view.ts";
 import { judgeNode } from "../../core/rendezvous/liveness.ts";
 import type { NodeRecord, NodeState } from "../../core/rendezvous/node-record.ts";
@@ -35,9 +35,9 @@ interface Following {
 }
 
 /** Why this node failed, in words; the record carries the exit status beside it. */
-function failureReason(run: SupervisorRun, exitCode: number): string {
+function failureReason(run: SupervisorRun): string {
   const failed = run.servers.find((entry) => entry.state === "failed");
-  return failed ? `server ${failed.server.index} failed` : run.stopReason || `berth exited ${exitCode}`;
+  return failed ? `server ${failed.server.index} failed` : run.stopReason || "berth failed";
 }
 
 /** Rewrites the record on demand, one write at a time, folding changes that come meanwhile into the next. */
@@ -94,25 +94,25 @@ async function watchJob(run: SupervisorRun, options: PresenceOptions, trouble: (
     // A scheduler stopping the job signals every node at about the same time: stop alike, with its status.
     following.stop = true;
     run.view.message(`${view.reason}; stopping this node's servers too (--fail-together)`);
-    beginStop(run, "SIGTERM", view.stopped.exitCode ?? exitCodeForSignalName("SIGTERM"), view.reason);
+    beginStop(run, "SIGTERM", view.stopped.exitCode === undefined ? { kind: "signalled", signal: "SIGTERM" } : { kind: "as-node", status: view.stopped.exitCode }, view.reason);
     return;
   }
   run.view.message(`the job failed elsewhere: ${view.reason}; stopping this node's servers (--fail-together)`);
-  beginStop(run, "SIGTERM", EXIT.serverFailed, `the job failed elsewhere: ${view.reason}`);
+  beginStop(run, "SIGTERM", ENDED.failed, `the job failed elsewhere: ${view.reason}`);
 }
 
-function finalWords(run: SupervisorRun, exitCode: number, stoppedBySignal: boolean, following: Following): { state: NodeState; reason: string } {
-  if (exitCode === EXIT.ok) return { state: "stopped", reason: "its run is over" };
-  if (stoppedBySignal) return { state: "stopped", reason: `stopped by a signal (exit ${exitCode})` };
+function finalWords(run: SupervisorRun, ending: Ending, stoppedBySignal: boolean, following: Following): { state: NodeState; reason: string } {
+  if (ending.kind === "ok") return { state: "stopped", reason: "its run is over" };
+  if (stoppedBySignal) return { state: "stopped", reason: ending.kind === "signalled" ? `stopped by ${ending.signal}` : "stopped by a signal" };
   if (following.stop) return { state: "stopped", reason: `stopped with the job: ${following.reason}` };
-  return { state: "failed", reason: following.reason ? `stopped with the job: ${following.reason}` : failureReason(run, exitCode) };
+  return { state: "failed", reason: following.reason ? `stopped with the job: ${following.reason}` : failureReason(run) };
 }
 
 function troubleHandler(run: SupervisorRun, member: Membership, trouble: StoreTrouble) {
   return (message: string) => {
     member.reader.trouble();
     const verdict = trouble.failed(message);
-    if (verdict && !run.stopping) beginStop(run, "SIGTERM", EXIT.environment, verdict);
+    if (verdict && !run.stopping) beginStop(run, "SIGTERM", ENDED.environment, verdict);
   };
 }
 
@@ -132,7 +132,7 @@ export function startPresence(run: SupervisorRun, options: PresenceOptions): Com
     else if (result.kind === "trouble") onTrouble(result.message);
     else if (!run.stopping) {
       run.view.message(`${result.message}; stopping this node's servers`);
-      beginStop(run, "SIGTERM", EXIT.environment, result.message);
+      beginStop(run, "SIGTERM", ENDED.environment, result.message);
     }
   });
   writer.write();
@@ -145,14 +145,14 @@ export function startPresence(run: SupervisorRun, options: PresenceOptions): Com
   every(timers.signal, WATCH_MS, look);
   return {
     changed: () => writer.write(),
-    async finish(exitCode, stoppedBySignal) {
+    async finish(ending, stoppedBySignal) {
       timers.abort();
       trouble.close();
       await writer.quiet();
-      const final = finalWords(run, exitCode, stoppedBySignal, following);
+      const final = finalWords(run, ending, stoppedBySignal, following);
       state = final.state;
       const failed = final.state === "failed";
-      await member.write(run.servers, { ...final, exitCode, ...(failed ? { followed: following.reason !== undefined } : {}) }, failed);
+      await member.write(run.servers, { ...final, ending, ...(failed ? { followed: following.reason !== undefined } : {}) }, failed);
       if (!failed) await Bun.sleep(FINAL_RECORD_MS);
       await member.leave(failed);
     },

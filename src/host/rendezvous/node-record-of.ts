@@ -1,4 +1,5 @@
 // This node's record for the rendezvous, from what berth knows right now.
+import { exitStatus, type Ending } from "../../core/exit.ts";
 import type { NodeRecord, NodeState, ServerRecord } from "../../core/rendezvous/node-record.ts";
 import type { SupervisedServer } from "../supervise/supervised-server.ts";
 import { ownWriter } from "./record-writer.ts";
@@ -24,7 +25,8 @@ export interface RecordState {
   state: NodeState;
   heartbeat: number;
   reason?: string;
-  exitCode?: number;
+  /** How this node ends: published as the status berth exits with, so that the others can follow it. */
+  ending?: Ending;
   followed?: boolean;
   nothingToRun?: boolean;
 }
@@ -63,7 +65,7 @@ export function nodeRecordOf(facts: NodeFactsForRecord, servers: readonly Superv
     ...(facts.serverNodes ? { serverNodes: facts.serverNodes } : {}),
     state: state.state,
     ...(state.reason === undefined ? {} : { reason: state.reason.slice(0, 2000) }),
-    ...(state.exitCode === undefined ? {} : { exitCode: state.exitCode }),
+    ...(state.ending === undefined ? {} : { exitCode: exitStatus(state.ending) }),
     ...(state.followed ? { followed: true } : {}),
     ...(state.nothingToRun ? { nothingToRun: true } : {}),
     heartbeat: state.heartbeat,

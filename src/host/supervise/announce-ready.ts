@@ -1,7 +1,7 @@
 // "ready" once every server is healthy, and only once the manifest on disk says so too and AReaL's entries
 // exist: whoever waits for the event and then reads the manifest or asks name_resolve must never see a
 // server still "starting", or none at all.
-import { EXIT } from "../../core/exit.ts";
+import { ENDED } from "../../core/exit.ts";
 import { beginStop } from "./stop-servers.ts";
 import type { SupervisorRun } from "./supervisor-run.ts";
 import { after } from "../timers.ts";
@@ -19,7 +19,7 @@ export function announceReadyWhenAllHealthy(run: SupervisorRun): void {
     // The demo's --duration counts from the first time everything is ready.
     if (run.settings.durationMs !== undefined && !run.durationArmed) {
       run.durationArmed = true;
-      after(run.running.signal, run.settings.durationMs, () => beginStop(run, "SIGTERM", EXIT.ok, `--duration of ${run.settings.durationMs! / 1000}s is over`));
+      after(run.running.signal, run.settings.durationMs, () => beginStop(run, "SIGTERM", ENDED.ok, `--duration of ${run.settings.durationMs! / 1000}s is over`));
     }
   });
 }

@@ -1,12 +1,12 @@
 // Signals to berth: TERM, INT, HUP and QUIT start the stop, forwarded to every server's process group;
-// berth exits 128+N and never re-raises. Any of them again, once the stop has begun, kills every server at
+// berth ends as `signalled` (128+N) and never re-raises. Any of them again, once the stop has begun, kills every server at
 // once, and nothing cuts berth's own cleanup short: Slurm's --kill-on-bad-exit and impatient users send
 // storms of them, and from when supervision ends until berth exits they are ignored. Every other catchable
 // signal (USR1, USR2, ALRM, WINCH…) is passed on to the servers' groups as tini does, and berth runs on:
 // unhandled, each of them would kill berth at once with no stop sequence.
 // A job cancelled by its scheduler is a stop, whatever order the deaths came in: once berth itself got a
-// stop signal it exits 128+N, and a server that died of a stop signal just before is `stopped`, not `failed`.
-import { exitCodeForSignalName, isStopSignal, STOP_SIGNALS } from "../../core/exit.ts";
+// stop signal it ends as `signalled`, and a server that died of a stop signal just before is `stopped`, not `failed`.
+import { isStopSignal, STOP_SIGNALS } from "../../core/exit.ts";
 import { signalGroup } from "../process/server-process.ts";
 import { beginStop, killEverything } from "./stop-servers.ts";
 import type { SupervisorRun } from "./supervisor-run.ts";
@@ -14,9 +14,9 @@ import type { SupervisorRun } from "./supervisor-run.ts";
 /** What tini forwards, less the stop signals, the synchronous faults (SEGV, BUS…) and job control. */
 const PASSED_ON_SIGNALS = ["SIGUSR1", "SIGUSR2", "SIGALRM", "SIGWINCH", "SIGVTALRM", "SIGPROF", "SIGPWR", "SIGXCPU", "SIGXFSZ", "SIGURG"] as const;
 
-/** berth was signalled: its exit says so, and servers the same cancellation killed first were stopped. */
+/** berth was signalled: its ending says so, and servers the same cancellation killed first were stopped. */
 function stoppedBySignal(run: SupervisorRun, signal: NodeJS.Signals): void {
-  run.exitCode = exitCodeForSignalName(signal);
+  run.ending = { kind: "signalled", signal };
   run.signalled = true;
   for (const entry of run.servers) {
     if (entry.state === "failed" && isStopSignal(entry.end?.signal ?? null)) run.setState(entry, "stopped", `killed by ${entry.end!.signal} as berth got ${signal}`);
@@ -35,7 +35,7 @@ export function forwardSignals(run: SupervisorRun): () => void {
         return;
       }
       if (!run.stopping) run.view.message(`${signal}: stopping ${run.live().length} server(s), SIGKILL after ${run.settings.graceMs / 1000}s`);
-      beginStop(run, signal, exitCodeForSignalName(signal), `stopped by ${signal}`);
+      beginStop(run, signal, { kind: "signalled", signal }, `stopped by ${signal}`);
       stoppedBySignal(run, signal);
     };
     process.on(signal, handler);

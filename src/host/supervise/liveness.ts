@@ -1,7 +1,7 @@
 // Liveness: health is not only a start-up gate. Once a server is healthy, berth asks its first health path
 // every --liveness-interval; LIVENESS_FAILURES_IN_A_ROW failures in a row (a 503 for ever, a hung server)
 // make it `unhealthy`. Then it is stopped and restarted under --restart on-failure, or it fails the run.
-import { EXIT } from "../../core/exit.ts";
+import { ENDED } from "../../core/exit.ts";
 import { describeHealthFailure } from "../../core/supervise/health-failure.ts";
 import { LIVENESS_FAILURES_IN_A_ROW } from "../../core/supervise/timing.ts";
 import { askHealth } from "../net/health.ts";
@@ -25,7 +25,7 @@ export function stopUnhealthy(run: SupervisorRun, entry: SupervisedServer, detai
   entry.unhealthy = true;
   if (!restartsLeft(run, entry)) {
     run.setState(entry, "failed", detail);
-    beginStop(run, "SIGTERM", EXIT.serverFailed, reason);
+    beginStop(run, "SIGTERM", ENDED.failed, reason);
     return;
   }
   run.setState(entry, "unhealthy", `${detail}; stopping it to restart`);

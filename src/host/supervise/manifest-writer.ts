@@ -2,7 +2,7 @@
 // and in order, so a reader never sees an older state after a newer one. It goes to --manifest when asked
 // (a write that fails there fails the run: its readers would be told a stale story) and always to the
 // registry, where `berth status` reads it (a failure there is only a warning: status falls back to holders).
-import { exitCodeOf } from "../../core/exit.ts";
+import { childStatus } from "../../core/exit.ts";
 import { engineMetricsUrl } from "../../core/launch/engine-metrics.ts";
 import { MANIFEST_HEARTBEAT_MS, manifestJson, type ManifestSupervisor } from "../../core/launch/manifest.ts";
 import { serverTableFileName } from "../../core/registry/registry-layout.ts";
@@ -35,7 +35,7 @@ export function manifestDocument(servers: readonly SupervisedServer[], settings:
     host: settings.host,
     url: entry.launch.url,
     metricsUrl: engineMetricsUrl(entry.backend, entry.launch.url, entry.launch.argv),
-    exitCode: entry.end ? exitCodeOf(entry.end) : null,
+    exitCode: entry.end ? childStatus(entry.end) : null,
   }));
   return manifestJson(settings.node, settings.host, entries, supervisor);
 }

@@ -2,7 +2,7 @@
 // listening on its port must belong to its own process tree (net/port-owner.ts). A stranger there fails the
 // start at once, naming it; under --restart on-failure the server is stopped and comes back on a free block
 // of the pool (the stranger keeps the port; berth lets go of it).
-import { EXIT } from "../../core/exit.ts";
+import { ENDED } from "../../core/exit.ts";
 import { describeStranger, portOwner } from "../net/port-owner.ts";
 import { signalGroup } from "../process/server-process.ts";
 import { after } from "../timers.ts";
@@ -18,7 +18,7 @@ function onStranger(run: SupervisorRun, entry: SupervisedServer, detail: string)
   entry.unhealthy = true;
   if (!canMove(run, entry)) {
     run.setState(entry, "failed", detail);
-    beginStop(run, "SIGTERM", EXIT.environment, `${entry.label}: ${detail}`);
+    beginStop(run, "SIGTERM", ENDED.environment, `${entry.label}: ${detail}`);
     return;
   }
   entry.portTaken = true;

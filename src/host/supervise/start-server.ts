@@ -1,5 +1,5 @@
 // Starting one server (first start or restart) and gating it on health; its end goes to watch-exit.ts.
-import { EXIT } from "../../core/exit.ts";
+import { ENDED } from "../../core/exit.ts";
 import { hostForUrl, reachableHost } from "../../core/launch/url-host.ts";
 import { waitHealthy, type HealthAnswer } from "../net/health.ts";
 import { recordHealthAnswer } from "./health-record.ts";
@@ -49,7 +49,7 @@ function gateOnHealth(run: SupervisorRun, entry: SupervisedServer, ended: Promis
       watchLiveness(run, entry, `${baseUrl}${paths[0]}`);
     } else if (outcome.kind === "wrong-path") {
       run.setState(entry, "failed", `GET ${outcome.path} answered HTTP ${outcome.status}: this server has no such health path; pass --health-path with its health endpoint (e.g. /health), or none`);
-      beginStop(run, "SIGTERM", EXIT.badInput, `${entry.label} has no health path ${outcome.path} (HTTP ${outcome.status})`);
+      beginStop(run, "SIGTERM", ENDED["bad-input"], `${entry.label} has no health path ${outcome.path} (HTTP ${outcome.status})`);
     } else if (outcome.kind === "timeout" && entry.end === null) {
       // Under --restart on-failure a start-up that timed out is restarted like any other failure.
       const after = formatDuration(settings.startupTimeoutMs);

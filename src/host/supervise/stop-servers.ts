@@ -1,4 +1,5 @@
 // Stopping: the signal to every server's process group, then SIGKILL once the grace is over.
+import type { Ending } from "../../core/exit.ts";
 import type { SupervisorRun } from "./supervisor-run.ts";
 import { after } from "../timers.ts";
 import { signalGroup } from "../process/server-process.ts";
@@ -7,11 +8,11 @@ export function killEverything(run: SupervisorRun): void {
   for (const entry of run.live()) signalGroup(entry.pid!, "SIGKILL");
 }
 
-/** The first call decides berth's exit code and the reason its final `exit` event gives; later ones change nothing. */
-export function beginStop(run: SupervisorRun, signal: NodeJS.Signals, exitCode: number, reason: string): void {
+/** The first call decides why berth ends and the reason its final `exit` event gives; later ones change nothing. */
+export function beginStop(run: SupervisorRun, signal: NodeJS.Signals, ending: Ending, reason: string): void {
   if (run.stopping) return;
   run.stopping = true;
-  run.exitCode = exitCode;
+  run.ending = ending;
   run.stopReason = reason;
   run.running.abort();
   for (const entry of run.live()) signalGroup(entry.pid!, signal);

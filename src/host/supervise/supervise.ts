@@ -2,7 +2,7 @@
 // (each gated on health, its end decided in core, its process group guarded should berth be SIGKILLed),
 // wait until all have ended, sweep the orphans, dismiss the guardian, release,
 // write the final manifest, and return the exit code.
-import { EXIT, type RunEnd } from "../../core/exit.ts";
+import { ENDED, type RunEnd } from "../../core/exit.ts";
 import { useNormalJitPolicy } from "../process/jit-policy.ts";
 import { releaseReservation } from "../registry/reservations.ts";
 import { forwardSignals } from "./forward-signals.ts";
@@ -20,14 +20,14 @@ import type { CompanionStart } from "./companion.ts";
 /** A manifest that cannot be written would tell its readers a stale story: say so and stop the run. */
 function failOnManifestError(run: SupervisorRun, message: string): void {
   run.view.message(`${message}; stopping, since the manifest no longer says what runs`);
-  beginStop(run, "SIGTERM", EXIT.environment, message);
+  beginStop(run, "SIGTERM", ENDED.environment, message);
 }
 
-/** The code the stop decided; even the last manifest write failing makes a clean stop a failure. */
+/** The ending the stop decided; even the last manifest write failing makes a clean stop a failure. */
 function runEnd(run: SupervisorRun): RunEnd {
-  const code = run.exitCode ?? EXIT.ok;
-  if (run.manifest.failed && code === EXIT.ok) return { code: EXIT.environment, reason: "the final manifest could not be written" };
-  return { code, reason: run.stopReason };
+  const ending = run.ending ?? ENDED.ok;
+  if (run.manifest.failed && ending.kind === "ok") return { ending: ENDED.environment, reason: "the final manifest could not be written" };
+  return { ending, reason: run.stopReason };
 }
 
 export async function supervise(servers: SupervisedServer[], settings: SupervisorSettings, view: RunView, starts: readonly CompanionStart[] = []): Promise<RunEnd> {
@@ -65,6 +65,6 @@ export async function supervise(servers: SupervisedServer[], settings: Superviso
   run.manifest.write();
   await run.manifest.finish();
   const end = runEnd(run);
-  for (const companion of companions) await companion.finish(end.code, run.signalled);
+  for (const companion of companions) await companion.finish(end.ending, run.signalled);
   return end;
 }

@@ -1,5 +1,6 @@
 // The state one supervision shares between its steps: the servers, whether berth is stopping and with
 // which code, and one AbortController whose abort cancels every timer and health watch of the run.
+import type { Ending } from "../../core/exit.ts";
 import type { ServerState } from "../../core/launch/manifest.ts";
 import { manifestWriter, type ManifestWriter } from "./manifest-writer.ts";
 import type { RunView, SupervisorSettings } from "./settings.ts";
@@ -23,7 +24,8 @@ export class SupervisorRun {
   stopping = false;
   /** berth itself got a stop signal (TERM, INT, HUP, QUIT). */
   signalled = false;
-  exitCode: number | undefined;
+  /** Why the run ends, decided by the first stop (core/exit.ts turns it into the status). */
+  ending: Ending | undefined;
   /** Why the stop began, in words: the `exit` event's reason. */
   stopReason = "";
   /** Told after every state change (the rendezvous presence). */

@@ -1,6 +1,6 @@
 // A server has ended: the pure decision (core/supervise/after-exit.ts) says stop, restart or fail; this
 // carries it out.
-import { describeEnd, EXIT, type ChildEnd } from "../../core/exit.ts";
+import { describeEnd, ENDED, type ChildEnd } from "../../core/exit.ts";
 import { decideAfterExit, mayBeTheJobsStop } from "../../core/supervise/after-exit.ts";
 import { STOP_SIGNAL_RACE_MS } from "../../core/supervise/timing.ts";
 import { holdPort } from "../registry/port-holds.ts";
@@ -60,7 +60,7 @@ function judgeEnd(run: SupervisorRun, entry: SupervisedServer, end: ChildEnd, re
     entry.restarts = decision.attempt;
     if (entry.portTaken && !moveToFreeBlock(run, entry)) {
       reportFailure(run, entry, `its port is taken and no other free block is left in the pool`);
-      beginStop(run, "SIGTERM", EXIT.environment, `${entry.label}: its port is taken and no other free block is left in the pool`);
+      beginStop(run, "SIGTERM", ENDED.environment, `${entry.label}: its port is taken and no other free block is left in the pool`);
       run.settleIfDone();
       return;
     }
@@ -71,7 +71,7 @@ function judgeEnd(run: SupervisorRun, entry: SupervisedServer, end: ChildEnd, re
     const why = decision.unasked ? "although nothing asked it to stop" : "";
     const detail = [describeEnd(end), wasStarting ? "during start-up" : "", why].filter(Boolean).join(" ");
     reportFailure(run, entry, detail);
-    beginStop(run, "SIGTERM", decision.exitCode, `${entry.label} ${detail}`);
+    beginStop(run, "SIGTERM", decision.ending, `${entry.label} ${detail}`);
   }
   run.settleIfDone();
 }

@@ -1,12 +1,16 @@
 // The supervisor's one decision, as a table: after a server's end, stop, restart or fail, and with what code.
 import { expect, test } from "bun:test";
-import { decideAfterExit, type AfterExit, type ExitContext } from "../../../src/core/supervise/after-exit.ts";
+import { exitStatus } from "../../../src/core/exit.ts";
+import { decideAfterExit, type ExitContext } from "../../../src/core/supervise/after-exit.ts";
+
+/** A decision as the table says it: a failure by the exit status its ending gives (core/exit.ts). */
+type Shown = { action: "stopped" } | { action: "restart"; delayMs: number; attempt: number } | { action: "fail"; exitCode: number; unasked?: true };
 
 const exited = (code: number) => ({ code, signal: null });
 const killed = (signal: string) => ({ code: null, signal });
 const base = { stopping: false, restart: "no" as const, restartsSoFar: 0, maxRestarts: 3 };
 
-test.each<[string, Partial<ExitContext> & Pick<ExitContext, "end">, AfterExit]>([
+test.each<[string, Partial<ExitContext> & Pick<ExitContext, "end">, Shown]>([
   ["a crash fails the run with its code", { end: exited(7) }, { action: "fail", exitCode: 7 }],
   ["an OOM kill (SIGKILL) fails with 137", { end: killed("SIGKILL") }, { action: "fail", exitCode: 137 }],
   ["any end while stopping is a stop", { end: exited(7), stopping: true }, { action: "stopped" }],
@@ -24,5 +28,7 @@ test.each<[string, Partial<ExitContext> & Pick<ExitContext, "end">, AfterExit]>(
   ["unhealthy with restarts used up fails with 1", { end: killed("SIGTERM"), unhealthy: true, restart: "on-failure", restartsSoFar: 3 }, { action: "fail", exitCode: 1 }],
   ["no restart while stopping, even on-failure", { end: exited(1), restart: "on-failure", stopping: true }, { action: "stopped" }],
 ])("%s", (_, context, expected) => {
-  expect(decideAfterExit({ ...base, ...context })).toEqual(expected);
+  const decided = decideAfterExit({ ...base, ...context });
+  const shown = decided.action === "fail" ? { action: "fail", exitCode: exitStatus(decided.ending), ...(decided.unasked ? { unasked: true } : {}) } : decided;
+  expect(shown).toEqual(expected);
 });
