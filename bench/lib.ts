@@ -86,3 +86,18 @@ export async function untilReady(child: { stdout: unknown }, release = false): P
   if (release) reader.releaseLock();
   else void (async () => { while (!(await reader.read()).done); })();
 }
+
+/**
+ * A floor program (bench/fixtures/floor-NAME.ts: only one command's work, through berth's own core and
+ * native edge), compiled as berth is (bytecode, minified ESM, the same JIT policy), built afresh each run.
+ * Built in a process of its own: after a Bun.build in the benchmark's own process, every process it then
+ * times ran up to 2× slower (berth probe 8.5 → 21 ms, hello 4.3 → 6.0 ms), as if the bundler's threads
+ * stayed busy.
+ */
+export async function floorBinary(name: string): Promise<string> {
+  mkdirSync(OUT, { recursive: true });
+  const path = resolve(OUT, `floor-${name}`);
+  const built = Bun.spawnSync([process.execPath, resolve(REPO_ROOT, "bench/build-floor.ts"), resolve(REPO_ROOT, `bench/fixtures/floor-${name}.ts`), path], { stderr: "pipe" });
+  if (built.exitCode !== 0) throw new Error(`floor-${name}: ${built.stderr.toString()}`);
+  return freshCopy(path, `floor-${name}`);
+}

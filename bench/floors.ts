@@ -1,0 +1,35 @@
+// Each fast command against two floors in one run: a compiled hello-world, and a floor program that does only
+// that command's work through berth's own core and native edge (bench/fixtures/floor-*.ts). What berth costs
+// above its floor is its CLI, its checks and its records; what the floor costs above hello is the work itself.
+// Goals (issue 22): plan ≤ 1.5×, probe ≤ 1.5×, ports -n 64 ≤ 1.7×, status with 1,000 held ports ≤ 1.7× hello.
+import { join } from "node:path";
+import { alternate, berthBinary, floorBinary, helloBinary, scratchDirectory } from "./lib.ts";
+import { fakeNvmlLibrary } from "../test/support/fake-nvml.ts";
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 21);
+const berth = await berthBinary();
+const hello = await helloBinary();
+
+function report(name: string, goal: number, medians: Record<string, number>): void {
+  const { hello: base, floor, berth: ours } = medians as { hello: number; floor: number; berth: number };
+  console.log(`${name.padEnd(10)} median of ${ROUNDS}: hello ${base.toFixed(1)} ms, floor ${floor.toFixed(1)} ms (${(floor / base).toFixed(2)}×), berth ${ours.toFixed(1)} ms (${(ours / base).toFixed(2)}× hello, goal ≤ ${goal}×; ${(ours / floor).toFixed(2)}× its floor)`);
+}
+
+const nvml = { BERTH_NVML_LIBRARY: fakeNvmlLibrary(), CUDA_DEVICE_ORDER: "PCI_BUS_ID" };
+const planArgs = ["plan", "vllm:d512t1", "--nodes", "64", "--gpus-per-node", "8", "--json"];
+report("plan", 1.5, alternate({ hello: { argv: [hello] }, floor: { argv: [await floorBinary("plan")] }, berth: { argv: [berth, ...planArgs] } }, ROUNDS));
+const probeRegistry = { BERTH_REGISTRY_DIR: join(scratchDirectory("floor-probe"), "registry") };
+report("probe", 1.5, alternate({ hello: { argv: [hello] }, floor: { argv: [await floorBinary("probe")], env: nvml }, berth: { argv: [berth, "probe", "--json"], env: { ...nvml, ...probeRegistry } } }, ROUNDS));
+
+const portsRegistry = join(scratchDirectory("floor-ports"), "registry");
+Bun.spawnSync([berth, "status"], { env: { ...process.env, BERTH_REGISTRY_DIR: portsRegistry } }); // makes the registry as berth makes it
+const portsEnv = { BERTH_REGISTRY_DIR: portsRegistry };
+report("ports-64", 1.7, alternate({ hello: { argv: [hello] }, floor: { argv: [await floorBinary("ports")], env: portsEnv }, berth: { argv: [berth, "ports", "-n", "64", "--", "true"], env: portsEnv } }, ROUNDS));
+
+const busy = join(scratchDirectory("floor-status"), "registry");
+const holder = Bun.spawnSync([berth, "ports", "-n", "1000", "--ttl", "10m", "--port-pool", "40000-41999", "--format", "json"], { env: { ...process.env, BERTH_REGISTRY_DIR: busy } });
+if (holder.exitCode !== 0) throw new Error(`berth ports -n 1000 failed: ${holder.stderr}`);
+const holderPid = JSON.parse(holder.stdout.toString()).holder as number;
+process.on("exit", () => process.kill(holderPid, "SIGTERM"));
+const statusEnv = { BERTH_REGISTRY_DIR: busy };
+report("status", 1.7, alternate({ hello: { argv: [hello] }, floor: { argv: [await floorBinary("status")], env: statusEnv }, berth: { argv: [berth, "status", "--json"], env: statusEnv } }, ROUNDS));
