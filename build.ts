@@ -1,5 +1,6 @@
-// `bun run build`: compiles berth for every Linux target into dist/, copies this machine's to dist/berth,
-// and smoke-runs it. `--host-only` builds just this machine's. The settings live in scripts/compile-berth.ts.
+// `bun run build`: compiles berth for every Linux target into dist/, links this machine's as dist/berth (a
+// hard link: no second 112 MB copy), and smoke-runs it. `--host-only` builds just this machine's. The
+// settings live in scripts/compile-berth.ts; `bun run release` makes the published, gzipped files.
 import { $ } from "bun";
 import { mkdirSync } from "node:fs";
 import { buildFacts, compile, HOST_PLATFORM, TARGETS } from "./scripts/compile-berth.ts";
@@ -18,7 +19,7 @@ for (const target of TARGETS) {
 }
 if (failed) process.exit(1);
 
-await $`cp dist/berth-${HOST_PLATFORM} dist/berth`;
+await $`ln -f dist/berth-${HOST_PLATFORM} dist/berth`;
 // Smoke run: the binary must start, know its version, and plan the #652 case.
 const version = (await $`./dist/berth --version`.text()).trim();
 await $`./dist/berth plan vllm:d12p1t1+d4p1t1 --nodes 2 --gpus-per-node 8 --json`.quiet();
