@@ -20,8 +20,14 @@ export function after(signal: AbortSignal, delayMs: number, action: () => void):
   arm();
 }
 
+/** `action` every `intervalMs` until the signal aborts; an interval past setTimeout's limit works too. */
 export function every(signal: AbortSignal, intervalMs: number, action: () => void): void {
-  if (signal.aborted) return;
-  const timer = setInterval(action, intervalMs);
-  signal.addEventListener("abort", () => clearInterval(timer), { once: true });
+  const tick = () => {
+    try {
+      action();
+    } finally {
+      after(signal, intervalMs, tick);
+    }
+  };
+  after(signal, intervalMs, tick);
 }

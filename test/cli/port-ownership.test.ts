@@ -15,8 +15,13 @@ function silentServer(directory: string): string[] {
   return ["sh", "-c", `echo $BERTH_PORT > ${directory}/port-$BERTH_SERVER-$$; exec sleep 60`];
 }
 
+/**
+ * A process that serves the port as soon as it can: berth may still hold it for a moment when the server's
+ * file appears (on a loaded machine, long enough for one try to fail), so it tries until it binds.
+ */
 function strangerOn(port: number) {
-  return Bun.spawn([process.execPath, "-e", `Bun.serve({ hostname: "127.0.0.1", port: ${port}, fetch: () => new Response("ok") }); setInterval(() => {}, 1000);`], { stdout: "ignore", stderr: "ignore" });
+  const script = `for (;;) { try { Bun.serve({ hostname: "127.0.0.1", port: ${port}, fetch: () => new Response("ok") }); break; } catch { Bun.sleepSync(10); } } setInterval(() => {}, 1000);`;
+  return Bun.spawn([process.execPath, "-e", script], { stdout: "ignore", stderr: "ignore" });
 }
 
 async function portGiven(directory: string): Promise<number> {

@@ -41,8 +41,15 @@ function socketsOf(pid: number): Set<string> {
   return sockets;
 }
 
-/** Whether `serverPid`'s tree owns every socket that listens on `port`; `known`: inodes found in it before. */
-export function portOwner(port: number, serverPid: number, known: ReadonlySet<string> = new Set()): PortOwner {
+/**
+ * Whether `serverPid`'s tree owns every socket that listens on `port`; `known`: inodes found in it before.
+ * `maxAgeMs`: a recent dump may say "ours" for known inodes; any other answer is read afresh.
+ */
+export function portOwner(port: number, serverPid: number, known: ReadonlySet<string> = new Set(), maxAgeMs = 0): PortOwner {
+  if (maxAgeMs > 0) {
+    const recent = listeningSocketsOnThisHost(maxAgeMs).get(port) ?? [];
+    if (recent.length > 0 && recent.every((inode) => known.has(inode))) return { kind: "ours", inodes: recent };
+  }
   const inodes = listeningSocketsOnThisHost().get(port) ?? [];
   if (inodes.length === 0) return { kind: "unknown" };
   if (inodes.every((inode) => known.has(inode))) return { kind: "ours", inodes };

@@ -33,12 +33,13 @@ function onStranger(run: SupervisorRun, entry: SupervisedServer, detail: string)
 /**
  * Whether the server's own tree serves its HTTP port; if a stranger does, the server is failed (or moved)
  * here and false comes back. A member serves no HTTP on this node, and a port nobody here listens on
- * (another network namespace) cannot be judged: both pass.
+ * (another network namespace) cannot be judged: both pass. `maxAgeMs`: the liveness checks' allowance for a
+ * socket dump another check read moments before (the start gate always reads afresh).
  */
-export function servesItsOwnPort(run: SupervisorRun, entry: SupervisedServer): boolean {
+export function servesItsOwnPort(run: SupervisorRun, entry: SupervisedServer, maxAgeMs = 0): boolean {
   if (entry.role.role === "member" || entry.pid === null) return true;
   const port = entry.placement.ports.http;
-  const owner = portOwner(port, entry.pid, entry.servingSockets);
+  const owner = portOwner(port, entry.pid, entry.servingSockets, maxAgeMs);
   if (owner.kind === "ours") {
     entry.servingSockets = new Set(owner.inodes);
     return true;
