@@ -316,10 +316,13 @@ function withSeenPid(found: HeldReservation | undefined, pid: number, ourNamespa
  * one record is read per holding process (a holder writes the same record into each of its locks): 1,000 held
  * ports of one holder cost one read, not 1,000. The stale files met on the way (nobody holds them) are swept.
  */
-export async function listReservations(registry: Registry, kinds: readonly ReservationKind[] = ["port", "gpu"], held = heldFileLocks()): Promise<HeldReservation[]> {
+export async function listReservations(registry: Registry, kinds: readonly ReservationKind[] = ["port", "gpu"], knownHeld?: Map<string, number>): Promise<HeldReservation[]> {
   const listing = listDirectory(registry.directory);
   if (!listing.ok) return [];
   const { entries, deviceMajor, deviceMinor } = listing.value;
+  // No lock file, nothing held: /proc/locks is not read (each read waits out an RCU grace period, 10-25 ms).
+  if (!entries.some(({ name }) => parseLockFileName(name) !== undefined)) return [];
+  const held = knownHeld ?? heldFileLocks();
   const reservations: HeldReservation[] = [];
   const stale: string[] = [];
   const recordOfPid = new Map<number, HeldRecord | undefined>();
