@@ -4,7 +4,7 @@
 // where netlink is not allowed (a seccomp profile, a sandbox): callers fall back to /proc/net/tcp.
 import { ptr } from "bun:ffi";
 import { close, netlinkRequest, netlinkSocket } from "./libc.ts";
-import { AF_INET, AF_INET6 } from "./linux-constants.ts";
+import { AF_INET, AF_INET6, AF_UNIX } from "./linux-constants.ts";
 
 const NETLINK_SOCK_DIAG = 4;
 const SOCK_DIAG_BY_FAMILY = 20;
@@ -84,4 +84,67 @@ export function tcpStates(): Map<number, number[]> | undefined {
     else states.set(port, [state]);
   };
   return eachSocket(ALL_STATES, add) ? states : undefined;
+}
+
+const UDIAG_SHOW_NAME = 0x1;
+const UNIX_DIAG_NAME = 0;
+const UNIX_DIAG_MSG = 16;
+const NAME_DECODER = new TextDecoder();
+
+/** nlmsghdr + unix_diag_req (24 bytes): every unix socket of this network namespace, with its name. */
+function unixRequest(): Uint8Array {
+  const bytes = new Uint8Array(HEADER + 24);
+  const view = new DataView(bytes.buffer);
+  view.setUint32(0, bytes.length, true); // nlmsg_len
+  view.setUint16(4, SOCK_DIAG_BY_FAMILY, true); // nlmsg_type
+  view.setUint16(6, NLM_F_REQUEST | NLM_F_DUMP, true); // nlmsg_flags
+  bytes[HEADER] = AF_UNIX; // sdiag_family
+  view.setUint32(HEADER + 4, 0xffffffff, true); // udiag_states: all
+  view.setUint32(HEADER + 12, UDIAG_SHOW_NAME, true); // udiag_show
+  return bytes;
+}
+
+/** The abstract name in one unix_diag message's attributes (without its leading NUL), if it has one. */
+function abstractName(view: DataView, from: number, to: number): string | undefined {
+  for (let at = from; at + 4 <= to; ) {
+    const length = view.getUint16(at, true);
+    if (length < 4) return undefined;
+    if (view.getUint16(at + 2, true) === UNIX_DIAG_NAME && length > 5 && view.getUint8(at + 4) === 0) {
+      return NAME_DECODER.decode(new Uint8Array(view.buffer, at + 5, length - 5));
+    }
+    at += (length + 3) & ~3;
+  }
+  return undefined;
+}
+
+/**
+ * Every unix socket with an abstract name that starts with `prefix`: its name (without the leading NUL,
+ * as /proc/net/unix shows it after its @) and its inode. What /proc/net/unix says, in binary and without
+ * the text of every other socket on the host; undefined when netlink is unavailable.
+ */
+export function abstractUnixSockets(prefix: string): Map<string, string> | undefined {
+  const socket = netlinkSocket(NETLINK_SOCK_DIAG);
+  if (socket === undefined) return undefined;
+  try {
+    if (!netlinkRequest.send(socket, unixRequest())) return undefined;
+    const found = new Map<string, string>();
+    const view = new DataView(RECEIVE.buffer);
+    for (;;) {
+      const count = netlinkRequest.receive(socket, ptr(RECEIVE), RECEIVE.length);
+      if (count <= 0) return undefined;
+      for (let offset = 0; offset + HEADER <= count; ) {
+        const length = view.getUint32(offset, true);
+        const type = view.getUint16(offset + 4, true);
+        if (type === NLMSG_DONE) return found;
+        if (type === NLMSG_ERROR || length < HEADER + UNIX_DIAG_MSG) return undefined;
+        const message = offset + HEADER;
+        const name = abstractName(view, message + UNIX_DIAG_MSG, offset + length);
+        // unix_diag_msg: udiag_ino at +4
+        if (name !== undefined && name.startsWith(prefix)) found.set(name, String(view.getUint32(message + 4, true)));
+        offset += (length + 3) & ~3;
+      }
+    }
+  } finally {
+    close(socket);
+  }
 }

@@ -1,10 +1,13 @@
 // The kernel's sock_diag answer must agree with /proc/net/tcp (the fallback) on every listening socket, and
 // must leave out sockets that do not listen.
+import { bind, close, unixSocket } from "../../src/ffi/libc.ts";
+import { abstractUnixAddress } from "../../src/ffi/unix-address.ts";
+import { guardsInProcNetUnix } from "../../src/core/registry/kernel-guard-names.ts";
 import { expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { connect, createServer, type Server } from "node:net";
 import { listeningInodesByPort } from "../../src/core/ports/listening-sockets.ts";
-import { listeningSockets } from "../../src/ffi/sock-diag.ts";
+import { abstractUnixSockets, listeningSockets } from "../../src/ffi/sock-diag.ts";
 
 const procNetTcp = () => [readFileSync("/proc/net/tcp", "utf8"), readFileSync("/proc/net/tcp6", "utf8")];
 const listen = (host: string) => new Promise<Server>((resolve) => { const server = createServer(); server.listen(0, host, () => resolve(server)); });
@@ -59,5 +62,25 @@ test("every socket's state by port agrees with /proc/net/tcp: listening, connect
   } finally {
     client.destroy();
     server.close();
+  }
+});
+
+test("abstract unix sockets: netlink and /proc/net/unix name the same ones, by the same inodes; others are left out", () => {
+  const prefix = `berth-test-${process.pid}/`;
+  const sockets = ["port/1", "port/2", "gpu/GPU-x"].map((name) => {
+    const socket = unixSocket();
+    if (!socket.ok) throw new Error("no unix socket");
+    expect(bind(socket.value, abstractUnixAddress(`${prefix}${name}`)).ok).toBe(true);
+    return socket.value;
+  });
+  const other = unixSocket();
+  if (other.ok) bind(other.value, abstractUnixAddress(`not-${prefix}port/3`));
+  try {
+    const fromNetlink = abstractUnixSockets(prefix)!;
+    const fromProc = new Map([...guardsInProcNetUnix(readFileSync("/proc/net/unix", "utf8").replaceAll(` @${prefix}`, ` @berth/`))].map(([name, inode]) => [name.replace(/^berth\//, prefix), inode]));
+    expect([...fromNetlink.keys()].sort()).toEqual([`${prefix}gpu/GPU-x`, `${prefix}port/1`, `${prefix}port/2`]);
+    expect(fromNetlink).toEqual(fromProc);
+  } finally {
+    for (const socket of [...sockets, ...(other.ok ? [other.value] : [])]) close(socket);
   }
 });

@@ -3,7 +3,9 @@
 // abstract name; the column before is the socket's inode).
 import type { ReservationKind } from "./registry-layout.ts";
 
-const PREFIX = "berth/";
+/** The start of every guard's name. */
+export const GUARD_PREFIX = "berth/";
+const PREFIX = GUARD_PREFIX;
 
 export function guardName(kind: ReservationKind, id: string | number): string {
   return `${PREFIX}${kind}/${id}`;
