@@ -35,9 +35,11 @@ const RECEIVE = new Uint8Array(64 << 10);
 
 type Visit = (port: number, state: number, inode: number) => void;
 
-/** Visits each socket of one family in the given states; false when netlink said no (or something unexpected). */
-function dumpFamily(fd: number, family: number, states: number, visit: Visit): boolean {
-  if (!netlinkRequest.send(fd, request(family, states))) return false;
+/**
+ * Reads a dump's answers until NLMSG_DONE, handing each message's payload (from its offset to its end) to
+ * `visit`; false when netlink said no, or `visit` found a message it cannot read.
+ */
+function readDump(fd: number, visit: (view: DataView, payload: number, end: number) => boolean): boolean {
   const view = new DataView(RECEIVE.buffer);
   for (;;) {
     const count = netlinkRequest.receive(fd, ptr(RECEIVE), RECEIVE.length);
@@ -46,13 +48,20 @@ function dumpFamily(fd: number, family: number, states: number, visit: Visit): b
       const length = view.getUint32(offset, true);
       const type = view.getUint16(offset + 4, true);
       if (type === NLMSG_DONE) return true;
-      if (type === NLMSG_ERROR || length < HEADER) return false;
-      const message = offset + HEADER;
-      // inet_diag_msg: idiag_state at +1, idiag_sport (network order) at +4, idiag_inode at +68
-      visit(view.getUint16(message + 4, false), view.getUint8(message + 1), view.getUint32(message + 68, true));
+      if (type === NLMSG_ERROR || length < HEADER || !visit(view, offset + HEADER, offset + length)) return false;
       offset += (length + 3) & ~3;
     }
   }
+}
+
+/** Visits each socket of one family in the given states; false when netlink said no (or something unexpected). */
+function dumpFamily(fd: number, family: number, states: number, visit: Visit): boolean {
+  if (!netlinkRequest.send(fd, request(family, states))) return false;
+  // inet_diag_msg: idiag_state at +1, idiag_sport (network order) at +4, idiag_inode at +68
+  return readDump(fd, (view, message) => {
+    visit(view.getUint16(message + 4, false), view.getUint8(message + 1), view.getUint32(message + 68, true));
+    return true;
+  });
 }
 
 /** Every TCP socket (IPv4 and IPv6) in the given states; false when netlink is unavailable. */
@@ -128,22 +137,14 @@ export function abstractUnixSockets(prefix: string): Map<string, string> | undef
   try {
     if (!netlinkRequest.send(socket, unixRequest())) return undefined;
     const found = new Map<string, string>();
-    const view = new DataView(RECEIVE.buffer);
-    for (;;) {
-      const count = netlinkRequest.receive(socket, ptr(RECEIVE), RECEIVE.length);
-      if (count <= 0) return undefined;
-      for (let offset = 0; offset + HEADER <= count; ) {
-        const length = view.getUint32(offset, true);
-        const type = view.getUint16(offset + 4, true);
-        if (type === NLMSG_DONE) return found;
-        if (type === NLMSG_ERROR || length < HEADER + UNIX_DIAG_MSG) return undefined;
-        const message = offset + HEADER;
-        const name = abstractName(view, message + UNIX_DIAG_MSG, offset + length);
-        // unix_diag_msg: udiag_ino at +4
-        if (name !== undefined && name.startsWith(prefix)) found.set(name, String(view.getUint32(message + 4, true)));
-        offset += (length + 3) & ~3;
-      }
-    }
+    const read = readDump(socket, (view, message, end) => {
+      if (end - message < UNIX_DIAG_MSG) return false;
+      const name = abstractName(view, message + UNIX_DIAG_MSG, end);
+      // unix_diag_msg: udiag_ino at +4
+      if (name !== undefined && name.startsWith(prefix)) found.set(name, String(view.getUint32(message + 4, true)));
+      return true;
+    });
+    return read ? found : undefined;
   } finally {
     close(socket);
   }
