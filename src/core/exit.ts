@@ -15,11 +15,11 @@ export interface ChildEnd {
 export type Ending =
   /** Everything went as asked (a --duration that ran out, a command that exited 0). */
   | { kind: "ok" }
-  /** A server failed (unhealthy, exited 0 unasked, its port served by a stranger), or the job failed elsewhere. */
+  /** A server failed (unhealthy, or exited 0 unasked), or the job failed elsewhere. */
   | { kind: "failed" }
   /** What follows from the flags, the spec and the config alone: a clear line names the bad value. */
   | { kind: "bad-input" }
-  /** What the host contributes cannot serve: its GPUs, its ports, its stores, its files. */
+  /** What the host contributes cannot serve: its GPUs, its ports (a stranger serving one), its stores, its files. */
   | { kind: "environment" }
   /** The command exists but could not be executed (tini, sh). */
   | { kind: "cannot-execute" }
