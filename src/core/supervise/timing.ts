@@ -20,6 +20,16 @@ export const HEALTH_REQUEST_TIMEOUT_MS = 2000;
 export const LIVENESS_DEFAULT_MS = 10_000;
 export const LIVENESS_FAILURES_IN_A_ROW = 3;
 
+/** A listening-socket dump this recent serves a liveness check: a round of checks reads the kernel once. */
+export const SHARED_SOCKET_DUMP_MS = 1000;
+
+/**
+ * Waiting for a port to listen: a server just spawned listens within milliseconds (an instant one ~10 ms after
+ * its spawn: setpriv, then the engine), so it is looked for every 5 ms in a wait's first quarter second, and
+ * then every 25 ms, as an engine loading its model for minutes needs no more.
+ */
+export const LISTEN_LOOK = { eagerMs: 5, eagerForMs: 250, steadyMs: 25 } as const;
+
 /** Restarts: 1 s, 2 s, 4 s … capped at 30 s. */
 export function restartDelay(restartsSoFar: number): number {
   return Math.min(30_000, 1000 * 2 ** restartsSoFar);

@@ -1,15 +1,9 @@
 // Wakes health polling the moment a server's port starts listening. vLLM binds early but listens only once
 // its model is loaded, so this turns a backed-off poll (up to 1 s late) into one within ~25 ms. One reader
-// serves every starting server, and it stops when nobody waits.
+// serves every starting server (one dump of the listening sockets, ~0.1 ms, for all), it looks as often as
+// core/supervise/timing.ts's LISTEN_LOOK says, and it stops when nobody waits.
+import { LISTEN_LOOK } from "../../core/supervise/timing.ts";
 import { listeningSocketsOnThisHost } from "./tcp-sockets.ts";
-
-// A server just spawned listens within milliseconds (an instant server ~10 ms after its spawn: setpriv, then
-// the engine): looked for every 5 ms in its first quarter second, so a restart or a fast server is seen at
-// once; after that every 25 ms, as an engine loading its model for minutes needs no more. One dump of the
-// listening sockets (~0.1 ms) serves every server that waits.
-const EAGER_MS = 5;
-const EAGER_FOR_MS = 250;
-const STEADY_MS = 25;
 
 const waiters = new Map<number, Set<() => void>>();
 let timer: Timer | undefined;
@@ -17,7 +11,7 @@ let timer: Timer | undefined;
 let newestWaitAt = 0;
 
 function nextLook(): void {
-  const delay = performance.now() - newestWaitAt < EAGER_FOR_MS ? EAGER_MS : STEADY_MS;
+  const delay = performance.now() - newestWaitAt < LISTEN_LOOK.eagerForMs ? LISTEN_LOOK.eagerMs : LISTEN_LOOK.steadyMs;
   timer = setTimeout(check, delay);
 }
 

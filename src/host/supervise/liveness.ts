@@ -3,7 +3,7 @@
 // make it `unhealthy`. Then it is stopped and restarted under --restart on-failure, or it fails the run.
 import { ENDED } from "../../core/exit.ts";
 import { describeHealthFailure } from "../../core/supervise/health-failure.ts";
-import { LIVENESS_FAILURES_IN_A_ROW } from "../../core/supervise/timing.ts";
+import { LIVENESS_FAILURES_IN_A_ROW, SHARED_SOCKET_DUMP_MS } from "../../core/supervise/timing.ts";
 import { askHealth } from "../net/health.ts";
 import { recordHealthAnswer } from "./health-record.ts";
 import { signalGroup } from "../process/server-process.ts";
@@ -12,9 +12,6 @@ import { beginStop } from "./stop-servers.ts";
 import { servesItsOwnPort } from "./port-ownership.ts";
 import type { SupervisedServer } from "./supervised-server.ts";
 import type { SupervisorRun } from "./supervisor-run.ts";
-
-/** A listening-socket dump this recent serves a liveness check: a round of checks reads the kernel once. */
-const SHARED_DUMP_MS = 1000;
 
 function restartsLeft(run: SupervisorRun, entry: SupervisedServer): boolean {
   return run.settings.restart === "on-failure" && entry.restarts < run.settings.maxRestarts;
@@ -63,7 +60,7 @@ async function checkOne(run: SupervisorRun, entry: SupervisedServer, watched: Wa
   if (!current()) return false;
   recordHealthAnswer(entry, answer);
   const failure = answer.failure;
-  if (failure === undefined && !servesItsOwnPort(run, entry, SHARED_DUMP_MS)) return false;
+  if (failure === undefined && !servesItsOwnPort(run, entry, SHARED_SOCKET_DUMP_MS)) return false;
   watched.failures = failure === undefined ? 0 : watched.failures + 1;
   if (failure !== undefined && watched.failures >= LIVENESS_FAILURES_IN_A_ROW) {
     stopUnhealthy(run, entry, `unhealthy: ${watched.failures} liveness checks in a row failed (${watched.url}: ${describeHealthFailure(failure)})`);
