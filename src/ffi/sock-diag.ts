@@ -18,17 +18,24 @@ const HEADER = 16;
 
 const ALL_STATES = 0xfff;
 
-/** nlmsghdr + inet_diag_req_v2 (72 bytes): every TCP socket of one family in the given states (a bit each). */
-function request(family: number, states: number): Uint8Array {
-  const bytes = new Uint8Array(HEADER + 56);
+/** A sock_diag dump request: the nlmsghdr, then `bodyLength` bytes of request that `fill` writes. */
+function dumpRequest(bodyLength: number, fill: (bytes: Uint8Array, view: DataView) => void): Uint8Array {
+  const bytes = new Uint8Array(HEADER + bodyLength);
   const view = new DataView(bytes.buffer);
   view.setUint32(0, bytes.length, true); // nlmsg_len
   view.setUint16(4, SOCK_DIAG_BY_FAMILY, true); // nlmsg_type
   view.setUint16(6, NLM_F_REQUEST | NLM_F_DUMP, true); // nlmsg_flags
-  bytes[HEADER] = family; // sdiag_family
-  bytes[HEADER + 1] = IPPROTO_TCP; // sdiag_protocol
-  view.setUint32(HEADER + 4, states, true); // idiag_states
+  fill(bytes, view);
   return bytes;
+}
+
+/** inet_diag_req_v2 (56 bytes): every TCP socket of one family in the given states (a bit each). */
+function request(family: number, states: number): Uint8Array {
+  return dumpRequest(56, (bytes, view) => {
+    bytes[HEADER] = family; // sdiag_family
+    bytes[HEADER + 1] = IPPROTO_TCP; // sdiag_protocol
+    view.setUint32(HEADER + 4, states, true); // idiag_states
+  });
 }
 
 const RECEIVE = new Uint8Array(64 << 10);
@@ -100,17 +107,13 @@ const UNIX_DIAG_NAME = 0;
 const UNIX_DIAG_MSG = 16;
 const NAME_DECODER = new TextDecoder();
 
-/** nlmsghdr + unix_diag_req (24 bytes): every unix socket of this network namespace, with its name. */
+/** unix_diag_req (24 bytes): every unix socket of this network namespace, with its name. */
 function unixRequest(): Uint8Array {
-  const bytes = new Uint8Array(HEADER + 24);
-  const view = new DataView(bytes.buffer);
-  view.setUint32(0, bytes.length, true); // nlmsg_len
-  view.setUint16(4, SOCK_DIAG_BY_FAMILY, true); // nlmsg_type
-  view.setUint16(6, NLM_F_REQUEST | NLM_F_DUMP, true); // nlmsg_flags
-  bytes[HEADER] = AF_UNIX; // sdiag_family
-  view.setUint32(HEADER + 4, 0xffffffff, true); // udiag_states: all
-  view.setUint32(HEADER + 12, UDIAG_SHOW_NAME, true); // udiag_show
-  return bytes;
+  return dumpRequest(24, (bytes, view) => {
+    bytes[HEADER] = AF_UNIX; // sdiag_family
+    view.setUint32(HEADER + 4, 0xffffffff, true); // udiag_states: all
+    view.setUint32(HEADER + 12, UDIAG_SHOW_NAME, true); // udiag_show
+  });
 }
 
 /** The abstract name in one unix_diag message's attributes (without its leading NUL), if it has one. */
