@@ -2,19 +2,20 @@
 // zombies that are not its own spawned children by waitpid on exactly those pids (never waitpid(-1), which
 // would steal Bun's own children's statuses), and can find live orphans to stop at shutdown.
 import { parseProcStat } from "../../core/process/proc-stat.ts";
-import { prctl, readSmallFile, waitpidNoHang } from "../../ffi/libc.ts";
+import { listDirectory, prctl, readSmallFile, waitpidNoHang } from "../../ffi/libc.ts";
 import { PR_SET_CHILD_SUBREAPER } from "../../ffi/linux-constants.ts";
 
 export function becomeSubreaper(): boolean {
   return prctl(PR_SET_CHILD_SUBREAPER, 1).ok;
 }
 
-/** Direct children of this process, from /proc/self/task/<tid>/children. */
+/** Direct children of this process, from /proc/self/task/<tid>/children (read every second: getdents, no glob). */
 function childPids(): number[] {
-  const tasks = [...new Bun.Glob("*").scanSync({ cwd: "/proc/self/task", onlyFiles: false })];
+  const tasks = listDirectory("/proc/self/task");
   const pids = new Set<number>();
-  for (const task of tasks) {
-    for (const pid of (readSmallFile(`/proc/self/task/${task}/children`) ?? "").split(/\s+/)) if (pid) pids.add(Number(pid));
+  for (const { name } of tasks.ok ? tasks.value.entries : []) {
+    if (name.startsWith(".")) continue;
+    for (const pid of (readSmallFile(`/proc/self/task/${name}/children`) ?? "").split(/\s+/)) if (pid) pids.add(Number(pid));
   }
   return [...pids];
 }
