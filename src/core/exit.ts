@@ -63,7 +63,8 @@ export function exitStatus(ending: Ending): number {
     case "signalled":
       return signalStatus(ending.signal);
     case "as-node":
-      return ending.status;
+      // Read from another node's record: only a status a process can have is followed, else it is a failure.
+      return Number.isInteger(ending.status) && ending.status >= 0 && ending.status <= 255 ? ending.status : STATUS.failed;
     default:
       return STATUS[ending.kind];
   }

@@ -1,6 +1,5 @@
 // One exit-class rule for every command: the user's own numbers clashing is bad input; the host's, environment.
 import { expect, test } from "bun:test";
-import { ENDED, exitStatus } from "../../src/core/exit.ts";
 import { doesNotFitKind } from "../../src/core/refusal.ts";
 
 const gpuIssue = { code: "plan.too-many-gpus" as const, message: "" };
@@ -14,8 +13,4 @@ test.each([
   ["both, one of them the host's", [gpuIssue, poolIssue], { gpusFromHost: false, poolFromHost: true }, "environment"],
 ] as const)("%s", (_, issues, sources, expected) => {
   expect(doesNotFitKind(issues, sources)).toBe(expected);
-});
-
-test("refusal kinds end berth with 2 and 3", () => {
-  expect([exitStatus(ENDED["bad-input"]), exitStatus(ENDED.environment)]).toEqual([2, 3]);
 });
