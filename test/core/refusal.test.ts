@@ -1,4 +1,4 @@
-// One exit-class rule for every command: the user's own numbers clashing is bad input; the host's, environment.
+// One refusal-kind rule for every command: the user's own numbers clashing is bad input; the host's, the environment.
 import { expect, test } from "bun:test";
 import { doesNotFitKind } from "../../src/core/refusal.ts";
 
