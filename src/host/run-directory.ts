@@ -5,11 +5,13 @@
 // it is berth's own and always removed at the end of a run.
 //
 // Nothing is left behind: `berth exec` (which becomes its server, so nobody is left to clean up) uses a
-// stable directory per slot, emptied at its next start; and every berth sweeps the run directories of berths
-// that are gone (a SIGKILLed run, an exec'd server that ended). Each made-up directory names its owner in
-// .berth-owner (pid and start time), so a pid reused by another process never keeps a leftover alive.
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { createExclusively, writeReplacing } from "./files/safe-files.ts";
+// stable directory per slot, emptied at its next start and locked (flock) by a descriptor the server inherits;
+// and every berth sweeps the run directories of berths that are gone (a SIGKILLed run, an exec'd server that
+// ended). Each made-up directory names its owner in .berth-owner (pid and start time), so a pid reused by
+// another process never keeps a leftover alive.
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { close, flock, geteuid, mkdir, open, statOpenFile } from "../ffi/libc.ts";
+import { ERRNO, LOCK_EX, LOCK_NB, O_CLOEXEC, O_DIRECTORY, O_NOFOLLOW, O_RDONLY } from "../ffi/linux-constants.ts";
 import { tmpdir } from "node:os";
 import { resolve } from "node:path";
 import { processIdentity, startTicksOf } from "./process/self-process.ts";
@@ -19,6 +21,8 @@ export interface RunDirectory {
   /** Made up by berth for this run, so removed when the run ends. */
   temporary: boolean;
   short: string;
+  /** `berth exec`'s slot: the descriptor whose flock holds it (passed on to the server at execve). */
+  slotLock?: number;
 }
 
 const OWNER = ".berth-owner";
@@ -46,10 +50,12 @@ function ownerAlive(directory: string, pidFromName: number): boolean {
   }
 }
 
+const EXEC_SLOT = /^berth-exec-slot-\d+$/;
+
 /** What berth leaves in $TMPDIR and /tmp, by the pid in its name (exec slots: by their owner mark alone). */
 const LEFTOVERS: readonly { root: "tmp" | "short"; pattern: RegExp }[] = [
   { root: "tmp", pattern: /^berth-run-(\d+)$/ },
-  { root: "tmp", pattern: /^berth-exec-slot-\d+()$/ },
+  { root: "tmp", pattern: EXEC_SLOT },
   { root: "tmp", pattern: /^berth-demo-(\d+)\.json$/ },
   { root: "short", pattern: /^berth-(\d+)$/ },
 ];
@@ -69,39 +75,93 @@ export function sweepDeadRunDirectories(env: Record<string, string | undefined>)
       const pid = match?.[1] ? Number(match[1]) : -1;
       if (!match || pid === process.pid) continue;
       const directory = `${root}/${name}`;
-      if (!ownerAlive(directory, pid)) rmSync(directory, { recursive: true, force: true });
+      if (pattern === EXEC_SLOT) removeDeadExecSlot(directory);
+      else if (!ownerAlive(directory, pid)) removeQuietly(directory);
     }
   }
 }
 
 /**
- * `berth exec`'s directory for a slot: stable, so each start empties what the last one left. Its owner mark is
- * taken atomically (link, which fails if another exec of the slot was first; rename over a dead owner's,
- * checked after); one whose owner still runs is not touched: this exec takes a directory of its own.
+ * `berth exec`'s directory for a slot: stable, so each start empties what the last one left. The slot is taken
+ * with an flock on the directory, held by a descriptor that survives execve: the lock lives exactly as long as
+ * the server and its children, and a sweep that cannot take it leaves the directory alone. One held by a live
+ * exec, one that is not ours, or one that vanished under us (a sweep removed it): this exec takes a directory of
+ * its own. Nothing here throws: a slot that cannot be had is never a reason to refuse a launch.
  */
-function execSlotDirectory(root: string, slot: number, pid: number): string {
+function execSlotDirectory(root: string, slot: number, pid: number): { path: string; slotLock?: number } {
   const stable = resolve(root, `berth-exec-slot-${slot}`);
   const own = resolve(root, `berth-run-${pid}`);
-  try {
-    mkdirSync(stable, { recursive: true, mode: 0o700 });
-  } catch (error) {
-    // Another exec of the slot made it in the same instant (a recursive mkdir can still say EEXIST then).
-    if ((error as NodeJS.ErrnoException).code !== "EEXIST") return own;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const taken = takeSlot(stable);
+    if (taken === "busy") break;
+    if (taken === "gone") continue;
+    try {
+      for (const name of readdirSync(stable)) rmSync(`${stable}/${name}`, { recursive: true, force: true });
+      writeFileSync(`${stable}/${OWNER}`, ownerMark(pid));
+      return { path: stable, slotLock: taken };
+    } catch {
+      close(taken);
+      break;
+    }
   }
-  const mark = ownerMark(pid);
-  const place = (name: string) => `${stable}/${name}`;
-  const taken = createExclusively(place, OWNER, mark, 0o600);
-  if (!taken.ok) return own;
-  if (taken.value === "exists") {
-    if (ownerAlive(stable, -1) || !writeReplacing(place, OWNER, mark).ok) return own;
-    if (readFileSync(place(OWNER), "utf8") !== mark) return own; // another exec took it over at the same moment
+  return { path: own };
+}
+
+/** The slot's directory made (0700) if missing, opened without following a link, and locked: held for good. */
+function takeSlot(stable: string): number | "busy" | "gone" {
+  const made = mkdir(stable, 0o700);
+  if (!made.ok && made.errno !== ERRNO.EEXIST) return "busy";
+  // No O_CLOEXEC: the descriptor, and with it the lock, passes to the server at execve.
+  const opened = open(stable, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+  if (!opened.ok) return opened.errno === ERRNO.ENOENT ? "gone" : "busy";
+  const fd = opened.value;
+  const status = statOpenFile(fd);
+  const mine = status.ok && status.value.uid === geteuid() && (status.value.mode & 0o022) === 0;
+  if (!mine || !flock(fd, LOCK_EX | LOCK_NB).ok) {
+    close(fd);
+    return "busy";
   }
+  // Locked, but a sweep may have removed (and another exec remade) the path while we waited to open it.
+  if (!sameDirectory(stable, status.value.inode)) {
+    close(fd);
+    return "gone";
+  }
+  return fd;
+}
+
+function sameDirectory(path: string, inode: bigint): boolean {
   try {
-    for (const name of readdirSync(stable)) if (name !== OWNER) rmSync(place(name), { recursive: true, force: true });
+    return lstatSync(path, { bigint: true }).ino === inode;
   } catch {
-    return own; // another berth's sweep took the slot's directory away in the same instant: use one of our own
+    return false;
   }
-  return stable;
+}
+
+/**
+ * A dead exec's slot directory removed while its lock is held, so no exec can take it in the meantime (one that
+ * opened it before takes the lock after us, finds the path gone and tries again). In use while anyone holds
+ * the lock (the server and its children), or while its mark names a live process (an old berth's slot).
+ */
+function removeDeadExecSlot(directory: string): void {
+  const opened = open(directory, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (!opened.ok) return;
+  try {
+    const status = statOpenFile(opened.value);
+    if (!status.ok || status.value.uid !== geteuid()) return; // not ours to remove
+    if (!flock(opened.value, LOCK_EX | LOCK_NB).ok || ownerAlive(directory, -1)) return;
+    removeQuietly(directory);
+  } finally {
+    close(opened.value);
+  }
+}
+
+/** A sweep never fails a launch: what cannot be removed now is left for the next berth. */
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { recursive: true, force: true });
+  } catch {
+    // left for the next sweep
+  }
 }
 
 export function chooseRunDirectory(named: string | undefined, env: Record<string, string | undefined>, options: { pid?: number; execSlot?: number } = {}): RunDirectory {
@@ -110,8 +170,8 @@ export function chooseRunDirectory(named: string | undefined, env: Record<string
   if (named !== undefined) return { path: resolve(named), temporary: false, short };
   const root = env.TMPDIR ?? tmpdir();
   // Absolute, so each server's cache variables mean the same wherever the server changes directory to.
-  const path = options.execSlot === undefined ? resolve(root, `berth-run-${pid}`) : execSlotDirectory(root, options.execSlot, pid);
-  return { path, temporary: true, short };
+  if (options.execSlot === undefined) return { path: resolve(root, `berth-run-${pid}`), temporary: true, short };
+  return { ...execSlotDirectory(root, options.execSlot, pid), temporary: true, short };
 }
 
 /**

@@ -176,8 +176,48 @@ describe("no leftovers", () => {
     demo.kill("SIGKILL");
     await demo.exited;
     // Each berth sweeps what the ones before it left (the exec swept the killed run's, the demo the exec's): the demo's own remain.
-    expect(readdirSync(scratch).filter((name) => name.startsWith("berth-")).sort()).toEqual([expect.stringMatching(/^berth-demo-\d+\.json$/), expect.stringMatching(/^berth-run-\d+$/)]);
+    expect(berthEntries(scratch)).toEqual([expect.stringMatching(/^berth-demo-\d+\.json$/), expect.stringMatching(/^berth-run-\d+$/)]);
     await runBerth(["run", "vllm:d1", "--gpus-per-node", "1", "--simulate", "--port-pool", freePortWindow(100).pool, "--backend", "cmd", "--health-path", "none", "--", "true"], { env }); // the next berth, whatever its end
-    expect(readdirSync(scratch).filter((name) => name.startsWith("berth-"))).toEqual([]);
+    expect(berthEntries(scratch)).toEqual([]);
+  });
+
+  test("an exec'd server keeps its slot directory from every sweep while it runs (its lock); once it ends, the next exec of the slot takes it over", async () => {
+    const scratch = mkdtempSync(join(tmpdir(), "berth-slot-"));
+    const env = { TMPDIR: scratch };
+    const exec = (command: string[]) => ["exec", "vllm:d1", "--server", "0", "--gpus-per-node", "1", "--simulate", "--port-pool", freePortWindow(100).pool, "--backend", "cmd", "--", ...command];
+    const server = startBerth(exec(["sleep", "1000"]), { env });
+    await waitFor(() => existsSync(join(scratch, "berth-exec-slot-0", ".berth-owner")), "the exec'd server's slot directory", 10_000);
+    const { runBerth } = await import("../support/berth-process.ts");
+    // A second exec of the slot takes a directory of its own; a third berth sweeps that one, never the held slot.
+    expect(await runBerth(exec(["true"]), { env })).toExitWith(0);
+    expect(await runBerth(exec(["true"]), { env })).toExitWith(0);
+    expect(berthEntries(scratch)).toEqual(["berth-exec-slot-0", expect.stringMatching(/^berth-run-\d+$/)]);
+    server.kill("SIGKILL");
+    await server.exited;
+    expect(await runBerth(exec(["true"]), { env })).toExitWith(0); // takes the dead slot over, sweeps the other
+    expect(berthEntries(scratch)).toEqual(["berth-exec-slot-0"]);
+  });
+
+  test("16 execs of one slot at once, each round after the last one's server ended: every exit code passes through", async () => {
+    const scratch = mkdtempSync(join(tmpdir(), "berth-slot-race-"));
+    const { runBerth } = await import("../support/berth-process.ts");
+    const window = freePortWindow(16 * 16);
+    const failures: string[] = [];
+    for (let round = 0; round < 4; round++) {
+      await Promise.all(Array.from({ length: 16 }, async (_, index) => {
+        const code = round * 16 + index;
+        const pool = `${window.first + index * 16}-${window.first + index * 16 + 15}`;
+        const run = await runBerth(["exec", "vllm:d1", "--server", "0", "--gpus-per-node", "1", "--simulate", "--port-pool", pool, "--backend", "cmd", "--", "sh", "-c", `exit ${code}`], {
+          env: { TMPDIR: scratch, BERTH_REGISTRY_DIR: join(scratch, `registry-${index}`) },
+        });
+        if (run.code !== code) failures.push(`exit ${code} gave ${run.code}: ${run.stderr}`);
+      }));
+    }
+    expect(failures).toEqual([]);
   });
 });
+
+/** What berth has left in a TMPDIR, sorted. */
+function berthEntries(directory: string): string[] {
+  return readdirSync(directory).filter((name) => name.startsWith("berth-")).sort();
+}
