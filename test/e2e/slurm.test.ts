@@ -2,14 +2,15 @@
 // namespace of its own: scripts/slurm-localhost.sh with a private slurm.conf, munged, state and ports): a
 // multi-node SGLang stand-in whose leader publishes its address in the rendezvous, `berth wait` on the third
 // node, AReaL's nfs entries, scancel, a requeue under another layout, Slurm's --kill-on-bad-exit signal
-// storm, an engine that exits 0 on SIGTERM, and the shipped sbatch example. Only this test's jobs are
-// cancelled. Skipped, saying so, where root, Slurm or the namespace tools are missing.
+// storm, an engine that exits 0 on SIGTERM, the shipped sbatch example, and two array tasks on one node.
+// Only this test's jobs are cancelled. Skipped, saying so, where root, Slurm or the namespace tools are missing.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { REPO_ROOT } from "../support/berth-process.ts";
 import { waitFor } from "../support/berth-run.ts";
+import { fakeNvmlLibrary } from "../support/fake-nvml.ts";
 import { freePortWindow } from "../support/free-ports.ts";
 import { readText, slurmMissing, startSlurm, type LocalSlurm } from "../support/slurm.ts";
 
@@ -194,6 +195,52 @@ describe.skipIf(missing !== undefined)("under a real Slurm", () => {
     expect({ left, out: left.length === 0 ? "" : readText(join(work, "slurm.out")) }).toEqual({ left: [], out: "" }); // berth's own stop ran on both nodes
     expect(readdirSync(join(work, "areal/u/e/t/gen_servers"))).toEqual([]);
   }, 120_000);
+
+  // Two tasks of one `sbatch --array` on one node with 4 idle GPUs (the fake NVML library) and one port pool:
+  // GPUs and blocks are chosen like ports, so tasks that fit come up side by side; a task that does not fit is
+  // refused naming what holds the GPUs, and its trainer's `berth wait` fails within seconds instead of hanging.
+  describe("sbatch --array: two tasks on one node's 4 GPUs", () => {
+    const GPUS = [0, 1, 2, 3].map((index) => `uuid=GPU-bbbb000${index}-0000-4000-8000-00000000000${index}`).join(";");
+
+    async function runArray(spec: string): Promise<{ work: string; tasks: { code: number; seconds: number; wait: string; err: string; run: string }[] }> {
+      const work = workDirectory();
+      const launch = `srun -n1 --overlap ${slurm.asHost}`;
+      writeFileSync(join(work, "job.sh"), [
+        "#!/bin/bash",
+        "t=$SLURM_ARRAY_TASK_ID",
+        `${launch} ${BERTH} run ${spec} --backend cmd --port-pool ${freePortWindow(200).pool} --grace 2s --json --rendezvous ${work}/rdv -- ${FAKE_SERVER} --port {port} --bind {host} > ${work}/run.$t.log 2>&1 &`,
+        `start=$(date +%s); ${launch} ${BERTH} wait --rendezvous ${work}/rdv --timeout 60s --json > ${work}/wait.$t.json 2> ${work}/wait.$t.err; echo "$? $(( $(date +%s) - start ))" > ${work}/wait.$t.code`,
+        "wait",
+      ].join("\n"));
+      const id = slurm.submit(["--array=0-1", "-w", "n0", "-n1", `--output=${work}/slurm.%a.out`, join(work, "job.sh")], { BERTH_NVML_LIBRARY: fakeNvmlLibrary(), FAKE_NVML_GPUS: GPUS });
+      const codeFile = (task: number) => join(work, `wait.${task}.code`);
+      await waitFor(() => [0, 1].every((task) => readText(codeFile(task)).trim() !== ""), "both tasks' berth wait to end", 90_000);
+      const tasks = [0, 1].map((task) => {
+        const [code, seconds] = readText(codeFile(task)).trim().split(" ").map(Number);
+        return { code: code!, seconds: seconds!, wait: readText(join(work, `wait.${task}.json`)), err: readText(join(work, `wait.${task}.err`)), run: readText(join(work, `run.${task}.log`)) };
+      });
+      expect(slurm.sh(`scancel ${id}`).code).toBe(0);
+      await waitFor(() => !slurm.jobRunning(id), `job ${id} to end`, 30_000);
+      return { work, tasks };
+    }
+
+    test("vllm:d2 each: both come up, on GPUs and ports of their own", async () => {
+      const { tasks } = await runArray("vllm:d2");
+      expect(tasks.map(({ code, err }) => ({ code, err }))).toEqual([{ code: 0, err: "" }, { code: 0, err: "" }]);
+      const servers = tasks.flatMap((task) => JSON.parse(task.wait).servers as { port: number; gpus: { uuid: string }[] }[]);
+      expect(new Set(servers.flatMap((server) => server.gpus.map((gpu) => gpu.uuid))).size).toBe(4);
+      expect(new Set(servers.map((server) => server.port)).size).toBe(4);
+    }, 150_000);
+
+    test("vllm:d3 each: one comes up, the other is refused naming the holder, and its berth wait fails within seconds", async () => {
+      const { tasks } = await runArray("vllm:d3");
+      const [up, refused] = [...tasks].sort((a, b) => a.code - b.code);
+      expect({ code: up!.code, err: up!.err }).toEqual({ code: 0, err: "" });
+      expect({ code: refused!.code, err: refused!.err, run: refused!.run }).toMatchObject({ code: 1, err: expect.stringMatching(/node 0 \(\S+\) failed: .*GPU \d held by pid \d+ \(run vllm:d3.*\(exit 3\)/) });
+      expect(refused!.seconds).toBeLessThan(20);
+      expect(refused!.run).toMatch(/"code":3/);
+    }, 150_000);
+  });
 
   test("berth run straight in a 2-node batch script warns that the other nodes need srun", async () => {
     const work = workDirectory();
