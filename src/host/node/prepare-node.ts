@@ -12,7 +12,7 @@ import { readHostPortSettings } from "../registry/kernel-port-settings.ts";
 import { nodeGpus, type NodeGpus } from "../gpus/node-gpus.ts";
 import { otherTasksGpu, slurmTaskGpus, taskView } from "../../core/launch/slurm-task-gpus.ts";
 import { openRegistry } from "../registry/registry.ts";
-import { chooseRunDirectory, createRunDirectory, sweepDeadRunDirectories, type RunDirectory } from "../run-directory.ts";
+import { chooseRunDirectory, createRunDirectory, sweepDeadRunDirectories, type RunDirectory } from "../files/run-directory.ts";
 import type { SupervisedServer } from "../supervise/supervised-server.ts";
 import { resolveJobHosts } from "./job-hosts.ts";
 import { releaseServers, reserveServers, type Relocate } from "./reserve-servers.ts";

@@ -6,7 +6,7 @@ import { checkLaunchRequest, type CheckedRequest, type LaunchRequest } from "../
 import { badInput, environmentRefusal, refused, succeeded, type Outcome, type Refusal } from "../../core/refusal.ts";
 import { ENDED, type RunEnd } from "../../core/exit.ts";
 import { parseHealthPaths } from "../../core/supervise/health-paths.ts";
-import { removeRunDirectory } from "../run-directory.ts";
+import { removeRunDirectory } from "../files/run-directory.ts";
 import { supervise, type RunView, type SupervisorSettings } from "../supervise/supervise.ts";
 import type { SupervisedServer } from "../supervise/supervised-server.ts";
 import { prepareNode, type PreparedNode } from "./prepare-node.ts";

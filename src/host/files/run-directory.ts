@@ -10,11 +10,11 @@
 // ended). Each made-up directory names its owner in .berth-owner (pid and start time), so a pid reused by
 // another process never keeps a leftover alive.
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { close, flock, geteuid, mkdir, open, statOpenFile } from "../ffi/libc.ts";
-import { ERRNO, LOCK_EX, LOCK_NB, O_CLOEXEC, O_DIRECTORY, O_NOFOLLOW, O_RDONLY } from "../ffi/linux-constants.ts";
+import { close, flock, geteuid, mkdir, open, statOpenFile } from "../../ffi/libc.ts";
+import { ERRNO, LOCK_EX, LOCK_NB, O_CLOEXEC, O_DIRECTORY, O_NOFOLLOW, O_RDONLY } from "../../ffi/linux-constants.ts";
 import { tmpdir } from "node:os";
 import { resolve } from "node:path";
-import { processIdentity, startTicksOf } from "./process/self-process.ts";
+import { processIdentity, startTicksOf } from "../process/self-process.ts";
 
 export interface RunDirectory {
   path: string;
