@@ -47,9 +47,18 @@ test("/proc/net/tcp: states by local port, TIME_WAIT only", () => {
 });
 
 test("/proc/locks: FLOCK write locks by device and inode", () => {
-  const text = "1: FLOCK  ADVISORY  WRITE 4242 fe:00:2156332 0 EOF\n2: -> FLOCK  ADVISORY  WRITE 99 fe:00:7 0 EOF\n3: POSIX  ADVISORY  WRITE 5 fe:00:8 0 EOF\n";
+  const text = [
+    "1: FLOCK  ADVISORY  WRITE 4242 fe:00:2156332 0 EOF",
+    "2: -> FLOCK  ADVISORY  WRITE 99 fe:00:7 0 EOF", // a waiter holds nothing
+    "3: POSIX  ADVISORY  WRITE 5 fe:00:8 0 EOF",
+    "4: FLOCK  ADVISORY  READ 6 fe:00:9 0 EOF",
+    "15: FLOCK  ADVISORY  WRITE 0 103:1a:10 0 EOF", // another pid namespace's holder; a major past ff
+    "16: OFDLCK ADVISORY  WRITE -1 00:2d:11 0 EOF",
+  ].join("\n");
   const held = parseProcLocks(text);
-  expect([...held.entries()]).toEqual([["fe:00:2156332", 4242]]);
+  expect([...held.entries()]).toEqual([["fe:00:2156332", 4242], ["103:1a:10", 0]]);
+  expect(parseProcLocks(text)).toEqual(held); // the same again: the pattern keeps no state between texts
+  expect(fileKey(0x103, 0x1a, 10)).toBe("103:1a:10");
   const { major, minor } = splitDevice(65024);
   expect(fileKey(major, minor, 2156332)).toBe("fe:00:2156332");
 });

@@ -37,7 +37,7 @@ function summaryOf(lock: HeldLock): HolderSummary {
   return { pid: lock.pid, startTicks: lock.startTicks, role: lock.role, command: lock.command, startedAt: lock.startedAt, ...present, ports: [], portCount: 0, gpus: [] };
 }
 
-/** `locks` sorted by kind and id (registry.ts byKindAndId); holders in the order of their first lock. */
+/** `locks` sorted by kind and id (registry.ts sortedByKindAndId); holders in the order of their first lock. */
 export function groupByHolder(locks: readonly HeldLock[]): HolderSummary[] {
   const byHolder = new Map<string, HolderSummary>();
   for (const lock of locks) {

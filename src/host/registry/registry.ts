@@ -1,7 +1,7 @@
 // The host-wide registry: one lock file per port and per GPU, held with an exclusive flock. The kernel drops
 // the lock when its holder dies, so a crash can never leave a stale reservation; stale files are reused.
 import { encodeLockRecord, isSafeGpuId, lockFileName, LockRecordSchema, parseLockFileName, registryDirectoryCandidates, type LockRecord, type ReservationKind } from "../../core/registry/registry-layout.ts";
-import { fileKey, parseProcLocks, splitDevice, type FileKey } from "../../core/registry/proc-locks.ts";
+import { devicePrefix, fileKey, parseProcLocks, splitDevice, type FileKey } from "../../core/registry/proc-locks.ts";
 import * as v from "valibot";
 import { badInput, environmentRefusal, type Refusal } from "../../core/refusal.ts";
 import { close, flock, geteuid, isWritable, listDirectory, mkdir, open, readAll, readInto, readSmallFile, rewrite, setCloseOnExec, statOpenFile, unlink, type OpenFileStatus, type Sys } from "../../ffi/libc.ts";
@@ -295,11 +295,19 @@ function heldIn(registry: Registry, name: string, held: ReadonlyMap<string, numb
   }
 }
 
-/** Lock files by name: GPUs first, then ports in numeric order (no collator: 1,000 comparisons cost 27% of status). */
-export function byKindAndId(a: { kind: string; id: string }, b: { kind: string; id: string }): number {
-  if (a.kind !== b.kind) return a.kind < b.kind ? -1 : 1;
-  if (a.kind === "port") return Number(a.id) - Number(b.id);
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+/**
+ * Lock files by name: GPUs first (by UUID), then ports in numeric order. Ports are sorted natively: each is
+ * packed with its place in the list into one number of a Float64Array, whose sort needs no comparator (1,000
+ * comparator calls in the cold code of a one-shot command cost status 1.4 ms; a collator, 27% of it).
+ */
+export function sortedByKindAndId<T extends { kind: string; id: string }>(locks: readonly T[]): T[] {
+  const gpus = locks.filter((lock) => lock.kind !== "port").sort((a, b) => (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const ports = locks.filter((lock) => lock.kind === "port");
+  const packed = new Float64Array(ports.length);
+  for (let place = 0; place < ports.length; place++) packed[place] = Number(ports[place]!.id) * 2 ** 32 + place;
+  packed.sort();
+  const sorted = Array.from(packed, (value) => ports[value % 2 ** 32]!);
+  return [...gpus, ...sorted];
 }
 
 type HeldRecord = Omit<HeldReservation, "kind" | "id">;
@@ -327,10 +335,11 @@ export async function listReservations(registry: Registry, kinds: readonly Reser
   const stale: string[] = [];
   const recordOfPid = new Map<number, HeldRecord | undefined>();
   const ourNamespace = ownPidNamespace();
+  const device = devicePrefix(deviceMajor, deviceMinor);
   for (const { name, inode } of entries) {
     const parsed = parseLockFileName(name);
     if (!parsed || !kinds.includes(parsed.kind)) continue;
-    const pid = held.get(fileKey(deviceMajor, deviceMinor, inode));
+    const pid = held.get(`${device}${inode}`);
     if (pid === undefined) {
       stale.push(name);
       continue;
@@ -351,7 +360,7 @@ export async function listReservations(registry: Registry, kinds: readonly Reser
     }
   }
   reservations.push(...judgeUnlistedLocks(registry, held, stale).heldElsewhere);
-  return reservations.sort(byKindAndId);
+  return sortedByKindAndId(reservations);
 }
 
 /** Only the named lock files (probe: the visible GPUs' UUIDs), without reading the directory. */
