@@ -107,21 +107,29 @@ const UNIX_DIAG_NAME = 0;
 const UNIX_DIAG_MSG = 16;
 const NAME_DECODER = new TextDecoder();
 
-/** unix_diag_req (24 bytes): every unix socket of this network namespace, with its name. */
+/** A bound unix socket that neither listens nor connects is in TCP_CLOSE (what `ss -x` calls UNCONN). */
+const UNCONNECTED = 1 << 7;
+
+/** unix_diag_req (24 bytes): every unconnected unix socket of this network namespace, with its name. */
 function unixRequest(): Uint8Array {
   return dumpRequest(24, (bytes, view) => {
     bytes[HEADER] = AF_UNIX; // sdiag_family
-    view.setUint32(HEADER + 4, 0xffffffff, true); // udiag_states: all
+    view.setUint32(HEADER + 4, UNCONNECTED, true); // udiag_states
     view.setUint32(HEADER + 12, UDIAG_SHOW_NAME, true); // udiag_show
   });
 }
 
-/** The abstract name in one unix_diag message's attributes (without its leading NUL), if it has one. */
-function abstractName(view: DataView, from: number, to: number): string | undefined {
+/**
+ * The abstract name in one unix_diag message's attributes (without its leading NUL) when it starts with
+ * `prefix`; compared as bytes first, so only the names asked for are decoded.
+ */
+function abstractName(view: DataView, from: number, to: number, prefix: Uint8Array): string | undefined {
   for (let at = from; at + 4 <= to; ) {
     const length = view.getUint16(at, true);
     if (length < 4) return undefined;
     if (view.getUint16(at + 2, true) === UNIX_DIAG_NAME && length > 5 && view.getUint8(at + 4) === 0) {
+      if (length - 5 < prefix.length) return undefined;
+      for (let index = 0; index < prefix.length; index++) if (view.getUint8(at + 5 + index) !== prefix[index]) return undefined;
       return NAME_DECODER.decode(new Uint8Array(view.buffer, at + 5, length - 5));
     }
     at += (length + 3) & ~3;
@@ -130,9 +138,10 @@ function abstractName(view: DataView, from: number, to: number): string | undefi
 }
 
 /**
- * Every unix socket with an abstract name that starts with `prefix`: its name (without the leading NUL,
- * as /proc/net/unix shows it after its @) and its inode. What /proc/net/unix says, in binary and without
- * the text of every other socket on the host; undefined when netlink is unavailable.
+ * Every unconnected unix socket with an abstract name that starts with `prefix` (berth's guards are bound and
+ * never listen or connect): its name (without the leading NUL, as /proc/net/unix shows it after its @) and
+ * its inode. What /proc/net/unix says, in binary and without the host's connected sockets (a busy node has
+ * thousands); undefined when netlink is unavailable.
  */
 export function abstractUnixSockets(prefix: string): Map<string, string> | undefined {
   const socket = netlinkSocket(NETLINK_SOCK_DIAG);
@@ -140,11 +149,12 @@ export function abstractUnixSockets(prefix: string): Map<string, string> | undef
   try {
     if (!netlinkRequest.send(socket, unixRequest())) return undefined;
     const found = new Map<string, string>();
+    const wanted = new TextEncoder().encode(prefix);
     const read = readDump(socket, (view, message, end) => {
       if (end - message < UNIX_DIAG_MSG) return false;
-      const name = abstractName(view, message + UNIX_DIAG_MSG, end);
+      const name = abstractName(view, message + UNIX_DIAG_MSG, end, wanted);
       // unix_diag_msg: udiag_ino at +4
-      if (name !== undefined && name.startsWith(prefix)) found.set(name, String(view.getUint32(message + 4, true)));
+      if (name !== undefined) found.set(name, String(view.getUint32(message + 4, true)));
       return true;
     });
     return read ? found : undefined;

@@ -65,8 +65,13 @@ test("every socket's state by port agrees with /proc/net/tcp: listening, connect
   }
 });
 
-test("abstract unix sockets: netlink and /proc/net/unix name the same ones, by the same inodes; others are left out", () => {
+test("abstract unix sockets: netlink and /proc/net/unix name the same ones, by the same inodes; others are left out", async () => {
   const prefix = `berth-test-${process.pid}/`;
+  // A listener under the prefix, and the connection it accepts (which bears its name): neither is a guard.
+  const listener = createServer((accepted) => accepted.on("error", () => {}));
+  await new Promise<void>((resolve) => listener.listen(`\0${prefix}port/listening`, resolve));
+  const client = connect(`\0${prefix}port/listening`);
+  await new Promise((resolve) => client.once("connect", resolve));
   const sockets = ["port/1", "port/2", "gpu/GPU-x"].map((name) => {
     const socket = unixSocket();
     if (!socket.ok) throw new Error("no unix socket");
@@ -84,5 +89,7 @@ test("abstract unix sockets: netlink and /proc/net/unix name the same ones, by t
     expect(fromNetlink).toEqual(fromProc);
   } finally {
     for (const socket of [...sockets, ...(other.ok ? [other.value] : [])]) close(socket);
+    client.destroy();
+    listener.close();
   }
 });

@@ -16,15 +16,19 @@ export function parseGuardName(name: string): { kind: ReservationKind; id: strin
   return match ? { kind: match[1] as ReservationKind, id: match[2]! } : undefined;
 }
 
-/** Every berth guard in /proc/net/unix's text: its name (without the @) and its socket's inode. */
+/**
+ * Every berth guard in /proc/net/unix's text: its name (without the @) and its socket's inode. A guard is bound
+ * and never listens or connects ("Num RefCount Protocol Flags Type St Inode Path": no flags, St 01), as the
+ * kernel's sock_diag is asked for it; a listener or a connection under such a name is not one.
+ */
 export function guardsInProcNetUnix(text: string): Map<string, string> {
   const guards = new Map<string, string>();
   for (const line of text.split("\n")) {
     const at = line.indexOf(` @${PREFIX}`);
     if (at === -1) continue;
     const fields = line.slice(0, at).trim().split(/\s+/);
-    const inode = fields[fields.length - 1];
-    if (inode && /^\d+$/.test(inode)) guards.set(line.slice(at + 2).trim(), inode);
+    const inode = fields[6];
+    if (fields.length === 7 && fields[3] === "00000000" && fields[5] === "01" && inode && /^\d+$/.test(inode)) guards.set(line.slice(at + 2).trim(), inode);
   }
   return guards;
 }
