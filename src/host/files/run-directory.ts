@@ -21,8 +21,6 @@ export interface RunDirectory {
   /** Made up by berth for this run, so removed when the run ends. */
   temporary: boolean;
   short: string;
-  /** `berth exec`'s slot: the descriptor whose flock holds it (passed on to the server at execve). */
-  slotLock?: number;
 }
 
 const OWNER = ".berth-owner";
@@ -88,7 +86,7 @@ export function sweepDeadRunDirectories(env: Record<string, string | undefined>)
  * exec, one that is not ours, or one that vanished under us (a sweep removed it): this exec takes a directory of
  * its own. Nothing here throws: a slot that cannot be had is never a reason to refuse a launch.
  */
-function execSlotDirectory(root: string, slot: number, pid: number): { path: string; slotLock?: number } {
+function execSlotDirectory(root: string, slot: number, pid: number): string {
   const stable = resolve(root, `berth-exec-slot-${slot}`);
   const own = resolve(root, `berth-run-${pid}`);
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -98,13 +96,13 @@ function execSlotDirectory(root: string, slot: number, pid: number): { path: str
     try {
       for (const name of readdirSync(stable)) rmSync(`${stable}/${name}`, { recursive: true, force: true });
       writeFileSync(`${stable}/${OWNER}`, ownerMark(pid));
-      return { path: stable, slotLock: taken };
+      return stable; // its descriptor stays open, unclosed on purpose: the lock is the server's from execve on
     } catch {
       close(taken);
       break;
     }
   }
-  return { path: own };
+  return own;
 }
 
 /** The slot's directory made (0700) if missing, opened without following a link, and locked: held for good. */
@@ -170,8 +168,8 @@ export function chooseRunDirectory(named: string | undefined, env: Record<string
   if (named !== undefined) return { path: resolve(named), temporary: false, short };
   const root = env.TMPDIR ?? tmpdir();
   // Absolute, so each server's cache variables mean the same wherever the server changes directory to.
-  if (options.execSlot === undefined) return { path: resolve(root, `berth-run-${pid}`), temporary: true, short };
-  return { ...execSlotDirectory(root, options.execSlot, pid), temporary: true, short };
+  const path = options.execSlot === undefined ? resolve(root, `berth-run-${pid}`) : execSlotDirectory(root, options.execSlot, pid);
+  return { path, temporary: true, short };
 }
 
 /**
