@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { encodeLockRecord } from "../../src/core/registry/registry-layout.ts";
-import { listReservations, openRegistry, releaseLease, sortedByKindAndId, tryLock, type Registry } from "../../src/host/registry/registry.ts";
+import { listReservations, openRegistry, releaseLease, tryLock, type Registry } from "../../src/host/registry/registry.ts";
 import { REPO_ROOT } from "../support/berth-process.ts";
 
 async function freshRegistry(): Promise<Registry> {
@@ -51,11 +51,4 @@ describe("lock files", () => {
     }
     expect(existsSync(registry.directory) && readdirSync(registry.directory).filter((name) => !name.startsWith("."))).toEqual([]);
   });
-});
-
-test("reservations are listed GPUs first by UUID, then ports in numeric order (not as text), duplicates kept", () => {
-  const locks = [["port", "10"], ["gpu", "GPU-b"], ["port", "9"], ["port", "65535"], ["gpu", "GPU-a"], ["port", "1"], ["port", "100"], ["port", "9"]].map(([kind, id], place) => ({ kind: kind!, id: id!, place }));
-  expect(sortedByKindAndId(locks).map(({ kind, id }) => `${kind} ${id}`)).toEqual(["gpu GPU-a", "gpu GPU-b", "port 1", "port 9", "port 9", "port 10", "port 100", "port 65535"]);
-  expect(sortedByKindAndId(locks).filter(({ id }) => id === "9").map(({ place }) => place)).toEqual([2, 7]); // stable
-  expect(sortedByKindAndId([])).toEqual([]);
 });

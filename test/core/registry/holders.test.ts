@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { groupByHolder, type HeldLock } from "../../../src/core/registry/holders.ts";
+import { groupByHolder, sortedByKindAndId, type HeldLock } from "../../../src/core/registry/holders.ts";
 
 const lock = (pid: number, kind: "port" | "gpu", id: string | number, extra: Partial<HeldLock> = {}): HeldLock => ({ pid, kind, id: String(id), startTicks: 1, startedAt: "t", role: `role ${pid}`, command: `cmd ${pid}`, ...extra });
 
@@ -24,4 +24,11 @@ test("two containers' berths, both pid 1, are two holders, each with where it ru
     expect.objectContaining({ pid: 1, host: "997b3ab367aa", pidNamespace: "pid:[4026532001]", ports: [{ first: 100, last: 101 }] }),
     expect.objectContaining({ pid: 1, host: "1c2d3e4f5a6b", seenAsPid: 4242, ports: [{ first: 116, last: 116 }] }),
   ]);
+});
+
+test("reservations are listed GPUs first by UUID, then ports in numeric order (not as text), duplicates kept", () => {
+  const locks = [["port", "10"], ["gpu", "GPU-b"], ["port", "9"], ["port", "65535"], ["gpu", "GPU-a"], ["port", "1"], ["port", "100"], ["port", "9"]].map(([kind, id], place) => ({ kind: kind!, id: id!, place }));
+  expect(sortedByKindAndId(locks).map(({ kind, id }) => `${kind} ${id}`)).toEqual(["gpu GPU-a", "gpu GPU-b", "port 1", "port 9", "port 9", "port 10", "port 100", "port 65535"]);
+  expect(sortedByKindAndId(locks).filter(({ id }) => id === "9").map(({ place }) => place)).toEqual([2, 7]); // stable
+  expect(sortedByKindAndId([])).toEqual([]);
 });
