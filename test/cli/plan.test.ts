@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePortWindow } from "../support/free-ports.ts";
 import { runBerth } from "../support/berth-process.ts";
 
 const CASE_652 = ["plan", "vllm:d12p1t1+d4p1t1", "--nodes", "2", "--gpus-per-node", "8"];
@@ -45,18 +46,20 @@ describe("berth plan as a process", () => {
     expect(JSON.parse(flagWins.stdout).gpusPerNode).toBe(16);
   });
 
+  // The pool is a window found free at run time, like every test's: the plan reads the host's reserved ports.
   test.each([
-    ["toml", 'nodes = 2\n[plan]\ngpus-per-node = 8\nport-pool = "20000-20999"\n'],
-    ["json", JSON.stringify({ nodes: 2, plan: { gpusPerNode: 8, portPool: "20000-20999" } })],
-    ["yaml", "nodes: 2\nplan:\n  gpus_per_node: 8\n  port_pool: 20000-20999\n"],
+    ["toml", (pool: string) => `nodes = 2\n[plan]\ngpus-per-node = 8\nport-pool = "${pool}"\n`],
+    ["json", (pool: string) => JSON.stringify({ nodes: 2, plan: { gpusPerNode: 8, portPool: pool } })],
+    ["yaml", (pool: string) => `nodes: 2\nplan:\n  gpus_per_node: 8\n  port_pool: ${pool}\n`],
   ])("a %s config file is read, below flags and variables", async (extension, content) => {
     const directory = mkdtempSync(join(tmpdir(), "berth-config-"));
     const path = join(directory, `berth.${extension}`);
-    writeFileSync(path, content);
+    const window = freePortWindow(1000);
+    writeFileSync(path, content(window.pool));
     const run = await runBerth(["plan", "vllm:d12+d4", "--config", path, "--json"]);
     expect(run.stderr).toBe("");
     const plan = JSON.parse(run.stdout);
-    expect([plan.nodes, plan.gpusPerNode, plan.portPool]).toEqual([2, 8, { first: 20000, last: 20999 }]);
+    expect([plan.nodes, plan.gpusPerNode, plan.portPool]).toEqual([2, 8, { first: window.first, last: window.last }]);
     const overridden = await runBerth(["plan", "vllm:d12+d4", "--config", path, "--json"], { env: { BERTH_NNODES: "3" } });
     expect(JSON.parse(overridden.stdout).nodes).toBe(3);
   });
